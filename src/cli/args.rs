@@ -1,0 +1,181 @@
+//! Command-line arguments (clap derive). Completions and the man page are
+//! generated from these definitions.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::output::Format;
+
+/// Default index folder, relative to the working directory.
+pub const DEFAULT_INDEX: &str = "index";
+/// Default corpus folder, relative to the working directory.
+pub const DEFAULT_CORPUS: &str = "corpus";
+
+/// Search Ofsted children's services inspection reports and the news about them.
+#[derive(Debug, Parser)]
+#[command(name = "ofsearch", version, about, long_about = None)]
+pub struct Cli {
+    /// Index folder.
+    #[arg(long, global = true, env = "OFSEARCH_INDEX", value_name = "DIR")]
+    pub index: Option<PathBuf>,
+
+    /// When to colour text output.
+    #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
+    pub color: ColorWhen,
+
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// When to use colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    /// Only when stdout is a terminal and NO_COLOR is not set.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Index files and folders (PDF, HTML, text, Markdown); re-running syncs the index.
+    Ingest(IngestArgs),
+    /// Search passages, ranked (exit 0 with hits, 1 without, 2 on error).
+    #[command(after_help = QUERY_HELP)]
+    Search(SearchArgs),
+    /// Every passage that names an authority, by any of its names, grouped by document.
+    Mentions(MentionsArgs),
+    /// List indexed documents with their metadata.
+    Docs(DocsArgs),
+    /// Show what the ingester makes of one file, without indexing it.
+    Extract(ExtractArgs),
+}
+
+/// Summary of the query language, shown by `search --help`.
+pub const QUERY_HELP: &str = "\
+Query language:
+  management oversight          all words (stemmed: supervise finds supervision)
+  \"management oversight\"        exact phrase;  \"management oversight\"~3  within 3 words
+  IRO OR \"reviewing officer\"    either;  oversight NOT management, oversight -management
+  (neglect OR abuse) strategy   grouping;  supervis*  prefix
+  authority:\"South Glos\"  type:\"focused visit\"  inspector:\"Tom Anthony\"
+  section:\"main findings\"  judgement:inadequate  date:[2019 TO 2021]  date:2022-06";
+
+/// Arguments of `ingest`.
+#[derive(Debug, Args)]
+pub struct IngestArgs {
+    /// Files or folders (default: ./corpus).
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Keep indexed files that are no longer under PATH.
+    #[arg(long)]
+    pub no_prune: bool,
+    /// Writer memory budget in MiB.
+    #[arg(long, value_name = "MIB", default_value_t = 200)]
+    pub memory: usize,
+    /// No progress bar and no summary.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Output selection shared by listing commands.
+#[derive(Debug, Args, Clone)]
+pub struct OutputArgs {
+    /// Output format.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<Format>,
+    /// Short for --format json (JSON lines).
+    #[arg(long)]
+    pub json: bool,
+}
+
+impl OutputArgs {
+    /// The chosen format.
+    pub fn format(&self) -> Format {
+        if self.json {
+            Format::Json
+        } else {
+            self.format.unwrap_or(Format::Text)
+        }
+    }
+}
+
+/// Filters shared by search commands.
+#[derive(Debug, Args, Clone, Default)]
+pub struct FilterArgs {
+    /// Only documents about this authority (aliases accepted; repeatable).
+    #[arg(long, value_name = "NAME")]
+    pub authority: Vec<String>,
+    /// Only this visit type (repeatable).
+    #[arg(long = "type", value_name = "TYPE")]
+    pub visit_type: Vec<String>,
+    /// Only documents naming this inspector (repeatable).
+    #[arg(long, value_name = "NAME")]
+    pub inspector: Vec<String>,
+    /// Only documents dated on or after this year, month or day.
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Only documents dated on or before this year, month or day.
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+}
+
+/// Arguments of `search`.
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// The query ('-' reads one query per line from stdin).
+    #[arg(value_name = "QUERY")]
+    pub query: String,
+    /// Most hits to show.
+    #[arg(long, short = 'n', default_value_t = 10, value_name = "N")]
+    pub limit: usize,
+    /// Show every hit.
+    #[arg(long, conflicts_with = "limit")]
+    pub all: bool,
+    /// Print only the number of matching passages and documents.
+    #[arg(long, short = 'c')]
+    pub count: bool,
+    /// Match words exactly (no stemming).
+    #[arg(long)]
+    pub exact: bool,
+    #[command(flatten)]
+    pub filters: FilterArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// Arguments of `mentions`.
+#[derive(Debug, Args)]
+pub struct MentionsArgs {
+    /// Authority name or alias, e.g. "South Glos".
+    #[arg(value_name = "AUTHORITY")]
+    pub authority: String,
+    /// Print only the number of passages and documents.
+    #[arg(long, short = 'c')]
+    pub count: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// Arguments of `docs`.
+#[derive(Debug, Args)]
+pub struct DocsArgs {
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// Arguments of `extract`.
+#[derive(Debug, Args)]
+pub struct ExtractArgs {
+    /// The file.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Print document metadata and passages as one JSON object.
+    #[arg(long)]
+    pub json: bool,
+}

@@ -1,0 +1,76 @@
+//! The `ofsearch` command line: argument definitions and one function per
+//! subcommand. `main.rs` only parses arguments and calls [`run`].
+
+pub mod args;
+mod commands;
+mod filters;
+
+use std::io::{self, IsTerminal};
+use std::path::{Path, PathBuf};
+
+pub use args::Cli;
+use args::{ColorWhen, Command, DEFAULT_CORPUS, DEFAULT_INDEX};
+
+/// Exit status: results found or success.
+pub const EXIT_OK: i32 = 0;
+/// Exit status: no results.
+pub const EXIT_NO_RESULTS: i32 = 1;
+/// Exit status: error.
+pub const EXIT_ERROR: i32 = 2;
+
+/// Run a parsed command line; returns the process exit status.
+pub fn run(cli: Cli) -> i32 {
+    let result = match &cli.command {
+        Command::Ingest(a) => commands::ingest(&cli, a),
+        Command::Search(a) => commands::search(&cli, a),
+        Command::Mentions(a) => commands::mentions(&cli, a),
+        Command::Docs(a) => commands::docs(&cli, a),
+        Command::Extract(a) => commands::extract(&cli, a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) if is_broken_pipe(&err) => EXIT_OK,
+        Err(err) => {
+            eprintln!("ofsearch: {}", one_line(&format!("{err:#}")));
+            EXIT_ERROR
+        }
+    }
+}
+
+/// Errors are one line: newlines inside a message are folded.
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<io::Error>()
+            .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+            || e.downcast_ref::<csv::Error>().is_some_and(|c| {
+                matches!(c.kind(), csv::ErrorKind::Io(io) if io.kind() == io::ErrorKind::BrokenPipe)
+            })
+    })
+}
+
+/// The index folder: `--index`, `$OFSEARCH_INDEX`, or `./index`.
+fn index_dir(cli: &Cli) -> PathBuf {
+    cli.index
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(DEFAULT_INDEX))
+}
+
+/// True when the embedded default applies: no index chosen, none built yet, and a
+/// corpus beside it.
+fn should_build_default(cli: &Cli, dir: &Path) -> bool {
+    cli.index.is_none() && !crate::index::exists(dir) && Path::new(DEFAULT_CORPUS).is_dir()
+}
+
+/// Colour choice for stdout.
+fn color_choice(when: ColorWhen) -> termcolor::ColorChoice {
+    let auto_ok = io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    match when {
+        ColorWhen::Always => termcolor::ColorChoice::Always,
+        ColorWhen::Auto if auto_ok => termcolor::ColorChoice::Always,
+        _ => termcolor::ColorChoice::Never,
+    }
+}

@@ -1,0 +1,135 @@
+//! Index: the tantivy schema, the writer that stores ingested documents, and the
+//! reader that loads them back. Never parses documents.
+
+pub mod reader;
+pub mod schema;
+pub mod writer;
+
+use std::path::{Path, PathBuf};
+
+use tantivy::Index;
+
+pub use reader::Reader;
+pub use schema::Fields;
+pub use writer::Writer;
+
+/// File beside tantivy's own that records the ofsearch schema version.
+const VERSION_FILE: &str = "ofsearch-schema-version";
+
+/// Errors a caller may need to tell apart.
+#[derive(Debug, thiserror::Error)]
+pub enum IndexError {
+    /// No index has been built in this folder.
+    #[error("no index in {0} (run `ofsearch ingest` first)")]
+    Missing(PathBuf),
+    /// Built by another version of ofsearch.
+    #[error("the index in {dir} was built by another version of ofsearch (schema {found}, this one reads {expected}): delete the folder's contents and run `ofsearch ingest` again")]
+    Incompatible {
+        /// Index folder.
+        dir: PathBuf,
+        /// Version found on disk.
+        found: String,
+        /// Version this build reads.
+        expected: u32,
+    },
+    /// Another process is writing the index.
+    #[error(
+        "the index in {0} is being written by another process; try again when it has finished"
+    )]
+    Locked(PathBuf),
+    /// Anything tantivy reports.
+    #[error("index error in {dir}: {source}")]
+    Tantivy {
+        /// Index folder.
+        dir: PathBuf,
+        /// The underlying error.
+        source: tantivy::TantivyError,
+    },
+    /// File system error.
+    #[error("cannot use index folder {dir}: {source}")]
+    Io {
+        /// Index folder.
+        dir: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+}
+
+/// An opened index and its fields.
+#[derive(Clone)]
+pub struct IndexHandle {
+    /// The tantivy index.
+    pub index: Index,
+    /// Field handles.
+    pub fields: Fields,
+    /// Where it lives.
+    pub dir: PathBuf,
+}
+
+/// Does `dir` hold an index?
+pub fn exists(dir: &Path) -> bool {
+    dir.join("meta.json").is_file()
+}
+
+fn tantivy_err(dir: &Path) -> impl FnOnce(tantivy::TantivyError) -> IndexError + '_ {
+    move |source| IndexError::Tantivy {
+        dir: dir.to_path_buf(),
+        source,
+    }
+}
+
+/// Open an existing index, checking its schema version.
+pub fn open(dir: &Path) -> Result<IndexHandle, IndexError> {
+    if !exists(dir) {
+        return Err(IndexError::Missing(dir.to_path_buf()));
+    }
+    let found = std::fs::read_to_string(dir.join(VERSION_FILE))
+        .map(|s| s.trim().to_string())
+        .unwrap_or_else(|_| "none".to_string());
+    if found != schema::SCHEMA_VERSION.to_string() {
+        return Err(IndexError::Incompatible {
+            dir: dir.to_path_buf(),
+            found,
+            expected: schema::SCHEMA_VERSION,
+        });
+    }
+    let index = Index::open_in_dir(dir).map_err(tantivy_err(dir))?;
+    let fields = schema::fields_of(&index.schema()).map_err(tantivy_err(dir))?;
+    Ok(IndexHandle {
+        index,
+        fields,
+        dir: dir.to_path_buf(),
+    })
+}
+
+/// Open the index in `dir`, creating the folder and an empty index when there is none.
+pub fn open_or_create(dir: &Path) -> Result<IndexHandle, IndexError> {
+    if exists(dir) {
+        return open(dir);
+    }
+    let io = |source| IndexError::Io {
+        dir: dir.to_path_buf(),
+        source,
+    };
+    std::fs::create_dir_all(dir).map_err(io)?;
+    let (schema, fields) = schema::build();
+    let index = Index::create_in_dir(dir, schema).map_err(tantivy_err(dir))?;
+    std::fs::write(
+        dir.join(VERSION_FILE),
+        format!("{}\n", schema::SCHEMA_VERSION),
+    )
+    .map_err(io)?;
+    Ok(IndexHandle {
+        index,
+        fields,
+        dir: dir.to_path_buf(),
+    })
+}
+
+/// Seconds since the epoch of a `YYYY-MM-DD` date at midnight UTC.
+pub fn date_to_timestamp(date: &str) -> Option<i64> {
+    let d: jiff::civil::Date = date.parse().ok()?;
+    d.to_zoned(jiff::tz::TimeZone::UTC)
+        .ok()
+        .map(|z| z.timestamp().as_second())
+}

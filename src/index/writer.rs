@@ -1,0 +1,186 @@
+//! Store ingested documents: replace a file's passages when its content changed,
+//! skip it when it did not, commit in batches.
+
+use std::collections::HashMap;
+
+use tantivy::schema::Value;
+use tantivy::{DateTime, IndexWriter, TantivyDocument, Term};
+
+use super::schema::{KIND_DOC, KIND_PASSAGE};
+use super::{IndexError, IndexHandle};
+use crate::document::Document;
+
+/// Memory the tantivy writer may use for its buffers, in bytes.
+pub const DEFAULT_MEMORY_BUDGET: usize = 200 * 1024 * 1024;
+
+/// Writes documents into an index; only one may exist per index at a time.
+pub struct Writer {
+    handle: IndexHandle,
+    writer: IndexWriter,
+    existing: HashMap<String, String>,
+}
+
+impl Writer {
+    /// Take the index's write lock. Fails fast when another process holds it.
+    pub fn open(handle: &IndexHandle, memory_budget: usize) -> Result<Writer, IndexError> {
+        let dir = handle.dir.clone();
+        let writer = handle
+            .index
+            .writer(memory_budget.max(15_000_000))
+            .map_err(|e| match e {
+                tantivy::TantivyError::LockFailure(..) => IndexError::Locked(dir.clone()),
+                source => IndexError::Tantivy {
+                    dir: dir.clone(),
+                    source,
+                },
+            })?;
+        let existing = existing_files(handle).map_err(|source| IndexError::Tantivy {
+            dir: dir.clone(),
+            source,
+        })?;
+        Ok(Writer {
+            handle: handle.clone(),
+            writer,
+            existing,
+        })
+    }
+
+    /// Is this file already indexed with this content?
+    pub fn is_unchanged(&self, path: &str, content_hash: &str) -> bool {
+        self.existing.get(path).is_some_and(|h| h == content_hash)
+    }
+
+    /// Paths of the files in the index.
+    pub fn indexed_paths(&self) -> Vec<String> {
+        let mut paths: Vec<String> = self.existing.keys().cloned().collect();
+        paths.sort();
+        paths
+    }
+
+    /// Add a document, replacing any earlier version of the same path.
+    pub fn put(&mut self, doc: &Document) -> Result<(), IndexError> {
+        let f = self.handle.fields.clone();
+        let meta = &doc.meta;
+        self.writer
+            .delete_term(Term::from_field_text(f.path, &meta.path));
+
+        let doc_json = serde_json::to_string(meta).unwrap_or_default();
+        let date = meta
+            .date
+            .as_deref()
+            .and_then(super::date_to_timestamp)
+            .map(DateTime::from_timestamp_secs);
+
+        let mut shared = TantivyDocument::default();
+        shared.add_text(f.path, &meta.path);
+        shared.add_text(f.title, &meta.title);
+        if let Some(a) = &meta.authority {
+            shared.add_text(f.authority, a);
+        }
+        if let Some(v) = &meta.visit_type {
+            shared.add_text(f.visit_type, v);
+        }
+        for name in &meta.inspectors {
+            shared.add_text(f.inspector, name.to_lowercase());
+        }
+        if let Some(j) = &meta.judgements.overall_effectiveness {
+            shared.add_text(f.judgement, j.to_lowercase());
+        }
+        if let Some(s) = &meta.source {
+            shared.add_text(f.source, s.to_lowercase());
+        }
+        if let Some(d) = date {
+            shared.add_date(f.date, d);
+        }
+        shared.add_text(f.doc_json, &doc_json);
+
+        let mut record = shared.clone();
+        record.add_text(f.kind, KIND_DOC);
+        record.add_text(f.content_hash, &meta.content_hash);
+        record.add_u64(f.passages, doc.passages.len() as u64);
+        self.add(record)?;
+
+        for p in &doc.passages {
+            let mut d = shared.clone();
+            d.add_text(f.kind, KIND_PASSAGE);
+            d.add_u64(f.paragraph, p.paragraph as u64);
+            d.add_text(f.text, &p.text);
+            d.add_text(f.text_exact, &p.text);
+            if let Some(s) = &p.section {
+                d.add_text(f.section, s);
+            }
+            for a in &p.authorities_mentioned {
+                d.add_text(f.mentioned, a);
+            }
+            let passage_json = serde_json::json!({
+                "section": p.section,
+                "authorities_mentioned": p.authorities_mentioned,
+            });
+            d.add_text(f.passage_json, passage_json.to_string());
+            self.add(d)?;
+        }
+        self.existing
+            .insert(meta.path.clone(), meta.content_hash.clone());
+        Ok(())
+    }
+
+    /// Remove a file's document and passages.
+    pub fn remove(&mut self, path: &str) {
+        let f = &self.handle.fields;
+        self.writer.delete_term(Term::from_field_text(f.path, path));
+        self.existing.remove(path);
+    }
+
+    fn add(&mut self, doc: TantivyDocument) -> Result<(), IndexError> {
+        self.writer
+            .add_document(doc)
+            .map(|_| ())
+            .map_err(|source| self.err(source))
+    }
+
+    fn err(&self, source: tantivy::TantivyError) -> IndexError {
+        IndexError::Tantivy {
+            dir: self.handle.dir.clone(),
+            source,
+        }
+    }
+
+    /// Make everything added so far durable and visible to new readers.
+    pub fn commit(&mut self) -> Result<(), IndexError> {
+        self.writer
+            .commit()
+            .map(|_| ())
+            .map_err(|source| self.err(source))
+    }
+
+    /// Commit, then wait for background merges to finish.
+    pub fn finish(mut self) -> Result<(), IndexError> {
+        self.commit()?;
+        let dir = self.handle.dir.clone();
+        self.writer
+            .wait_merging_threads()
+            .map_err(|source| IndexError::Tantivy { dir, source })
+    }
+}
+
+/// Path → content hash of every file in the index.
+fn existing_files(handle: &IndexHandle) -> tantivy::Result<HashMap<String, String>> {
+    let f = &handle.fields;
+    let reader = handle.index.reader()?;
+    let searcher = reader.searcher();
+    let query = tantivy::query::TermQuery::new(
+        Term::from_field_text(f.kind, KIND_DOC),
+        tantivy::schema::IndexRecordOption::Basic,
+    );
+    let addrs = searcher.search(&query, &tantivy::collector::DocSetCollector)?;
+    let mut out = HashMap::with_capacity(addrs.len());
+    for addr in addrs {
+        let doc: TantivyDocument = searcher.doc(addr)?;
+        let path = doc.get_first(f.path).and_then(|v| v.as_str());
+        let hash = doc.get_first(f.content_hash).and_then(|v| v.as_str());
+        if let (Some(p), Some(h)) = (path, hash) {
+            out.insert(p.to_string(), h.to_string());
+        }
+    }
+    Ok(out)
+}

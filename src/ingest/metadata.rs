@@ -1,0 +1,210 @@
+//! Assemble a document's metadata from what the format cleaner and the
+//! content-based extractors found.
+
+use std::collections::HashMap;
+
+use super::block::{Block, BlockKind};
+use super::report_meta::{self, ReportMeta};
+use crate::document::{DocumentMeta, Judgements};
+use crate::gazetteer::Gazetteer;
+
+/// What a format cleaner knows about a document before metadata extraction.
+#[derive(Debug, Clone, Default)]
+pub struct Extracted {
+    /// Title from markup or layout, when the format gives one.
+    pub title: Option<String>,
+    /// The whole text, furniture included (letterheads carry dates and names).
+    pub full_text: String,
+    /// The cleaned body.
+    pub blocks: Vec<Block>,
+    /// Publication date from markup, `(year, month, day)`.
+    pub published: Option<(i16, i8, i8)>,
+    /// Publisher from markup.
+    pub publisher: Option<String>,
+}
+
+/// `YYYY-MM-DD` for a valid civil date.
+pub fn iso_date(ymd: Option<(i16, i8, i8)>) -> Option<String> {
+    let (y, m, d) = ymd?;
+    jiff::civil::Date::new(y, m, d).ok().map(|d| d.to_string())
+}
+
+/// Build the document metadata for `path`.
+pub fn document_meta(path: &str, content_hash: &str, ex: &Extracted) -> DocumentMeta {
+    let report = report_meta::extract(&ex.full_text);
+    let title = ex
+        .title
+        .clone()
+        .or_else(|| report.title.clone())
+        .or_else(|| first_heading(&ex.blocks))
+        .unwrap_or_else(|| fallback_title(path));
+    let authority = about_authority(&title, &ex.blocks, &ex.full_text);
+    if report.is_ofsted {
+        ofsted_meta(path, content_hash, title, authority, report)
+    } else {
+        DocumentMeta {
+            path: path.to_string(),
+            content_hash: content_hash.to_string(),
+            source: ex.publisher.clone(),
+            visit_type: news_visit_type(&title, &ex.blocks).map(str::to_string),
+            date: iso_date(ex.published),
+            title,
+            authority,
+            ..DocumentMeta::default()
+        }
+    }
+}
+
+fn ofsted_meta(
+    path: &str,
+    content_hash: &str,
+    title: String,
+    authority: Option<String>,
+    r: ReportMeta,
+) -> DocumentMeta {
+    let date = iso_date(r.letter_date)
+        .or_else(|| iso_date(r.published))
+        .or_else(|| iso_date(r.inspection_end));
+    let j = r.judgements;
+    DocumentMeta {
+        path: path.to_string(),
+        content_hash: content_hash.to_string(),
+        title,
+        source: Some("ofsted".to_string()),
+        authority,
+        date,
+        visit_type: r.visit_type.map(str::to_string),
+        inspectors: r.inspectors,
+        lead_inspector: r.lead_inspector,
+        inspection_start: iso_date(r.inspection_start),
+        inspection_end: iso_date(r.inspection_end),
+        judgements: Judgements {
+            overall_effectiveness: j.overall_effectiveness,
+            leaders: j.leaders,
+            help_and_protection: j.help_and_protection,
+            in_care: j.in_care,
+            care_leavers: j.care_leavers,
+        },
+    }
+}
+
+fn first_heading(blocks: &[Block]) -> Option<String> {
+    blocks
+        .iter()
+        .find(|b| b.kind == BlockKind::Heading)
+        .map(|b| b.text.clone())
+}
+
+fn fallback_title(path: &str) -> String {
+    std::path::Path::new(path)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.to_string())
+}
+
+/// The authority a document is about: the one its title names, else the one its
+/// body names most often (ties go to the earliest named).
+pub fn about_authority(title: &str, blocks: &[Block], full_text: &str) -> Option<String> {
+    let gazetteer = Gazetteer::get();
+    if let Some(first) = gazetteer.mentioned(title).first() {
+        return Some(first.to_string());
+    }
+    let mut counts: HashMap<&'static str, (usize, usize)> = HashMap::new();
+    let body = blocks.iter().map(|b| b.text.as_str());
+    let texts: Vec<&str> = if blocks.is_empty() {
+        vec![full_text]
+    } else {
+        body.collect()
+    };
+    let mut order = 0;
+    for text in texts {
+        for m in gazetteer.find_all(text) {
+            let entry = counts.entry(m.authority).or_insert((0, order));
+            entry.0 += 1;
+            order += 1;
+        }
+    }
+    counts
+        .into_iter()
+        .max_by(|a, b| a.1 .0.cmp(&b.1 .0).then(b.1 .1.cmp(&a.1 .1)))
+        .map(|(name, _)| name.to_string())
+}
+
+/// Visit types named in news, most specific first.
+const VISIT_PHRASES: &[(&str, &str)] = &[
+    (
+        "joint targeted area inspection",
+        "joint targeted area inspection",
+    ),
+    ("jtai", "joint targeted area inspection"),
+    ("focused visit", "focused visit"),
+    ("monitoring visit", "monitoring visit"),
+    ("short inspection", "short inspection"),
+    ("standard inspection", "standard inspection"),
+];
+
+/// The visit a news article reports on, from its title and opening paragraphs.
+fn news_visit_type(title: &str, blocks: &[Block]) -> Option<&'static str> {
+    let opening = std::iter::once(title).chain(
+        blocks
+            .iter()
+            .filter(|b| b.kind == BlockKind::Paragraph)
+            .take(3)
+            .map(|b| b.text.as_str()),
+    );
+    for text in opening {
+        let lower = text.to_lowercase();
+        let first = VISIT_PHRASES
+            .iter()
+            .filter_map(|(p, v)| lower.find(p).map(|i| (i, *v)))
+            .min_by_key(|(i, _)| *i);
+        if let Some((_, v)) = first {
+            return Some(v);
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iso_dates_are_validated() {
+        assert_eq!(
+            iso_date(Some((2022, 10, 20))).as_deref(),
+            Some("2022-10-20")
+        );
+        assert_eq!(iso_date(Some((2022, 2, 30))), None);
+        assert_eq!(iso_date(None), None);
+    }
+
+    #[test]
+    fn authority_from_title_then_body() {
+        let blocks = vec![
+            Block::paragraph("Gloucestershire was mentioned once."),
+            Block::paragraph("South Gloucestershire twice. South Gloucestershire again."),
+        ];
+        assert_eq!(
+            about_authority("South Glos Council failing", &[], "").as_deref(),
+            Some("South Gloucestershire")
+        );
+        assert_eq!(
+            about_authority("Council criticised", &blocks, "").as_deref(),
+            Some("South Gloucestershire")
+        );
+        assert_eq!(about_authority("Nothing", &[], "no names"), None);
+    }
+
+    #[test]
+    fn news_visit_type_from_opening() {
+        let blocks = vec![Block::paragraph(
+            "Ofsted said following a recent monitoring visit.",
+        )];
+        assert_eq!(
+            news_visit_type("Pace of change", &blocks),
+            Some("monitoring visit")
+        );
+        assert_eq!(news_visit_type("Nothing here", &[]), None);
+    }
+}

@@ -1,0 +1,91 @@
+//! PDF text extraction and cleaning into searchable blocks.
+
+mod extract;
+mod furniture;
+mod paragraphs;
+
+/// Kind of a cleaned block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlockKind {
+    /// A section heading.
+    Heading,
+    /// A paragraph of body text (or one bullet / numbered item).
+    Paragraph,
+}
+
+/// A block of cleaned text in reading order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Block {
+    /// What kind of block this is.
+    pub kind: BlockKind,
+    /// The cleaned text.
+    pub text: String,
+}
+
+/// Why a PDF could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum PdfError {
+    /// No `%PDF` header.
+    #[error("not a PDF (no %PDF header)")]
+    NotPdf,
+    /// Encrypted document.
+    #[error("encrypted PDF")]
+    Encrypted,
+    /// pdf-extract returned an error.
+    #[error("PDF text extraction failed: {0}")]
+    Extract(String),
+    /// pdf-extract panicked.
+    #[error("PDF text extraction panicked: {0}")]
+    Panicked(String),
+    /// No text could be extracted.
+    #[error("PDF has no extractable text")]
+    NoText,
+}
+
+/// Extract raw text (pdf-extract behind catch_unwind; `%PDF` header checked first).
+pub fn extract_text(bytes: &[u8]) -> Result<String, PdfError> {
+    extract::extract_text(bytes)
+}
+
+/// Clean raw extracted text into blocks: furniture removed, paragraphs rebuilt.
+pub fn clean(raw: &str) -> Vec<Block> {
+    let pages = furniture::split_pages(raw);
+    let pages = furniture::remove_furniture(pages);
+    paragraphs::build_blocks(&pages)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rejects_non_pdf() {
+        assert!(matches!(extract_text(b"hello"), Err(PdfError::NotPdf)));
+    }
+
+    #[test]
+    fn cleans_furniture_and_joins_pages() {
+        let mut raw = String::new();
+        for p in 1..=5 {
+            raw.push_str("Inspection of Dorset local authority children's services\n");
+            raw.push_str(&format!("17 to 21 March 2025  {p}\n\n"));
+            let word = ["alpha", "beta", "gamma", "delta", "epsilon"][p - 1];
+            raw.push_str(&format!("{p}.  Leaders provide {word} management\n"));
+            raw.push_str(&format!(
+                "oversight and multi-\nagency {word} work is pre-\n"
+            ));
+            raw.push_str(&format!("proceedings {word}\n\u{c}"));
+        }
+        raw.push_str("continued text here.\n\n\u{f0b7} A bullet point\n\n© Crown copyright 2025\n");
+        let blocks = clean(&raw);
+        assert!(blocks.iter().all(|b| !b.text.contains("17 to 21 March")));
+        assert!(blocks.iter().all(|b| !b.text.contains("Crown")));
+        assert!(blocks
+            .iter()
+            .any(|b| b.text.contains("management oversight and multi-agency")));
+        assert!(blocks.iter().any(|b| b.text == "A bullet point"));
+        assert!(blocks.iter().any(|b| b
+            .text
+            .ends_with("pre-proceedings epsilon continued text here.")));
+    }
+}

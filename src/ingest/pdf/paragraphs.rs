@@ -1,0 +1,380 @@
+//! Paragraph reconstruction: join lines, split on bullets and numbered paragraphs,
+//! rejoin paragraphs split by page breaks, resolve line-end hyphens, detect headings.
+
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use super::furniture::PageLines;
+use super::{Block, BlockKind};
+
+/// Bullet characters seen in Ofsted PDFs (private-use symbol-font bullets included).
+const BULLETS: &[char] = &[
+    '\u{f0b7}', '\u{f0a7}', '\u{f0d8}', '\u{f076}', '\u{f0fc}', '◼', '•', '─', '▪', '●', '■', '◾',
+    '‣', '⁃', '∙', '·', '➢', '►', '▶', '○',
+];
+
+#[derive(Debug)]
+struct RawBlock {
+    lines: Vec<String>,
+    /// Started by a bullet or numbered-paragraph marker.
+    item: bool,
+    starts_page: bool,
+    ends_page: bool,
+}
+
+fn numbered_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"^\(?(\d{1,3})[.)](?:\s+(\S.*))?$").unwrap_or_else(|_| unreachable!())
+    })
+}
+
+fn footnote_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    // Superscript footnote numbers glued to a word or to sentence punctuation.
+    RE.get_or_init(|| {
+        Regex::new(r"([a-z]{3,}[.,;:]?|[a-z][.,;:])(\d{1,2})(\s|$)")
+            .unwrap_or_else(|_| unreachable!())
+    })
+}
+
+/// Strip a leading bullet marker; `None` if the line is not a bullet item.
+fn strip_bullet(line: &str) -> Option<&str> {
+    let t = line.trim_start();
+    let mut chars = t.chars();
+    let first = chars.next()?;
+    if BULLETS.contains(&first) {
+        return Some(chars.as_str().trim_start());
+    }
+    if first == '-' || first == '–' {
+        let rest = chars.as_str();
+        if rest.starts_with(char::is_whitespace) {
+            return Some(rest.trim_start());
+        }
+    }
+    None
+}
+
+/// Strip a numbered-paragraph marker ("13." / "13)"); returns the rest (maybe empty).
+fn strip_number(line: &str) -> Option<String> {
+    let t = line.trim();
+    let caps = numbered_re().captures(t)?;
+    Some(
+        caps.get(2)
+            .map(|m| m.as_str().to_string())
+            .unwrap_or_default(),
+    )
+}
+
+fn clean_chars(line: &str) -> String {
+    let mut s = String::with_capacity(line.len());
+    for c in line.chars() {
+        match c {
+            '\u{a0}' | '\t' => s.push(' '),
+            '\u{ad}' | '\u{200b}' | '\u{feff}' => {}
+            c if ('\u{e000}'..='\u{f8ff}').contains(&c) => s.push(' '),
+            c if c.is_control() => {}
+            c => s.push(c),
+        }
+    }
+    s
+}
+
+fn collapse_ws(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Vocabulary of the document used to decide line-end hyphens.
+struct Vocab {
+    words: HashSet<String>,
+}
+
+impl Vocab {
+    fn new(pages: &[PageLines]) -> Self {
+        let mut words = HashSet::new();
+        for p in pages {
+            for l in &p.lines {
+                for w in l.split_whitespace() {
+                    let w = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-');
+                    if w.is_empty() || w.ends_with('-') || w.starts_with('-') {
+                        continue;
+                    }
+                    words.insert(w.to_lowercase());
+                }
+            }
+        }
+        Vocab { words }
+    }
+
+    /// Should `left-` at a line end and `right` on the next line keep the hyphen?
+    fn keep_hyphen(&self, left: &str, right: &str) -> bool {
+        let l = left.to_lowercase();
+        let r = right.to_lowercase();
+        let hy = format!("{l}-{r}");
+        let joined = format!("{l}{r}");
+        if self.words.contains(&hy) {
+            return true;
+        }
+        if self.words.contains(&joined) {
+            return false;
+        }
+        // Ofsted reports are not auto-hyphenated: a line-end hyphen is nearly always a real
+        // compound, so keep it unless the document shows the joined spelling.
+        true
+    }
+}
+
+fn last_word(s: &str) -> &str {
+    let s = s.trim_end_matches('-');
+    let start = s
+        .char_indices()
+        .rev()
+        .find(|(_, c)| !c.is_alphabetic())
+        .map(|(i, c)| i + c.len_utf8())
+        .unwrap_or(0);
+    s.get(start..).unwrap_or("")
+}
+
+fn first_word(s: &str) -> &str {
+    let end = s
+        .char_indices()
+        .find(|(_, c)| !c.is_alphabetic())
+        .map(|(i, _)| i)
+        .unwrap_or(s.len());
+    s.get(..end).unwrap_or("")
+}
+
+/// Append `next` to `acc`, resolving a line-end hyphen.
+fn append_line(acc: &mut String, next: &str, vocab: &Vocab) {
+    let next = next.trim();
+    if next.is_empty() {
+        return;
+    }
+    let trimmed_len = acc.trim_end().len();
+    acc.truncate(trimmed_len);
+    if acc.is_empty() {
+        acc.push_str(next);
+        return;
+    }
+    let ends_hyphen = acc.ends_with('-')
+        && acc
+            .chars()
+            .rev()
+            .nth(1)
+            .map(|c| c.is_alphabetic())
+            .unwrap_or(false);
+    let next_lower = next
+        .chars()
+        .next()
+        .map(|c| c.is_lowercase())
+        .unwrap_or(false);
+    if ends_hyphen && next_lower {
+        let left = last_word(acc).to_string();
+        let right = first_word(next);
+        if vocab.keep_hyphen(&left, right) {
+            acc.push_str(next);
+        } else {
+            acc.pop();
+            acc.push_str(next);
+        }
+    } else {
+        acc.push(' ');
+        acc.push_str(next);
+    }
+}
+
+fn footnote_start_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r"^(\d{1,2})\s+[A-Z]").unwrap_or_else(|_| unreachable!()))
+}
+
+/// Does a line look like the start of a footnote ("1 The local authority ...")?
+fn is_footnote_start(line: &str) -> bool {
+    footnote_start_re().is_match(line.trim_start())
+}
+
+fn strip_footnote_number(line: &str) -> String {
+    let t = line.trim_start();
+    t.trim_start_matches(|c: char| c.is_ascii_digit())
+        .trim_start()
+        .to_string()
+}
+
+fn ends_terminal(s: &str) -> bool {
+    let t = s.trim_end();
+    t.ends_with(['.', '!', '?', ':', ';', '"', '\u{201d}'])
+}
+
+fn starts_continuation(s: &str) -> bool {
+    s.trim_start()
+        .chars()
+        .next()
+        .map(|c| c.is_lowercase())
+        .unwrap_or(false)
+}
+
+fn is_heading(b: &RawBlock, text: &str) -> bool {
+    if b.item || b.lines.len() > 3 {
+        return false;
+    }
+    let n = text.chars().count();
+    if n == 0 || n > 120 {
+        return false;
+    }
+    let first = text.chars().next().unwrap_or(' ');
+    if !(first.is_uppercase() || first.is_ascii_digit()) {
+        return false;
+    }
+    if text.ends_with(['.', ',', ';']) {
+        return false;
+    }
+    if text.ends_with('?') && n > 60 {
+        return false;
+    }
+    if text.ends_with(':') && n > 60 {
+        return false;
+    }
+    text.split_whitespace().count() <= 18
+}
+
+/// Build blocks from furniture-free pages.
+pub fn build_blocks(pages: &[PageLines]) -> Vec<Block> {
+    let vocab = Vocab::new(pages);
+    let mut raw: Vec<RawBlock> = Vec::new();
+    // Footnotes at the foot of a page are moved to the end of the document so that a
+    // paragraph running across the page break can be rejoined.
+    let mut notes: Vec<RawBlock> = Vec::new();
+    for page in pages {
+        let page_start = raw.len();
+        let mut cur: Option<RawBlock> = None;
+        let mut first_on_page = true;
+        let flush = |cur: &mut Option<RawBlock>, raw: &mut Vec<RawBlock>| {
+            if let Some(b) = cur.take() {
+                if b.lines.iter().any(|l| !l.trim().is_empty()) || b.item {
+                    raw.push(b);
+                }
+            }
+        };
+        for line in &page.lines {
+            let line = clean_chars(line);
+            if line.trim().is_empty() {
+                // A blank line ends the paragraph, except right after a lone number marker.
+                let pending_marker = cur
+                    .as_ref()
+                    .map(|b| b.item && b.lines.is_empty())
+                    .unwrap_or(false);
+                if !pending_marker {
+                    flush(&mut cur, &mut raw);
+                }
+                continue;
+            }
+            let (start_item, text) = if let Some(rest) = strip_bullet(&line) {
+                (true, rest.to_string())
+            } else if let Some(rest) = strip_number(&line) {
+                (true, rest)
+            } else {
+                (false, line.trim().to_string())
+            };
+            if start_item {
+                flush(&mut cur, &mut raw);
+                let mut b = RawBlock {
+                    lines: Vec::new(),
+                    item: true,
+                    starts_page: first_on_page,
+                    ends_page: false,
+                };
+                if !text.is_empty() {
+                    b.lines.push(text);
+                }
+                cur = Some(b);
+            } else {
+                match cur.as_mut() {
+                    Some(b) => b.lines.push(text),
+                    None => {
+                        cur = Some(RawBlock {
+                            lines: vec![text],
+                            item: false,
+                            starts_page: first_on_page,
+                            ends_page: false,
+                        })
+                    }
+                }
+            }
+            first_on_page = false;
+        }
+        flush(&mut cur, &mut raw);
+        let mut page_notes = Vec::new();
+        while raw.len() > page_start
+            && raw
+                .last()
+                .map(|b| {
+                    !b.item
+                        && b.lines
+                            .first()
+                            .map(|l| is_footnote_start(l))
+                            .unwrap_or(false)
+                })
+                .unwrap_or(false)
+        {
+            if let Some(mut b) = raw.pop() {
+                if let Some(first) = b.lines.first_mut() {
+                    *first = strip_footnote_number(first);
+                }
+                page_notes.push(b);
+            }
+        }
+        page_notes.reverse();
+        notes.extend(page_notes);
+        if raw.len() > page_start {
+            if let Some(last) = raw.last_mut() {
+                last.ends_page = true;
+            }
+        }
+    }
+    for mut n in notes {
+        n.starts_page = false;
+        n.ends_page = false;
+        raw.push(n);
+    }
+
+    // Join each block's lines, then merge paragraphs split by a page break.
+    let mut texts: Vec<(RawBlock, String)> = Vec::new();
+    for b in raw {
+        let mut acc = String::new();
+        for l in &b.lines {
+            append_line(&mut acc, l, &vocab);
+        }
+        let text = collapse_ws(&acc);
+        if let Some((prev, prev_text)) = texts.last_mut() {
+            if prev.ends_page
+                && b.starts_page
+                && !b.item
+                && !ends_terminal(prev_text)
+                && starts_continuation(&text)
+            {
+                append_line(prev_text, &text, &vocab);
+                prev.ends_page = b.ends_page;
+                prev.lines.extend(b.lines);
+                continue;
+            }
+        }
+        texts.push((b, text));
+    }
+
+    let mut out = Vec::with_capacity(texts.len());
+    for (b, text) in texts {
+        let text = footnote_re().replace_all(&text, "$1$3").trim().to_string();
+        if text.is_empty() || super::furniture::is_boilerplate_block(&text) {
+            continue;
+        }
+        let kind = if is_heading(&b, &text) {
+            BlockKind::Heading
+        } else {
+            BlockKind::Paragraph
+        };
+        out.push(Block { kind, text });
+    }
+    out
+}

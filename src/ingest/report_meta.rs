@@ -1,0 +1,644 @@
+//! Content-based metadata for Ofsted children's services reports and letters.
+//!
+//! Works on the cleaned full text of a PDF (blocks joined with blank lines), on raw
+//! extracted text, and on Ofsted letters converted to Markdown / plain text. Documents
+//! that are not Ofsted's own (news articles about inspections, say) get `is_ofsted ==
+//! false` and no other field: nothing is guessed.
+//!
+//! Judgement mapping. ILACS (2018-) tables map one to one:
+//! "The impact of leaders on social work practice with children and families" → `leaders`,
+//! "The experiences and progress of children who need help and protection" → `help_and_protection`,
+//! "The experiences and progress of children in care" (2018-2022: "... in care and care
+//! leavers") → `in_care`, "The experiences and progress of care leavers" → `care_leavers`,
+//! "Overall effectiveness" → `overall_effectiveness`.
+//! Single inspection framework (SIF, 2013-2018):
+//! `help_and_protection` ← "Children who need help and protection";
+//! `in_care` ← "Children looked after and achieving permanence" (the "Adoption performance"
+//! sub-judgement is not mapped);
+//! `care_leavers` ← "Experiences and progress of care leavers";
+//! `leaders` ← "Leadership, management and governance";
+//! `overall_effectiveness` ← "The overall judgement is that children's services are ..." /
+//! "Children's services in X are ...".
+//! Grades are normalised to "outstanding", "good", "requires improvement" (also for
+//! "requires improvement to be good" and SIF's "require improvement") or "inadequate".
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+/// Judgements of a full inspection.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Judgements {
+    /// Overall effectiveness.
+    pub overall_effectiveness: Option<String>,
+    /// Impact of leaders (SIF: leadership, management and governance).
+    pub leaders: Option<String>,
+    /// Experiences and progress of children who need help and protection.
+    pub help_and_protection: Option<String>,
+    /// Experiences and progress of children in care (SIF: looked after and achieving permanence).
+    pub in_care: Option<String>,
+    /// Experiences and progress of care leavers.
+    pub care_leavers: Option<String>,
+}
+
+/// Metadata extracted from a report's or letter's own text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReportMeta {
+    /// Title (first heading-like lines, or the letter's heading).
+    pub title: Option<String>,
+    /// Publication date (year, month, day).
+    pub published: Option<(i16, i8, i8)>,
+    /// Date of a letter (a date standing alone near the top).
+    pub letter_date: Option<(i16, i8, i8)>,
+    /// First day of the inspection or visit.
+    pub inspection_start: Option<(i16, i8, i8)>,
+    /// Last day of the inspection or visit.
+    pub inspection_end: Option<(i16, i8, i8)>,
+    /// "standard inspection", "short inspection", "single inspection",
+    /// "looked after children inspection", "focused visit", "monitoring visit" or
+    /// "joint targeted area inspection".
+    pub visit_type: Option<&'static str>,
+    /// Lead (or reporting) inspector, name only.
+    pub lead_inspector: Option<String>,
+    /// Every named inspector, lead first, names only, no duplicates.
+    pub inspectors: Vec<String>,
+    /// Judgements.
+    pub judgements: Judgements,
+    /// Is this Ofsted's own document?
+    pub is_ofsted: bool,
+}
+
+type Date = (i16, i8, i8);
+
+fn re(cell: &'static OnceLock<Regex>, pat: &str) -> &'static Regex {
+    cell.get_or_init(|| Regex::new(pat).unwrap_or_else(|e| panic!("bad regex {pat}: {e}")))
+}
+
+const MONTHS: &[&str] = &[
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+fn month_number(name: &str) -> Option<i8> {
+    let l = name.to_lowercase();
+    if l.len() < 3 {
+        return None;
+    }
+    MONTHS
+        .iter()
+        .position(|m| *m == l || (l.len() >= 3 && m.starts_with(&l) && l.len() <= 4))
+        .and_then(|i| i8::try_from(i + 1).ok())
+}
+
+fn mk_date(y: i32, m: i8, d: i32) -> Option<Date> {
+    if !(1990..=2100).contains(&y) || !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return None;
+    }
+    Some((i16::try_from(y).ok()?, m, i8::try_from(d).ok()?))
+}
+
+/// Normalise typography and Markdown so simple patterns match.
+fn normalise(text: &str) -> String {
+    let mut s = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\u{2019}' | '\u{2018}' | '`' => s.push('\''),
+            '\u{201c}' | '\u{201d}' => s.push('"'),
+            '\u{2013}' | '\u{2014}' | '\u{2212}' | '\u{2010}' | '\u{2011}' => s.push('-'),
+            '\u{a0}' | '\t' | '\u{c}' => s.push(' '),
+            '*' | '_' => {}
+            c => s.push(c),
+        }
+    }
+    s.lines()
+        .map(|l| l.trim().trim_start_matches('#').trim())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn flat(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn date_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    re(
+        &R,
+        r"(?i)\b(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]{3,9})\.?,?\s+(\d{4})\b",
+    )
+}
+
+fn parse_date_at_start(s: &str) -> Option<Date> {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let r = re(
+        &R,
+        r"(?i)^\s*(?:[a-z]+day,?\s+)?(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]{3,9})\.?,?\s+(\d{4})\b",
+    );
+    if let Some(c) = r.captures(s) {
+        let m = month_number(c.get(2)?.as_str())?;
+        return mk_date(
+            c.get(3)?.as_str().parse().ok()?,
+            m,
+            c.get(1)?.as_str().parse().ok()?,
+        );
+    }
+    static N: OnceLock<Regex> = OnceLock::new();
+    let n = re(&N, r"^\s*(\d{1,2})/(\d{1,2})/(\d{2,4})\b");
+    let c = n.captures(s)?;
+    let mut y: i32 = c.get(3)?.as_str().parse().ok()?;
+    if y < 100 {
+        y += 2000;
+    }
+    mk_date(
+        y,
+        c.get(2)?.as_str().parse().ok()?,
+        c.get(1)?.as_str().parse().ok()?,
+    )
+}
+
+/// Parse a date range at the start of `s`: "17 to 21 March 2025", "17 March to 21 March 2025",
+/// "30 November 2015 to 22 December 2015", "14 and 15 September 2022", "6 July 2015 - 30 July
+/// 2015", "12/09/2016 to 06/10/2016", or a single date.
+fn parse_range(s: &str) -> Option<(Date, Date)> {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let r = re(
+        &R,
+        r"(?i)^\s*(?:[a-z]+day\s+)?(\d{1,2})(?:st|nd|rd|th)?(?:\s+([a-z]{3,9}))?(?:\s+(\d{4}))?\s*(?:-|to|and|until|till)\s*(?:[a-z]+day\s+)?(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]{3,9})\s+(\d{4})\b",
+    );
+    if let Some(c) = r.captures(s) {
+        let d2: i32 = c.get(4)?.as_str().parse().ok()?;
+        let m2 = month_number(c.get(5)?.as_str())?;
+        let y2: i32 = c.get(6)?.as_str().parse().ok()?;
+        let d1: i32 = c.get(1)?.as_str().parse().ok()?;
+        let m1 = match c.get(2) {
+            Some(m) => month_number(m.as_str())?,
+            None => m2,
+        };
+        let y1: i32 = match c.get(3) {
+            Some(y) => y.as_str().parse().ok()?,
+            None if m1 > m2 => y2 - 1,
+            None => y2,
+        };
+        return Some((mk_date(y1, m1, d1)?, mk_date(y2, m2, d2)?));
+    }
+    static N: OnceLock<Regex> = OnceLock::new();
+    let n = re(
+        &N,
+        r"^\s*(\d{1,2}/\d{1,2}/\d{2,4})\s*(?:-|to|and)\s*(\d{1,2}/\d{1,2}/\d{2,4})",
+    );
+    if let Some(c) = n.captures(s) {
+        return Some((
+            parse_date_at_start(c.get(1)?.as_str())?,
+            parse_date_at_start(c.get(2)?.as_str())?,
+        ));
+    }
+    let d = parse_date_at_start(s)?;
+    Some((d, d))
+}
+
+fn days_from_civil(d: Date) -> i64 {
+    let (y, m, dd) = (i64::from(d.0), i64::from(d.1), i64::from(d.2));
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + dd - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn normalise_grade(g: &str) -> Option<String> {
+    let l = g.to_lowercase();
+    let v = if l.starts_with("outstanding") {
+        "outstanding"
+    } else if l.starts_with("good") {
+        "good"
+    } else if l.starts_with("requires improvement")
+        || l.starts_with("require improvement")
+        || l == "improvement"
+    {
+        "requires improvement"
+    } else if l.starts_with("inadequate") {
+        "inadequate"
+    } else {
+        return None;
+    };
+    Some(v.to_string())
+}
+
+const GRADE: &str = r"(outstanding|good|requires? improvement|inadequate)";
+
+fn find_grade(text: &str, label: &str) -> Option<String> {
+    let pat = format!(r"(?i)\b{label}\s*[:\-]?\s*(?:is\s+|are\s+)?{GRADE}\b");
+    let r = Regex::new(&pat).ok()?;
+    let c = r.captures(text)?;
+    normalise_grade(c.get(1)?.as_str())
+}
+
+fn judgements(fl: &str) -> Judgements {
+    let mut j = Judgements {
+        leaders: find_grade(
+            fl,
+            r"impact of leaders on social work practice with children and families",
+        )
+        .or_else(|| find_grade(fl, r"leadership,? management and governance")),
+        help_and_protection: find_grade(fl, r"children who need help and protection"),
+        in_care: find_grade(
+            fl,
+            r"experiences and progress of children in care(?: and care leavers)?",
+        )
+        .or_else(|| find_grade(fl, r"children looked after and achieving permanence")),
+        care_leavers: find_grade(fl, r"experiences and progress of care leavers"),
+        overall_effectiveness: None,
+    };
+    static SIF: OnceLock<Regex> = OnceLock::new();
+    let sif = re(
+        &SIF,
+        r"(?i)\bthe overall judgement is (?:that )?(?:children's services (?:in [^.]{1,60}? )?(?:are |is |require )?)?(outstanding|good|requires? improvement|improvement|inadequate)\b",
+    );
+    static LEAD: OnceLock<Regex> = OnceLock::new();
+    let lead = re(
+        &LEAD,
+        r"(?i)\bchildren's services in [A-Z][^.]{1,60}? (?:(?:are|is)\s+)?(outstanding|good|requires? improvement|inadequate)\b",
+    );
+    j.overall_effectiveness = find_grade(fl, r"overall effectiveness")
+        .or_else(|| {
+            sif.captures(fl)
+                .and_then(|c| c.get(1))
+                .and_then(|m| normalise_grade(m.as_str()))
+        })
+        .or_else(|| {
+            lead.captures(fl)
+                .and_then(|c| c.get(1))
+                .and_then(|m| normalise_grade(m.as_str()))
+        });
+    j
+}
+
+/// Clean an inspector's name: drop titles, roles and parentheticals.
+fn clean_name(raw: &str) -> Option<String> {
+    static PAREN: OnceLock<Regex> = OnceLock::new();
+    let paren = re(&PAREN, r"\([^)]*\)?");
+    let s = paren.replace_all(raw, " ");
+    let s = s.split(',').next().unwrap_or("");
+    static ROLE: OnceLock<Regex> = OnceLock::new();
+    let role = re(
+        &ROLE,
+        r"(?i)\b(?:senior\s+)?(?:s?hmi|(?:his|her) majesty's inspectors?|ofsted inspectors?|social care regulatory inspector|regulatory inspector|additional inspector|seconded inspector|contracted inspector|inspector|dr|mr|mrs|ms|miss)\b\.?",
+    );
+    let s = role.replace_all(s, " ");
+    let s = s.trim_matches(|c: char| !c.is_alphanumeric());
+    let words: Vec<&str> = s.split_whitespace().collect();
+    if words.len() < 2 || words.len() > 5 {
+        return None;
+    }
+    for w in &words {
+        let first = w.chars().next()?;
+        let particle = matches!(
+            *w,
+            "de" | "van" | "von" | "der" | "la" | "le" | "da" | "di" | "du"
+        );
+        if !(first.is_uppercase() || particle) {
+            return None;
+        }
+        if w.chars()
+            .any(|c| !(c.is_alphabetic() || c == '-' || c == '\'' || c == '.'))
+        {
+            return None;
+        }
+    }
+    Some(words.join(" "))
+}
+
+fn split_names(list: &str) -> Vec<String> {
+    static SPLIT: OnceLock<Regex> = OnceLock::new();
+    let split = re(&SPLIT, r"\s*(?:;|,|\band\b|&)\s*");
+    // Commas also separate a name from its role ("Jo Bloggs, HMI"); clean_name rejects roles.
+    split.split(list).filter_map(clean_name).collect()
+}
+
+fn push_unique(v: &mut Vec<String>, name: String) {
+    if !v.iter().any(|n| n.eq_ignore_ascii_case(&name)) {
+        v.push(name);
+    }
+}
+
+fn inspectors(lines: &[&str], fl: &str) -> (Option<String>, Vec<String>) {
+    let mut lead: Option<String> = None;
+    let mut all: Vec<String> = Vec::new();
+    static LEAD: OnceLock<Regex> = OnceLock::new();
+    let lead_re = re(
+        &LEAD,
+        r"(?i)^(?:lead inspector|reporting inspector)\s*:?\s*(.*)$",
+    );
+    for (i, l) in lines.iter().enumerate() {
+        if let Some(c) = lead_re.captures(l) {
+            let rest = c.get(1).map(|m| m.as_str()).unwrap_or("");
+            let name = clean_name(rest).or_else(|| {
+                if rest.trim().is_empty() {
+                    lines.get(i + 1).and_then(|n| clean_name(n))
+                } else {
+                    None
+                }
+            });
+            if let Some(n) = name {
+                if lead.is_none() {
+                    lead = Some(n.clone());
+                }
+                push_unique(&mut all, n);
+            }
+        }
+    }
+    static DEP: OnceLock<Regex> = OnceLock::new();
+    let dep = re(
+        &DEP,
+        r"(?i)\bdeputy lead inspector\s*:?\s*([^:]{3,80}?)(?:\s+(?:team inspectors?|quality assurance|shadow|inspection team|lead inspector)\b|$|\n)",
+    );
+    static TEAM: OnceLock<Regex> = OnceLock::new();
+    let team = re(
+        &TEAM,
+        r"(?i)\b(?:team inspectors?|other inspectors?|inspectors? for this (?:visit|inspection) (?:were|was)|(?:his|her) majesty's inspectors? for this (?:visit|inspection) (?:were|was)|the inspectors were)\s*:?\s*([^:]{3,500}?)(?:\.(?:\s|$)|\s+(?:quality assurance|shadow|senior hmi|deputy lead|lead inspector|information about|the inspection)\b|$)",
+    );
+    for src in [fl] {
+        for c in dep.captures_iter(src) {
+            if let Some(m) = c.get(1) {
+                for n in split_names(m.as_str()) {
+                    push_unique(&mut all, n);
+                }
+            }
+        }
+        for c in team.captures_iter(src) {
+            if let Some(m) = c.get(1) {
+                let names = split_names(m.as_str());
+                if lead.is_none() {
+                    lead = names.first().cloned();
+                }
+                for n in names {
+                    push_unique(&mut all, n);
+                }
+            }
+        }
+    }
+    if let Some(l) = &lead {
+        all.retain(|n| !n.eq_ignore_ascii_case(l));
+        all.insert(0, l.clone());
+    }
+    (lead, all)
+}
+
+fn is_ofsted_doc(lines: &[&str], fl: &str) -> bool {
+    let lower = fl.to_lowercase();
+    let head_flat: String = lower.chars().take(4000).collect();
+    let head: Vec<String> = lines.iter().take(80).map(|l| l.to_lowercase()).collect();
+    let line_starts = |p: &str| head.iter().any(|l| l.starts_with(p));
+    // Structural markers of Ofsted's own reports and letters (not of articles about them).
+    let mut signals = 0;
+    for p in [
+        "lead inspector",
+        "reporting inspector",
+        "inspection date",
+        "dates of inspection",
+        "report published",
+        "judgement grade",
+        "piccadilly gate",
+        "this letter summarises the findings",
+        "focused visit to",
+        "monitoring visit to",
+        "joint targeted area inspection of",
+    ] {
+        if line_starts(p) {
+            signals += 1;
+        }
+    }
+    if head_flat.contains("judgement grade") || head_flat.contains("the overall judgement is") {
+        signals += 1;
+    }
+    let branded =
+        lower.contains("ofsted") || lower.contains("majesty's inspector") || lower.contains(" hmi");
+    (branded && signals >= 1) || signals >= 2
+}
+
+fn title(lines: &[&str]) -> Option<String> {
+    static LETTER: OnceLock<Regex> = OnceLock::new();
+    let letter = re(
+        &LETTER,
+        r"(?i)^(?:focused visit to|monitoring visit to|monitoring visit of|joint targeted area inspection of|inspection of|re-inspection of)\b",
+    );
+    static LABEL: OnceLock<Regex> = OnceLock::new();
+    let label = re(
+        &LABEL,
+        r"(?i)^(?:inspection dates?|dates? of inspection|report published|published|lead inspector|reporting inspector|judgement\s+grade|the overall judgement|children's services in )",
+    );
+    // Report layout: heading lines before the first label line.
+    let mut parts: Vec<&str> = Vec::new();
+    let mut found_label = false;
+    for l in lines.iter().take(14) {
+        if label.is_match(l) {
+            found_label = true;
+            break;
+        }
+        if l.chars().all(|c| c.is_ascii_digit() || c.is_whitespace()) {
+            continue;
+        }
+        parts.push(l);
+    }
+    if found_label && !parts.is_empty() {
+        let t = flat(&parts.join(" "));
+        if t.chars().count() <= 400 {
+            return Some(t);
+        }
+    }
+    lines
+        .iter()
+        .take(60)
+        .find(|l| letter.is_match(l) && l.chars().count() <= 200)
+        .map(|l| flat(l))
+}
+
+fn letter_date(lines: &[&str]) -> Option<Date> {
+    for l in lines.iter().take(30) {
+        if let Some(d) = parse_date_at_start(l) {
+            let rest = date_re().replace(l, "");
+            if rest.trim().is_empty() && l.len() <= 30 {
+                return Some(d);
+            }
+        }
+    }
+    None
+}
+
+fn visit_type(
+    fl_head: &str,
+    title: Option<&str>,
+    range: Option<(Date, Date)>,
+    j: &Judgements,
+) -> Option<&'static str> {
+    let t = title.unwrap_or("").to_lowercase();
+    let h = fl_head.to_lowercase();
+    let letter_kind = |s: &str| -> Option<&'static str> {
+        if s.starts_with("focused visit") || s.contains("findings of the focused visit") {
+            Some("focused visit")
+        } else if s.starts_with("monitoring visit")
+            || s.contains("findings of the monitoring visit")
+            || s.contains("findings of a monitoring visit")
+        {
+            Some("monitoring visit")
+        } else if s.starts_with("joint targeted area inspection")
+            || s.contains("findings of the joint targeted area inspection")
+        {
+            Some("joint targeted area inspection")
+        } else {
+            None
+        }
+    };
+    if let Some(k) = letter_kind(&t) {
+        return Some(k);
+    }
+    if let Some(k) = letter_kind(&h) {
+        return Some(k);
+    }
+    if t.contains("looked after children services") {
+        return Some("looked after children inspection");
+    }
+    let sif = t.contains("children in need of help and protection")
+        || h.contains("the overall judgement is")
+        || h.contains("children looked after and achieving permanence");
+    if sif {
+        return Some("single inspection");
+    }
+    let ilacs = t.contains("children's services")
+        || t.contains("children's social care services")
+        || j.overall_effectiveness.is_some();
+    if ilacs {
+        if let Some((s, e)) = range {
+            let span = days_from_civil(e) - days_from_civil(s);
+            return Some(if span <= 7 {
+                "short inspection"
+            } else {
+                "standard inspection"
+            });
+        }
+    }
+    None
+}
+
+/// Extract metadata from the document's text (blocks joined with "\n\n", raw text or Markdown).
+pub fn extract(text: &str) -> ReportMeta {
+    let norm = normalise(text);
+    let lines: Vec<&str> = norm
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let fl = flat(&norm);
+    if !is_ofsted_doc(&lines, &fl) {
+        return ReportMeta::default();
+    }
+    let mut meta = ReportMeta {
+        is_ofsted: true,
+        ..ReportMeta::default()
+    };
+    meta.title = title(&lines);
+
+    static PUB: OnceLock<Regex> = OnceLock::new();
+    let pubre = re(
+        &PUB,
+        r"(?i)\b(?:report published|published|publication date)\s*:?\s*",
+    );
+    meta.published = pubre
+        .find_iter(&fl)
+        .find_map(|m| fl.get(m.end()..).and_then(parse_date_at_start));
+
+    static DATES: OnceLock<Regex> = OnceLock::new();
+    let dates = re(
+        &DATES,
+        r"(?i)\b(?:inspection dates?|dates? of (?:the )?(?:inspection|visit)|visit dates?)\s*:?\s*",
+    );
+    let mut range = dates
+        .find_iter(&fl)
+        .find_map(|m| fl.get(m.end()..).and_then(parse_range));
+    if range.is_none() {
+        static ON: OnceLock<Regex> = OnceLock::new();
+        let on = re(
+            &ON,
+            r"(?i)\bfindings of (?:the|a|an) [^.]{0,200}? (?:on|between|from)\s+",
+        );
+        range = on
+            .find_iter(&fl)
+            .find_map(|m| fl.get(m.end()..).and_then(parse_range));
+    }
+    if let Some((s, e)) = range {
+        meta.inspection_start = Some(s);
+        meta.inspection_end = Some(e);
+    }
+    meta.letter_date = letter_date(&lines);
+    let (lead, all) = inspectors(&lines, &fl);
+    meta.lead_inspector = lead;
+    meta.inspectors = all;
+    // Judgements come from the table near the start; restrict to the first part so that
+    // "previous inspection" summaries later on cannot be mistaken for them.
+    meta.judgements = judgements(&fl);
+    let head: String = fl.chars().take(6000).collect();
+    meta.visit_type = visit_type(&head, meta.title.as_deref(), range, &meta.judgements);
+    if matches!(
+        meta.visit_type,
+        Some("focused visit" | "monitoring visit" | "joint targeted area inspection")
+    ) {
+        meta.judgements = Judgements::default();
+    }
+    meta
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ilacs_header() {
+        let t = "Inspection of Dorset local authority children's services\n\nInspection dates: 17 to 21 March 2025\n\nLead inspector: Sarah Canto, His Majesty's Inspector\n\nJudgement Grade\n\nThe impact of leaders on social work practice with children and families Good\n\nOverall effectiveness Requires improvement to be good";
+        let m = extract(t);
+        assert!(m.is_ofsted);
+        assert_eq!(m.inspection_start, Some((2025, 3, 17)));
+        assert_eq!(m.inspection_end, Some((2025, 3, 21)));
+        assert_eq!(m.visit_type, Some("short inspection"));
+        assert_eq!(m.lead_inspector.as_deref(), Some("Sarah Canto"));
+        assert_eq!(m.judgements.leaders.as_deref(), Some("good"));
+        assert_eq!(
+            m.judgements.overall_effectiveness.as_deref(),
+            Some("requires improvement")
+        );
+    }
+
+    #[test]
+    fn news_is_not_ofsted() {
+        let m =
+            extract("Ofsted inspectors said the council was inadequate after a monitoring visit.");
+        assert_eq!(m, ReportMeta::default());
+    }
+
+    #[test]
+    fn ranges() {
+        assert_eq!(
+            parse_range("30 November 2015 to 22 December 2015"),
+            Some(((2015, 11, 30), (2015, 12, 22)))
+        );
+        assert_eq!(
+            parse_range("28 December to 8 January 2016"),
+            Some(((2015, 12, 28), (2016, 1, 8)))
+        );
+        assert_eq!(
+            parse_range("14 and 15 September 2022"),
+            Some(((2022, 9, 14), (2022, 9, 15)))
+        );
+    }
+}

@@ -1,0 +1,15 @@
+//! ofsearch: full-text search over Ofsted children's services inspection
+//! reports and the news written about them.
+//!
+//! The pipeline runs one way: [`ingest`] (files → clean passages + metadata) →
+//! [`index`] (tantivy) → [`query`] (parse, filter, rank, highlight) →
+//! [`output`] (text, JSON lines, CSV) → [`cli`].
+
+pub mod cli;
+pub mod document;
+pub mod gazetteer;
+pub mod index;
+pub mod ingest;
+pub mod output;
+pub mod pipeline;
+pub mod query;

@@ -1,0 +1,62 @@
+//! The JSON output contract (field names are stable: scripts depend on them).
+
+use serde_json::{json, Map, Value};
+
+use crate::document::DocumentMeta;
+use crate::query::Hit;
+
+/// Document fields of the contract, in order.
+pub fn document_object(meta: &DocumentMeta) -> Map<String, Value> {
+    let mut judgements = Map::new();
+    for (name, value) in meta.judgements.iter() {
+        if let Some(v) = value {
+            judgements.insert(name.to_string(), Value::String(v.to_string()));
+        }
+    }
+    let mut m = Map::new();
+    m.insert("path".into(), json!(meta.path));
+    m.insert("title".into(), json!(meta.title));
+    m.insert("source".into(), json!(meta.source));
+    m.insert("authority".into(), json!(meta.authority));
+    m.insert("date".into(), json!(meta.date));
+    m.insert("visit_type".into(), json!(meta.visit_type));
+    m.insert("inspectors".into(), json!(meta.inspectors));
+    m.insert("lead_inspector".into(), json!(meta.lead_inspector));
+    m.insert("inspection_start".into(), json!(meta.inspection_start));
+    m.insert("inspection_end".into(), json!(meta.inspection_end));
+    m.insert("judgements".into(), Value::Object(judgements));
+    m
+}
+
+/// One hit as a JSON object.
+pub fn hit_object(hit: &Hit) -> Map<String, Value> {
+    let mut m = document_object(&hit.meta);
+    m.insert("section".into(), json!(hit.passage.section));
+    m.insert("paragraph".into(), json!(hit.passage.paragraph));
+    m.insert("text".into(), json!(hit.passage.text));
+    m.insert("snippet".into(), json!(hit.snippet));
+    m.insert(
+        "highlights".into(),
+        json!(hit
+            .highlights
+            .iter()
+            .map(|(s, e)| [*s, *e])
+            .collect::<Vec<_>>()),
+    );
+    m.insert("score".into(), json!(round_score(hit.score)));
+    m.insert(
+        "authorities_mentioned".into(),
+        json!(hit.passage.authorities_mentioned),
+    );
+    m
+}
+
+/// Scores rounded so output is stable across platforms.
+fn round_score(score: f32) -> f64 {
+    (f64::from(score) * 10_000.0).round() / 10_000.0
+}
+
+/// One hit as a JSON line (no trailing newline).
+pub fn hit_line(hit: &Hit) -> String {
+    Value::Object(hit_object(hit)).to_string()
+}

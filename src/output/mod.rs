@@ -1,0 +1,19 @@
+//! Output: hits and documents as text for people, JSON lines or CSV/TSV for scripts.
+//! Never queries; takes the plain data the query stage returns.
+
+pub mod json;
+pub mod table;
+pub mod text;
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// For people: ranked passages with highlights.
+    Text,
+    /// One JSON object per line.
+    Json,
+    /// Comma-separated values with a header.
+    Csv,
+    /// Tab-separated values with a header.
+    Tsv,
+}

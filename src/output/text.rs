@@ -1,0 +1,101 @@
+//! Text output for people: a header line per hit, then the passage with what
+//! matched highlighted (colour only when the stream supports it).
+
+use std::io;
+
+use termcolor::{Color, ColorSpec, WriteColor};
+
+use crate::document::DocumentMeta;
+use crate::query::highlight::snippet_range;
+use crate::query::Hit;
+
+/// "authority · date · visit type · path", skipping unknown parts.
+pub fn header(meta: &DocumentMeta) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    parts.push(meta.authority.as_deref().unwrap_or("(no authority)"));
+    if let Some(d) = &meta.date {
+        parts.push(d);
+    }
+    if let Some(v) = &meta.visit_type {
+        parts.push(v);
+    }
+    parts.push(&meta.path);
+    parts.join(" · ")
+}
+
+fn set(out: &mut dyn WriteColor, color: Option<Color>, bold: bool) -> io::Result<()> {
+    out.set_color(ColorSpec::new().set_fg(color).set_bold(bold))
+}
+
+/// Write `text[start..end]` with the spans inside it highlighted.
+fn write_highlighted(
+    out: &mut dyn WriteColor,
+    text: &str,
+    (start, end): (usize, usize),
+    spans: &[(usize, usize)],
+) -> io::Result<()> {
+    let mut pos = start;
+    for &(s, e) in spans {
+        let s = s.clamp(pos, end);
+        let e = e.clamp(s, end);
+        if s >= e {
+            continue;
+        }
+        out.write_all(text.get(pos..s).unwrap_or_default().as_bytes())?;
+        set(out, Some(Color::Red), true)?;
+        out.write_all(text.get(s..e).unwrap_or_default().as_bytes())?;
+        out.reset()?;
+        pos = e;
+    }
+    out.write_all(text.get(pos..end).unwrap_or_default().as_bytes())
+}
+
+/// Write one hit: rank and header, section, then the snippet.
+pub fn write_hit(out: &mut dyn WriteColor, rank: usize, hit: &Hit) -> io::Result<()> {
+    set(out, Some(Color::Green), true)?;
+    write!(out, "{rank}. ")?;
+    out.reset()?;
+    set(out, Some(Color::Magenta), false)?;
+    write!(out, "{}", header(&hit.meta))?;
+    out.reset()?;
+    writeln!(out)?;
+    write_passage(out, hit)
+}
+
+/// The section and snippet of a hit, indented.
+pub fn write_passage(out: &mut dyn WriteColor, hit: &Hit) -> io::Result<()> {
+    set(out, Some(Color::Cyan), false)?;
+    match &hit.passage.section {
+        Some(s) => writeln!(out, "   ¶{} · {s}", hit.passage.paragraph)?,
+        None => writeln!(out, "   ¶{}", hit.passage.paragraph)?,
+    }
+    out.reset()?;
+    let text = &hit.passage.text;
+    let (start, end) = snippet_range(text, &hit.highlights);
+    write!(out, "   ")?;
+    if start > 0 {
+        write!(out, "…")?;
+    }
+    write_highlighted(out, text, (start, end), &hit.highlights)?;
+    if end < text.len() {
+        write!(out, "…")?;
+    }
+    writeln!(out)?;
+    writeln!(out)
+}
+
+/// Mentions grouped by document: a header per document, its passages under it.
+pub fn write_grouped(out: &mut dyn WriteColor, hits: &[Hit]) -> io::Result<()> {
+    let mut current: Option<&str> = None;
+    for hit in hits {
+        if current != Some(hit.meta.path.as_str()) {
+            current = Some(hit.meta.path.as_str());
+            set(out, Some(Color::Magenta), true)?;
+            write!(out, "{}", header(&hit.meta))?;
+            out.reset()?;
+            writeln!(out, "  {}", hit.meta.title)?;
+        }
+        write_passage(out, hit)?;
+    }
+    Ok(())
+}

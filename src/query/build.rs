@@ -1,0 +1,312 @@
+//! Turn a parsed query into a tantivy query, and into the matchers that find
+//! the spans to highlight in a passage.
+
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Query, RangeQuery,
+    RegexQuery, TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{DateTime, Term};
+
+use super::filter::{self, Resolved};
+use super::parse::{Expr, FilterField, QueryError};
+use crate::index::schema::{self, Fields, KIND_PASSAGE};
+use crate::index::IndexHandle;
+
+/// How a query is matched.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MatchOptions {
+    /// Match words without stemming.
+    pub exact: bool,
+}
+
+/// Finds spans to highlight in a passage's text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Matcher {
+    /// Consecutive tokens (with up to `slop` others between) that equal these,
+    /// compared stemmed or exact.
+    Sequence {
+        /// Tokens in analyzer form.
+        tokens: Vec<String>,
+        /// Words allowed between them.
+        slop: u32,
+        /// Compare stemmed forms.
+        stemmed: bool,
+    },
+    /// Exact tokens starting with this.
+    Prefix(String),
+}
+
+/// A query ready to run, with its highlight matchers.
+pub struct Compiled {
+    /// The tantivy query.
+    pub query: Box<dyn Query>,
+    /// What to highlight.
+    pub matchers: Vec<Matcher>,
+}
+
+/// The two analyzers the text fields use.
+#[derive(Clone)]
+pub struct Analyzers {
+    /// Stemmed (`text`, `section`, `title`).
+    pub stemmed: TextAnalyzer,
+    /// Exact (`text_exact`).
+    pub exact: TextAnalyzer,
+}
+
+impl Analyzers {
+    /// The analyzers registered on an index.
+    pub fn of(handle: &IndexHandle) -> Analyzers {
+        let tokenizers = handle.index.tokenizers();
+        Analyzers {
+            stemmed: tokenizers.get(schema::STEMMED).unwrap_or_default(),
+            exact: tokenizers.get(schema::EXACT).unwrap_or_default(),
+        }
+    }
+
+    /// Tokens of `text` in stemmed or exact form.
+    pub fn tokens(&mut self, text: &str, stemmed: bool) -> Vec<String> {
+        let analyzer = if stemmed {
+            &mut self.stemmed
+        } else {
+            &mut self.exact
+        };
+        let mut stream = analyzer.token_stream(text);
+        let mut out = Vec::new();
+        while stream.advance() {
+            out.push(stream.token().text.clone());
+        }
+        out
+    }
+}
+
+struct Builder<'a> {
+    fields: &'a Fields,
+    analyzers: Analyzers,
+    options: MatchOptions,
+    matchers: Vec<Matcher>,
+}
+
+fn term_query(field: Field, text: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, text),
+        IndexRecordOption::WithFreqsAndPositions,
+    ))
+}
+
+fn sequence_query(field: Field, tokens: &[String], slop: u32) -> Box<dyn Query> {
+    match tokens {
+        [] => Box::new(EmptyQuery),
+        [one] => term_query(field, one),
+        many => {
+            let terms = many
+                .iter()
+                .map(|t| Term::from_field_text(field, t))
+                .collect();
+            let mut q = PhraseQuery::new(terms);
+            q.set_slop(slop);
+            Box::new(q)
+        }
+    }
+}
+
+impl Builder<'_> {
+    fn text_field(&self, stemmed: bool) -> Field {
+        if stemmed {
+            self.fields.text
+        } else {
+            self.fields.text_exact
+        }
+    }
+
+    /// Query for a run of words, recording its highlight matcher.
+    fn words(&mut self, text: &str, slop: u32, stemmed: bool) -> Box<dyn Query> {
+        let tokens = self.analyzers.tokens(text, stemmed);
+        if tokens.is_empty() {
+            return Box::new(EmptyQuery);
+        }
+        let q = sequence_query(self.text_field(stemmed), &tokens, slop);
+        self.matchers.push(Matcher::Sequence {
+            tokens,
+            slop,
+            stemmed,
+        });
+        q
+    }
+
+    fn expr(&mut self, expr: &Expr, positive: bool) -> Result<Box<dyn Query>, QueryError> {
+        Ok(match expr {
+            Expr::Word { text, prefix: true } => {
+                let lower = text.to_lowercase();
+                let pattern = format!("{}.*", regex_escape(&lower));
+                let q =
+                    RegexQuery::from_pattern(&pattern, self.fields.text_exact).map_err(|e| {
+                        QueryError::new(
+                            format!("bad prefix '{text}*': {e}"),
+                            "use letters before *",
+                        )
+                    })?;
+                if positive {
+                    self.matchers.push(Matcher::Prefix(lower));
+                }
+                Box::new(q)
+            }
+            Expr::Word {
+                text,
+                prefix: false,
+            } => {
+                let stemmed = !self.options.exact;
+                if positive {
+                    self.words(text, 0, stemmed)
+                } else {
+                    let tokens = self.analyzers.tokens(text, stemmed);
+                    sequence_query(self.text_field(stemmed), &tokens, 0)
+                }
+            }
+            Expr::Phrase { text, slop } => {
+                if positive {
+                    self.words(text, *slop, false)
+                } else {
+                    let tokens = self.analyzers.tokens(text, false);
+                    sequence_query(self.fields.text_exact, &tokens, *slop)
+                }
+            }
+            Expr::Filter { field, value } => self.filter(&filter::resolve(*field, value)?),
+            Expr::Not(inner) => {
+                let q = self.expr(inner, !positive)?;
+                Box::new(BooleanQuery::new(vec![
+                    (Occur::Must, Box::new(AllQuery) as Box<dyn Query>),
+                    (Occur::MustNot, q),
+                ]))
+            }
+            Expr::And(parts) => {
+                let mut clauses = Vec::with_capacity(parts.len());
+                for p in parts {
+                    if let Expr::Not(inner) = p {
+                        clauses.push((Occur::MustNot, self.expr(inner, !positive)?));
+                    } else {
+                        clauses.push((Occur::Must, self.expr(p, positive)?));
+                    }
+                }
+                if clauses.iter().all(|(o, _)| *o == Occur::MustNot) {
+                    clauses.push((Occur::Must, Box::new(AllQuery)));
+                }
+                Box::new(BooleanQuery::new(clauses))
+            }
+            Expr::Or(parts) => {
+                let mut clauses = Vec::with_capacity(parts.len());
+                for p in parts {
+                    clauses.push((Occur::Should, self.expr(p, positive)?));
+                }
+                Box::new(BooleanQuery::new(clauses))
+            }
+        })
+    }
+
+    /// A resolved filter as a query (filters never highlight).
+    fn filter(&mut self, resolved: &Resolved) -> Box<dyn Query> {
+        let f = self.fields;
+        match resolved {
+            Resolved::Keyword(field, value) => {
+                let target = match field {
+                    FilterField::Authority => f.authority,
+                    FilterField::Mentions => f.mentioned,
+                    FilterField::Type => f.visit_type,
+                    FilterField::Inspector => f.inspector,
+                    FilterField::Judgement => f.judgement,
+                    _ => f.source,
+                };
+                Box::new(TermQuery::new(
+                    Term::from_field_text(target, value),
+                    IndexRecordOption::Basic,
+                ))
+            }
+            Resolved::Words(field, value) => {
+                let target = if *field == FilterField::Title {
+                    f.title
+                } else {
+                    f.section
+                };
+                let tokens = self.analyzers.tokens(value, true);
+                sequence_query(target, &tokens, 0)
+            }
+            Resolved::DateRange(from, to) => {
+                use std::ops::Bound;
+                let bound = |secs: &Option<i64>| match secs {
+                    None => Bound::Unbounded,
+                    Some(s) => Bound::Included(Term::from_field_date(
+                        f.date,
+                        DateTime::from_timestamp_secs(*s),
+                    )),
+                };
+                Box::new(RangeQuery::new(bound(from), bound(to)))
+            }
+        }
+    }
+}
+
+fn regex_escape(s: &str) -> String {
+    regex::escape(s)
+}
+
+/// Is this a plain run of words (no operators, phrases or filters)?
+fn plain_words(expr: &Expr) -> Option<Vec<&str>> {
+    match expr {
+        Expr::And(parts) => parts
+            .iter()
+            .map(|p| match p {
+                Expr::Word {
+                    text,
+                    prefix: false,
+                } => Some(text.as_str()),
+                _ => None,
+            })
+            .collect(),
+        _ => None,
+    }
+}
+
+/// Compile a query, AND-ed with extra filters (from command-line flags).
+pub fn compile(
+    handle: &IndexHandle,
+    expr: Option<&Expr>,
+    extra: &[Vec<Resolved>],
+    options: MatchOptions,
+) -> Result<Compiled, QueryError> {
+    let mut b = Builder {
+        fields: &handle.fields,
+        analyzers: Analyzers::of(handle),
+        options,
+        matchers: Vec::new(),
+    };
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(
+        Occur::Must,
+        Box::new(TermQuery::new(
+            Term::from_field_text(handle.fields.kind, KIND_PASSAGE),
+            IndexRecordOption::Basic,
+        )),
+    )];
+    if let Some(expr) = expr {
+        clauses.push((Occur::Must, b.expr(expr, true)?));
+        // Passages that hold the words as a phrase rank first.
+        if let Some(words) = plain_words(expr) {
+            let tokens = b.analyzers.tokens(&words.join(" "), false);
+            if tokens.len() > 1 {
+                let phrase = sequence_query(handle.fields.text_exact, &tokens, 0);
+                clauses.push((Occur::Should, Box::new(BoostQuery::new(phrase, 100.0))));
+            }
+        }
+    }
+    for group in extra {
+        let any: Vec<(Occur, Box<dyn Query>)> =
+            group.iter().map(|r| (Occur::Should, b.filter(r))).collect();
+        if !any.is_empty() {
+            clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+        }
+    }
+    Ok(Compiled {
+        query: Box::new(BooleanQuery::new(clauses)),
+        matchers: b.matchers,
+    })
+}

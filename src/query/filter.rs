@@ -1,0 +1,228 @@
+//! Resolve filter values: authority aliases through the gazetteer, visit-type
+//! and judgement synonyms, and dates given as years, months or days.
+
+use super::parse::{FilterField, FilterValue, QueryError};
+use crate::gazetteer::Gazetteer;
+
+/// A filter resolved to what the index stores.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolved {
+    /// Exact match on a keyword field.
+    Keyword(FilterField, String),
+    /// Words that must appear in a text field (section, title).
+    Words(FilterField, String),
+    /// Inclusive range of days, as seconds since the epoch.
+    DateRange(Option<i64>, Option<i64>),
+}
+
+/// Visit types accepted, with their short forms.
+const VISIT_TYPES: &[(&str, &str)] = &[
+    ("focused visit", "focused visit"),
+    ("focused", "focused visit"),
+    ("monitoring visit", "monitoring visit"),
+    ("monitoring", "monitoring visit"),
+    ("standard inspection", "standard inspection"),
+    ("standard", "standard inspection"),
+    ("short inspection", "short inspection"),
+    ("short", "short inspection"),
+    ("single inspection", "single inspection"),
+    ("single", "single inspection"),
+    ("sif", "single inspection"),
+    (
+        "joint targeted area inspection",
+        "joint targeted area inspection",
+    ),
+    ("jtai", "joint targeted area inspection"),
+];
+
+const JUDGEMENTS: &[(&str, &str)] = &[
+    ("outstanding", "outstanding"),
+    ("good", "good"),
+    ("requires improvement", "requires improvement"),
+    ("requires improvement to be good", "requires improvement"),
+    ("ri", "requires improvement"),
+    ("inadequate", "inadequate"),
+];
+
+fn lookup(table: &[(&str, &'static str)], value: &str) -> Option<&'static str> {
+    let v = value.trim().to_lowercase().replace(['_', '-'], " ");
+    table.iter().find(|(k, _)| *k == v).map(|(_, c)| *c)
+}
+
+/// Canonical authority for a user-typed name; unknown names get a suggestion.
+pub fn resolve_authority(value: &str) -> Result<&'static str, QueryError> {
+    let g = Gazetteer::get();
+    if let Some(a) = g.resolve(value) {
+        return Ok(a);
+    }
+    let suggestions = g.suggest(value, 3);
+    let hint = if suggestions.is_empty() {
+        "use an English children's services authority, e.g. \"South Gloucestershire\"".to_string()
+    } else {
+        format!("did you mean {}?", suggestions.join(", "))
+    };
+    Err(QueryError::new(
+        format!("unknown authority '{value}'"),
+        hint,
+    ))
+}
+
+/// Resolve one filter.
+pub fn resolve(field: FilterField, value: &FilterValue) -> Result<Resolved, QueryError> {
+    if field == FilterField::Date {
+        let (from, to) = match value {
+            FilterValue::One(v) => (v.as_str(), v.as_str()),
+            FilterValue::Range(a, b) => (a.as_str(), b.as_str()),
+        };
+        return Ok(Resolved::DateRange(date_start(from)?, date_end(to)?));
+    }
+    let FilterValue::One(v) = value else {
+        return Err(QueryError::new(
+            "a range is only allowed for date:",
+            "write date:[2019 TO 2021]",
+        ));
+    };
+    match field {
+        FilterField::Authority | FilterField::Mentions => {
+            Ok(Resolved::Keyword(field, resolve_authority(v)?.to_string()))
+        }
+        FilterField::Type => lookup(VISIT_TYPES, v)
+            .map(|t| Resolved::Keyword(field, t.to_string()))
+            .ok_or_else(|| {
+                QueryError::new(
+                    format!("unknown visit type '{v}'"),
+                    "use focused visit, monitoring visit, standard inspection, short inspection, single inspection or joint targeted area inspection",
+                )
+            }),
+        FilterField::Judgement => lookup(JUDGEMENTS, v)
+            .map(|j| Resolved::Keyword(field, j.to_string()))
+            .ok_or_else(|| {
+                QueryError::new(
+                    format!("unknown judgement '{v}'"),
+                    "use outstanding, good, requires improvement or inadequate",
+                )
+            }),
+        FilterField::Inspector | FilterField::Source => Ok(Resolved::Keyword(
+            field,
+            v.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase(),
+        )),
+        FilterField::Section | FilterField::Title => Ok(Resolved::Words(field, v.clone())),
+        FilterField::Date => unreachable_date(),
+    }
+}
+
+fn unreachable_date() -> Result<Resolved, QueryError> {
+    Err(QueryError::new(
+        "internal: date handled above",
+        "report this",
+    ))
+}
+
+fn bad_date(value: &str) -> QueryError {
+    QueryError::new(
+        format!("impossible date '{value}'"),
+        "write a year (2022), a month (2022-06) or a day (2022-06-15)",
+    )
+}
+
+/// A date as year, month and optional day.
+/// Year, optional month, optional day.
+type PartialDate = (i16, Option<i8>, Option<i8>);
+
+fn parse_partial(value: &str) -> Result<Option<PartialDate>, QueryError> {
+    let v = value.trim();
+    if v.is_empty() || v == "*" {
+        return Ok(None);
+    }
+    let parts: Vec<&str> = v.split('-').collect();
+    let num = |s: &str| s.parse::<i64>().map_err(|_| bad_date(value));
+    let (y, m, d) = match parts.as_slice() {
+        [y] => (num(y)?, None, None),
+        [y, m] => (num(y)?, Some(num(m)?), None),
+        [y, m, d] => (num(y)?, Some(num(m)?), Some(num(d)?)),
+        _ => return Err(bad_date(value)),
+    };
+    if !(1900..=2200).contains(&y) {
+        return Err(bad_date(value));
+    }
+    let m = m
+        .map(|m| i8::try_from(m).map_err(|_| bad_date(value)))
+        .transpose()?;
+    let d = d
+        .map(|d| i8::try_from(d).map_err(|_| bad_date(value)))
+        .transpose()?;
+    let check = jiff::civil::Date::new(y as i16, m.unwrap_or(1), d.unwrap_or(1));
+    if check.is_err() {
+        return Err(bad_date(value));
+    }
+    Ok(Some((y as i16, m, d)))
+}
+
+fn to_secs(date: jiff::civil::Date) -> Option<i64> {
+    date.to_zoned(jiff::tz::TimeZone::UTC)
+        .ok()
+        .map(|z| z.timestamp().as_second())
+}
+
+/// First second of the year, month or day given.
+pub fn date_start(value: &str) -> Result<Option<i64>, QueryError> {
+    let Some((y, m, d)) = parse_partial(value)? else {
+        return Ok(None);
+    };
+    let date =
+        jiff::civil::Date::new(y, m.unwrap_or(1), d.unwrap_or(1)).map_err(|_| bad_date(value))?;
+    Ok(to_secs(date))
+}
+
+/// Last day (its first second) of the year, month or day given.
+pub fn date_end(value: &str) -> Result<Option<i64>, QueryError> {
+    let Some((y, m, d)) = parse_partial(value)? else {
+        return Ok(None);
+    };
+    let date = match (m, d) {
+        (None, _) => jiff::civil::Date::new(y, 12, 31),
+        (Some(m), None) => jiff::civil::Date::new(y, m, 1).map(|d| d.last_of_month()),
+        (Some(m), Some(d)) => jiff::civil::Date::new(y, m, d),
+    }
+    .map_err(|_| bad_date(value))?;
+    Ok(to_secs(date))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_of_any_precision() {
+        let day = |s| crate::index::date_to_timestamp(s);
+        assert_eq!(date_start("2022").unwrap(), day("2022-01-01"));
+        assert_eq!(date_end("2022").unwrap(), day("2022-12-31"));
+        assert_eq!(date_end("2023-02").unwrap(), day("2023-02-28"));
+        assert_eq!(date_start("2023-06-15").unwrap(), day("2023-06-15"));
+        assert_eq!(date_start("*").unwrap(), None);
+        for bad in ["2023-13", "2023-02-30", "20x", "99999", "2023-1-2-3"] {
+            assert!(date_start(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn synonyms() {
+        assert_eq!(
+            resolve(FilterField::Type, &FilterValue::One("Focused".into())).unwrap(),
+            Resolved::Keyword(FilterField::Type, "focused visit".into())
+        );
+        assert_eq!(
+            resolve(FilterField::Judgement, &FilterValue::One("RI".into())).unwrap(),
+            Resolved::Keyword(FilterField::Judgement, "requires improvement".into())
+        );
+        assert_eq!(
+            resolve(
+                FilterField::Authority,
+                &FilterValue::One("South Glos".into())
+            )
+            .unwrap(),
+            Resolved::Keyword(FilterField::Authority, "South Gloucestershire".into())
+        );
+        assert!(resolve(FilterField::Type, &FilterValue::One("party".into())).is_err());
+    }
+}

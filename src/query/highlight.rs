@@ -1,0 +1,241 @@
+//! Find the spans of a passage that a query matched, and cut a snippet around them.
+
+use super::build::{Analyzers, Matcher};
+
+/// A token of the passage with its byte range and both forms.
+struct Tok {
+    start: usize,
+    end: usize,
+    exact: String,
+    stemmed: String,
+}
+
+impl Tok {
+    fn form(&self, stemmed: bool) -> &str {
+        if stemmed {
+            &self.stemmed
+        } else {
+            &self.exact
+        }
+    }
+}
+
+fn tokenize(text: &str, analyzers: &mut Analyzers) -> Vec<Tok> {
+    let mut exact = Vec::new();
+    let mut stream = analyzers.exact.token_stream(text);
+    while stream.advance() {
+        let t = stream.token();
+        exact.push((t.offset_from, t.offset_to, t.text.clone()));
+    }
+    let mut stemmed = Vec::new();
+    let mut stream = analyzers.stemmed.token_stream(text);
+    while stream.advance() {
+        let t = stream.token();
+        stemmed.push((t.offset_from, t.text.clone()));
+    }
+    // Both analyzers split the same way; pair them by start offset to be safe.
+    let mut s = stemmed.into_iter().peekable();
+    exact
+        .into_iter()
+        .map(|(start, end, e)| {
+            while s.peek().is_some_and(|(o, _)| *o < start) {
+                s.next();
+            }
+            let st = match s.peek() {
+                Some((o, t)) if *o == start => t.clone(),
+                _ => e.clone(),
+            };
+            Tok {
+                start,
+                end,
+                exact: e,
+                stemmed: st,
+            }
+        })
+        .collect()
+}
+
+/// Byte ranges in `text` matched by any matcher, sorted and merged.
+pub fn highlights(
+    text: &str,
+    matchers: &[Matcher],
+    analyzers: &mut Analyzers,
+) -> Vec<(usize, usize)> {
+    if matchers.is_empty() {
+        return Vec::new();
+    }
+    let toks = tokenize(text, analyzers);
+    let mut spans = Vec::new();
+    for m in matchers {
+        match m {
+            Matcher::Prefix(p) => spans.extend(
+                toks.iter()
+                    .filter(|t| t.exact.starts_with(p.as_str()))
+                    .map(|t| (t.start, t.end)),
+            ),
+            Matcher::Sequence {
+                tokens,
+                slop,
+                stemmed,
+            } => {
+                let Some(first) = tokens.first() else {
+                    continue;
+                };
+                for (i, t) in toks.iter().enumerate() {
+                    if t.form(*stemmed) != first {
+                        continue;
+                    }
+                    if let Some(end) = match_rest(&toks[i + 1..], &tokens[1..], *slop, *stemmed) {
+                        spans.push((t.start, end.unwrap_or(t.end)));
+                    }
+                }
+            }
+        }
+    }
+    merge(spans)
+}
+
+/// Match the remaining tokens in order, allowing `slop` skipped tokens in all;
+/// returns the end of the last matched token (`None` when nothing remained).
+fn match_rest(toks: &[Tok], rest: &[String], slop: u32, stemmed: bool) -> Option<Option<usize>> {
+    let mut budget = slop as usize;
+    let mut pos = 0;
+    let mut end = None;
+    for want in rest {
+        loop {
+            let t = toks.get(pos)?;
+            pos += 1;
+            if t.form(stemmed) == want {
+                end = Some(t.end);
+                break;
+            }
+            if budget == 0 {
+                return None;
+            }
+            budget -= 1;
+        }
+    }
+    Some(end)
+}
+
+fn merge(mut spans: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
+    spans.sort_unstable();
+    let mut out: Vec<(usize, usize)> = Vec::with_capacity(spans.len());
+    for (s, e) in spans {
+        match out.last_mut() {
+            Some(last) if s <= last.1 => last.1 = last.1.max(e),
+            _ => out.push((s, e)),
+        }
+    }
+    out
+}
+
+/// Longest snippet, in bytes, before it is cut around the first match.
+pub const SNIPPET_BYTES: usize = 320;
+
+/// Byte range of the passage shown as its snippet: a window around the first
+/// highlight, cut at word boundaries.
+pub fn snippet_range(text: &str, spans: &[(usize, usize)]) -> (usize, usize) {
+    if text.len() <= SNIPPET_BYTES {
+        return (0, text.len());
+    }
+    let anchor = spans.first().map(|s| s.0).unwrap_or(0).min(text.len());
+    let mut start = anchor.saturating_sub(SNIPPET_BYTES / 3);
+    let mut end = (start + SNIPPET_BYTES).min(text.len());
+    if end == text.len() {
+        start = end.saturating_sub(SNIPPET_BYTES);
+    }
+    while start > 0 && !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    while end < text.len() && !text.is_char_boundary(end) {
+        end += 1;
+    }
+    // Move to word boundaries so no word is cut in half.
+    if start > 0 && start < anchor {
+        if let Some(sp) = text[start..anchor].find(' ') {
+            start += sp + 1;
+        }
+    }
+    if end < text.len() {
+        if let Some(sp) = text[start..end].rfind(' ') {
+            end = start + sp;
+        }
+    }
+    (start, end)
+}
+
+/// The snippet: the [`snippet_range`] with "…" where text was left out.
+pub fn snippet(text: &str, spans: &[(usize, usize)]) -> String {
+    let (start, end) = snippet_range(text, spans);
+    let mut out = String::new();
+    if start > 0 {
+        out.push('…');
+    }
+    out.push_str(&text[start..end]);
+    if end < text.len() {
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn analyzers() -> Analyzers {
+        let tm = tantivy::tokenizer::TokenizerManager::default();
+        Analyzers {
+            stemmed: tm.get("en_stem").unwrap(),
+            exact: tm.get("default").unwrap(),
+        }
+    }
+
+    fn seq(words: &[&str], slop: u32, stemmed: bool) -> Matcher {
+        Matcher::Sequence {
+            tokens: words.iter().map(|w| w.to_string()).collect(),
+            slop,
+            stemmed,
+        }
+    }
+
+    #[test]
+    fn highlights_the_phrase_span() {
+        let text = "Poor management oversight and management of oversight.";
+        let h = highlights(
+            text,
+            &[seq(&["management", "oversight"], 0, false)],
+            &mut analyzers(),
+        );
+        assert_eq!(h, vec![(5, 25)]);
+        assert_eq!(&text[5..25], "management oversight");
+        let h = highlights(
+            text,
+            &[seq(&["management", "oversight"], 1, false)],
+            &mut analyzers(),
+        );
+        assert_eq!(h.len(), 2);
+    }
+
+    #[test]
+    fn highlights_stems_and_prefixes() {
+        let text = "Supervision is supervised by supervisors.";
+        let mut a = analyzers();
+        let stem = a.tokens("supervise", true);
+        let h = highlights(text, &[seq(&[stem[0].as_str()], 0, true)], &mut a);
+        assert!(!h.is_empty());
+        let h = highlights(text, &[Matcher::Prefix("supervis".into())], &mut a);
+        assert_eq!(h.len(), 3);
+    }
+
+    #[test]
+    fn snippet_windows_long_text() {
+        let text = "word ".repeat(200) + "target " + &"tail ".repeat(200);
+        let at = text.find("target").unwrap();
+        let s = snippet(&text, &[(at, at + 6)]);
+        assert!(s.contains("target"));
+        assert!(s.starts_with('…') && s.ends_with('…'));
+        assert!(s.len() <= SNIPPET_BYTES + 8);
+        assert_eq!(snippet("short", &[]), "short");
+    }
+}

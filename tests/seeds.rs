@@ -1,0 +1,319 @@
+//! End-to-end checks of the core engine on the bundled corpus (the five seeds).
+
+mod common;
+
+use common::{file_of, json_lines, ofsearch, seed_index};
+use predicates::prelude::*;
+
+const LETTER: &str = "002_343f57de7bfe3147.txt";
+
+#[test]
+fn management_oversight_phrase_finds_exactly_the_eight_passages() {
+    let index = seed_index();
+    let hits = json_lines(ofsearch(index.path()).args([
+        "search",
+        "\"management oversight\"",
+        "--all",
+        "--json",
+    ]));
+    assert_eq!(hits.len(), 8, "{hits:#?}");
+    let from_letter: Vec<_> = hits.iter().filter(|h| file_of(h) == LETTER).collect();
+    assert_eq!(from_letter.len(), 5);
+    for h in &from_letter {
+        assert_eq!(h["authority"], "South Gloucestershire");
+        assert_eq!(h["date"], "2022-10-20");
+        assert_eq!(h["visit_type"], "focused visit");
+        assert_eq!(
+            h["inspectors"],
+            serde_json::json!(["Sarah Canto", "Tom Anthony"])
+        );
+        assert_eq!(h["lead_inspector"], "Sarah Canto");
+        assert_eq!(h["source"], "ofsted");
+    }
+    for h in &hits {
+        let text = h["text"].as_str().unwrap();
+        let spans = h["highlights"].as_array().unwrap();
+        assert!(!spans.is_empty());
+        for s in spans {
+            let (a, b) = (
+                s[0].as_u64().unwrap() as usize,
+                s[1].as_u64().unwrap() as usize,
+            );
+            assert_eq!(text[a..b].to_lowercase(), "management oversight");
+        }
+        for field in [
+            "path",
+            "title",
+            "section",
+            "paragraph",
+            "snippet",
+            "score",
+            "judgements",
+        ] {
+            assert!(h.get(field).is_some(), "missing {field}");
+        }
+    }
+    // The unquoted query ranks the same eight first.
+    let loose = json_lines(ofsearch(index.path()).args([
+        "search",
+        "management oversight",
+        "--all",
+        "--json",
+    ]));
+    assert!(loose.len() > 8);
+    let key = |h: &serde_json::Value| (h["path"].to_string(), h["paragraph"].to_string());
+    let mut exact: Vec<_> = hits.iter().map(key).collect();
+    let mut first8: Vec<_> = loose[..8].iter().map(key).collect();
+    exact.sort();
+    first8.sort();
+    assert_eq!(exact, first8);
+}
+
+#[test]
+fn furniture_is_not_searchable() {
+    let index = seed_index();
+    for phrase in [
+        "Make an Enquiry",
+        "Contact Us",
+        "Read Full Story",
+        "Mackman",
+        "Subscribe Today",
+        "Keep abreast",
+        "Knowledge Gateway",
+        "Independent Expert Psychologist",
+        "ChildLine",
+        "blame culture",
+        "online resource for professionals",
+        "linkedin",
+        "Piccadilly Gate",
+        "Textphone",
+        "enquiries@ofsted",
+        "Badminton Road",
+        "Executive Director for People",
+        "Dear Ms Sivers",
+        "Yours sincerely",
+        "His Majesty's Inspector",
+        "Thank you for reading",
+        "Premium Membership",
+        "Rido",
+        "group meeting",
+        "More from Community Care",
+        "One Response",
+        "Xontheweb",
+        "Read the report in full",
+        "Monitoring report of Gloucestershire",
+    ] {
+        ofsearch(index.path())
+            .args(["search", &format!("\"{phrase}\"")])
+            .assert()
+            .code(1);
+    }
+}
+
+/// Body text of each seed, from its first to its last sentence.
+const BODIES: &[(&str, &str, &str)] = &[
+    (
+        "000_d6b0fa2fa44b91d9.txt",
+        "The pace of improvement",
+        "the report concludes.",
+    ),
+    (
+        "001_475266993284b877.txt",
+        "Variable progress has been noted",
+        "the report concluded.",
+    ),
+    (
+        LETTER,
+        "This letter summarises",
+        "the next inspection or visit.",
+    ),
+    (
+        "003_b1d9fb3104aa02ce.txt",
+        "South Gloucestershire Council’s children’s",
+        "young people of South Gloucestershire.”",
+    ),
+    (
+        "004_72892bf984590581.txt",
+        "‘Inadequate’ council has made",
+        "the way cases are managed”.",
+    ),
+];
+
+#[test]
+fn every_body_sentence_is_searchable() {
+    let index = seed_index();
+    let mut queries = Vec::new();
+    for (file, first, last) in BODIES {
+        let text = std::fs::read_to_string(common::corpus().join(file)).unwrap();
+        let start = text.find(first).expect("body start");
+        let end = text.find(last).expect("body end") + last.len();
+        for line in text[start..end].lines() {
+            let line = line.trim().trim_start_matches(['-', '•', '#', '*', ' ']);
+            let words: Vec<&str> = line.split_whitespace().collect();
+            let heading = words.len() <= 12 && !line.ends_with(['.', ':', '”', '?']);
+            if words.is_empty() || heading {
+                continue;
+            }
+            for sentence in line.split(". ") {
+                let words: Vec<String> = sentence
+                    .split_whitespace()
+                    .take(10)
+                    .map(|w| w.replace(['"', '“', '”', '*'], ""))
+                    .collect();
+                if words.len() >= 3 {
+                    queries.push(format!("\"{}\"", words.join(" ")));
+                }
+            }
+        }
+    }
+    assert!(queries.len() > 100, "{}", queries.len());
+    let stdin = queries.join("\n");
+    let counts = json_lines(
+        ofsearch(index.path())
+            .args(["search", "-", "--count", "--json"])
+            .write_stdin(stdin),
+    );
+    assert_eq!(counts.len(), queries.len());
+    for c in counts {
+        assert!(
+            c["passages"].as_u64().unwrap() >= 1,
+            "not found: {}",
+            c["query"]
+        );
+    }
+}
+
+#[test]
+fn mentions_tell_gloucestershire_from_south_gloucestershire() {
+    let index = seed_index();
+    let glos = json_lines(ofsearch(index.path()).args(["mentions", "Gloucestershire", "--json"]));
+    assert!(!glos.is_empty());
+    assert!(glos
+        .iter()
+        .all(|h| file_of(h) == "001_475266993284b877.txt"));
+
+    let south = json_lines(ofsearch(index.path()).args(["mentions", "South Glos", "--json"]));
+    let mut files: Vec<String> = south.iter().map(file_of).collect();
+    files.dedup();
+    files.sort();
+    files.dedup();
+    assert_eq!(
+        files,
+        vec![
+            "000_d6b0fa2fa44b91d9.txt",
+            "002_343f57de7bfe3147.txt",
+            "003_b1d9fb3104aa02ce.txt",
+            "004_72892bf984590581.txt"
+        ]
+    );
+    for h in &south {
+        let text = h["text"].as_str().unwrap();
+        for s in h["highlights"].as_array().unwrap() {
+            let (a, b) = (
+                s[0].as_u64().unwrap() as usize,
+                s[1].as_u64().unwrap() as usize,
+            );
+            assert!(text[a..b].starts_with("South Glo"), "{}", &text[a..b]);
+        }
+    }
+    ofsearch(index.path())
+        .args(["mentions", "South Glos", "--count"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(format!(
+            "{} passages in 4 documents",
+            south.len()
+        )));
+}
+
+#[test]
+fn documents_carry_their_metadata() {
+    let index = seed_index();
+    let docs = json_lines(ofsearch(index.path()).args(["docs", "--json"]));
+    assert_eq!(docs.len(), 5);
+    let letter = docs.iter().find(|d| file_of(d) == LETTER).unwrap();
+    assert_eq!(
+        letter["title"],
+        "Focused visit to South Gloucestershire children's services"
+    );
+    assert_eq!(letter["inspection_start"], "2022-09-14");
+    assert_eq!(letter["inspection_end"], "2022-09-15");
+    let glos = docs
+        .iter()
+        .find(|d| file_of(d) == "001_475266993284b877.txt")
+        .unwrap();
+    assert_eq!(glos["authority"], "Gloucestershire");
+    assert_eq!(glos["date"], serde_json::Value::Null);
+    for d in &docs {
+        assert!(d["passages"].as_u64().unwrap() > 5);
+    }
+}
+
+#[test]
+fn reingest_does_not_duplicate() {
+    let index = seed_index();
+    let count = |index: &std::path::Path| {
+        json_lines(ofsearch(index).args(["search", "children", "--count", "--json"]))[0]["passages"]
+            .as_u64()
+            .unwrap()
+    };
+    let before = count(index.path());
+    ofsearch(index.path())
+        .arg("ingest")
+        .arg(common::corpus())
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("0 added, 0 updated, 5 unchanged"));
+    assert_eq!(count(index.path()), before);
+    let docs = json_lines(ofsearch(index.path()).args(["docs", "--json"]));
+    assert_eq!(docs.len(), 5);
+}
+
+#[test]
+fn exit_codes_follow_grep() {
+    let index = seed_index();
+    ofsearch(index.path())
+        .args(["search", "oversight"])
+        .assert()
+        .code(0);
+    ofsearch(index.path())
+        .args(["search", "zzyzzyva"])
+        .assert()
+        .code(1)
+        .stdout("");
+    for bad in ["\"unbalanced", "(a b", "foo:bar", "date:[2020 TO x]", "OR"] {
+        let out = ofsearch(index.path())
+            .args(["search", bad])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(err.lines().count(), 1, "{bad}: {err}");
+        assert!(err.contains("hint"), "{err}");
+    }
+    ofsearch(index.path())
+        .args(["mentions", "Glocestershire"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("did you mean Gloucestershire"));
+}
+
+#[test]
+fn embedded_default_builds_index_from_corpus() {
+    let work = tempfile::tempdir().unwrap();
+    let corpus = work.path().join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    for entry in std::fs::read_dir(common::corpus()).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), corpus.join(entry.file_name())).unwrap();
+    }
+    let mut cmd = assert_cmd::Command::cargo_bin("ofsearch").unwrap();
+    cmd.current_dir(work.path())
+        .env_remove("OFSEARCH_INDEX")
+        .args(["search", "\"management oversight\"", "--count"])
+        .assert()
+        .success()
+        .stdout("8 passages in 4 documents\n")
+        .stderr(predicate::str::contains("building it from corpus/"));
+    assert!(work.path().join("index").join("meta.json").is_file());
+}

@@ -120,6 +120,23 @@ impl Reader {
         })
     }
 
+    /// Every passage in the index (unordered): for audits and exports.
+    pub fn all_passages(&self) -> Result<Vec<StoredPassage>, IndexError> {
+        let f = &self.handle.fields;
+        let searcher = self.searcher();
+        let query = TermQuery::new(
+            Term::from_field_text(f.kind, super::schema::KIND_PASSAGE),
+            IndexRecordOption::Basic,
+        );
+        let addrs = searcher
+            .search(&query, &DocSetCollector)
+            .map_err(|e| self.err(e))?;
+        addrs
+            .into_iter()
+            .map(|addr| self.passage(&searcher, addr))
+            .collect()
+    }
+
     /// Every document in the index, in path order.
     pub fn documents(&self) -> Result<Vec<StoredDocument>, IndexError> {
         let f = &self.handle.fields;

@@ -55,8 +55,9 @@ pub struct ReportMeta {
     /// Last day of the inspection or visit.
     pub inspection_end: Option<(i16, i8, i8)>,
     /// "standard inspection", "short inspection", "single inspection",
-    /// "looked after children inspection", "focused visit", "monitoring visit" or
-    /// "joint targeted area inspection".
+    /// "focused visit", "monitoring visit" or "joint targeted area inspection";
+    /// `None` for other kinds (e.g. the 2013 looked-after-children inspections
+    /// that predate the single inspection framework, or LSCB reviews).
     pub visit_type: Option<&'static str>,
     /// Lead (or reporting) inspector, name only.
     pub lead_inspector: Option<String>,
@@ -507,8 +508,10 @@ fn visit_type(
     if let Some(k) = letter_kind(&h) {
         return Some(k);
     }
+    // Pre-2013-framework looked-after-children inspections are none of the
+    // contract's visit types: say nothing rather than mislabel them.
     if t.contains("looked after children services") {
-        return Some("looked after children inspection");
+        return None;
     }
     let sif = t.contains("children in need of help and protection")
         || h.contains("the overall judgement is")

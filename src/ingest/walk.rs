@@ -34,9 +34,13 @@ pub fn files(roots: &[PathBuf]) -> (Vec<FileEntry>, Vec<WalkError>) {
             .sort_by_file_name()
             .into_iter()
             .filter_entry(|e| e.depth() == 0 || !is_hidden(e.path()));
+        // Data files and media beside the documents (a metadata.csv, images) are not documents.
         for entry in walker {
             match entry {
-                Ok(e) if e.file_type().is_file() => {
+                Ok(e)
+                    if e.file_type().is_file()
+                        && (e.depth() == 0 || !is_skipped_kind(e.path())) =>
+                {
                     let key = e
                         .path()
                         .canonicalize()
@@ -69,6 +73,18 @@ pub fn files(roots: &[PathBuf]) -> (Vec<FileEntry>, Vec<WalkError>) {
     (out, errors)
 }
 
+/// Extensions of files that sit beside documents but are not documents.
+const SKIPPED_EXTENSIONS: &[&str] = &[
+    "csv", "tsv", "json", "jsonl", "xlsx", "xls", "zip", "tar", "7z", "png", "jpg", "jpeg", "gif",
+    "webp", "svg", "ico", "mp3", "mp4", "css", "js", "woff", "woff2", "lock",
+];
+
+fn is_skipped_kind(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| SKIPPED_EXTENSIONS.iter().any(|s| s.eq_ignore_ascii_case(e)))
+}
+
 fn is_hidden(path: &Path) -> bool {
     path.file_name()
         .and_then(|n| n.to_str())
@@ -94,6 +110,7 @@ mod tests {
         std::fs::write(dir.path().join("a.txt"), "a").unwrap();
         std::fs::write(dir.path().join("sub/b.txt"), "b").unwrap();
         std::fs::write(dir.path().join(".hidden"), "h").unwrap();
+        std::fs::write(dir.path().join("metadata.csv"), "a,b").unwrap();
         let roots = vec![dir.path().to_path_buf(), dir.path().join("sub")];
         let (files, errors) = files(&roots);
         assert!(errors.is_empty());

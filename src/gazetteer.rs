@@ -494,7 +494,7 @@ impl Gazetteer {
         let mut best: HashMap<&'static str, (usize, usize, usize)> = HashMap::new();
         for form in &self.forms {
             let full = form.words.join(" ");
-            let mut score = levenshtein(&query, &full);
+            let mut score = strsim::levenshtein(&query, &full);
             let n = form.words.len();
             for i in 0..n {
                 for j in i + 1..=n {
@@ -505,7 +505,7 @@ impl Gazetteer {
                     if window.chars().count() < 4 {
                         continue;
                     }
-                    score = score.min(levenshtein(&query, &window) + 1);
+                    score = score.min(strsim::levenshtein(&query, &window) + 1);
                 }
             }
             if score > limit {
@@ -714,23 +714,6 @@ fn strip_key(light: &str) -> String {
             return cur;
         }
     }
-}
-
-/// Levenshtein distance over characters.
-fn levenshtein(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for (i, ca) in a.iter().enumerate() {
-        cur[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != cb);
-            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[b.len()]
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 //! [`index`] (tantivy) → [`query`] (parse, filter, rank, highlight) →
 //! [`output`] (text, JSON lines, CSV) → [`cli`].
 
+pub mod acronyms;
 pub mod cli;
 pub mod document;
 pub mod gazetteer;

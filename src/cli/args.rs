@@ -54,6 +54,46 @@ pub enum Command {
     Docs(DocsArgs),
     /// Show what the ingester makes of one file, without indexing it.
     Extract(ExtractArgs),
+    /// Count matching passages and documents per authority, year, type, inspector or judgement.
+    #[command(after_help = QUERY_HELP)]
+    Facets(FacetsArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(CompletionsArgs),
+    /// Print the man page (roff).
+    Man,
+}
+
+/// Arguments of `facets`.
+#[derive(Debug, Args)]
+pub struct FacetsArgs {
+    /// The query (as for `search`; may be empty when filters are given).
+    #[arg(value_name = "QUERY")]
+    pub query: String,
+    /// What to count by.
+    #[arg(long, value_enum, default_value = "authority")]
+    pub by: crate::query::FacetBy,
+    /// Match words exactly (no stemming).
+    #[arg(long)]
+    pub exact: bool,
+    #[command(flatten)]
+    pub filters: FilterArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// Arguments of `completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// How to group search results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GroupBy {
+    /// One entry per document, with its hit count and best passages.
+    Doc,
 }
 
 /// Summary of the query language, shown by `search --help`.
@@ -143,6 +183,12 @@ pub struct SearchArgs {
     /// Match words exactly (no stemming).
     #[arg(long)]
     pub exact: bool,
+    /// Also show N passages before and after each hit, marked as context.
+    #[arg(long, short = 'C', value_name = "N", default_value_t = 0)]
+    pub context: usize,
+    /// Group hits: `doc` gives one entry per document (hit count, best passages).
+    #[arg(long, value_enum, value_name = "GROUP")]
+    pub group_by: Option<GroupBy>,
     #[command(flatten)]
     pub filters: FilterArgs,
     #[command(flatten)]
@@ -154,10 +200,12 @@ pub struct SearchArgs {
 pub struct MentionsArgs {
     /// Authority name or alias, e.g. "South Glos".
     #[arg(value_name = "AUTHORITY")]
-    pub authority: String,
+    pub name: String,
     /// Print only the number of passages and documents.
     #[arg(long, short = 'c')]
     pub count: bool,
+    #[command(flatten)]
+    pub filters: FilterArgs,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -178,4 +226,12 @@ pub struct ExtractArgs {
     /// Print document metadata and passages as one JSON object.
     #[arg(long)]
     pub json: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn definitions_are_consistent() {
+        <super::Cli as clap::CommandFactory>::command().debug_assert();
+    }
 }

@@ -1,21 +1,19 @@
 //! One function per subcommand: read the index, call the library, write output.
 
-use std::io::{self, BufRead, Write};
+use std::io::{self, Write};
 
 use anyhow::{Context, Result};
-use termcolor::{BufferedStandardStream, WriteColor};
+use termcolor::BufferedStandardStream;
 
-use super::args::{
-    Cli, DocsArgs, ExtractArgs, IngestArgs, MentionsArgs, SearchArgs, DEFAULT_CORPUS,
-};
+use super::args::{Cli, CompletionsArgs, DocsArgs, ExtractArgs, IngestArgs, DEFAULT_CORPUS};
 use super::{color_choice, index_dir, should_build_default, EXIT_ERROR, EXIT_NO_RESULTS, EXIT_OK};
 use crate::index::{self, Reader};
 use crate::ingest;
 use crate::output::{json, table, text, Format};
 use crate::pipeline::{self, IngestOptions};
-use crate::query::{self, Hit, MatchOptions, SearchRequest};
 
-fn exit_for(found: bool) -> i32 {
+/// Exit status for a listing: 0 with results, 1 without.
+pub fn exit_for(found: bool) -> i32 {
     if found {
         EXIT_OK
     } else {
@@ -55,7 +53,7 @@ pub fn ingest(cli: &Cli, args: &IngestArgs) -> Result<i32> {
 }
 
 /// Open the index for reading, building the bundled corpus first when that is the default.
-fn open_reader(cli: &Cli) -> Result<Reader> {
+pub fn open_reader(cli: &Cli) -> Result<Reader> {
     let dir = index_dir(cli);
     if should_build_default(cli, &dir) {
         eprintln!(
@@ -74,177 +72,9 @@ fn open_reader(cli: &Cli) -> Result<Reader> {
     Ok(Reader::open(&handle)?)
 }
 
-fn stdout(cli: &Cli) -> BufferedStandardStream {
+/// Buffered stdout with the colour choice applied.
+pub fn stdout(cli: &Cli) -> BufferedStandardStream {
     BufferedStandardStream::stdout(color_choice(cli.color))
-}
-
-/// Write hits in the chosen format; `query` is added to JSON lines in batch mode.
-fn write_hits(
-    out: &mut BufferedStandardStream,
-    format: Format,
-    hits: &[Hit],
-    batch_query: Option<&str>,
-    grouped: bool,
-) -> Result<()> {
-    match format {
-        Format::Text => {
-            if grouped {
-                text::write_grouped(out, hits)?;
-            } else {
-                for (i, hit) in hits.iter().enumerate() {
-                    text::write_hit(out, i + 1, hit)?;
-                }
-            }
-        }
-        Format::Json => {
-            for hit in hits {
-                let mut obj = json::hit_object(hit);
-                if let Some(q) = batch_query {
-                    obj.insert("query".into(), serde_json::json!(q));
-                }
-                writeln!(out, "{}", serde_json::Value::Object(obj))?;
-            }
-        }
-        Format::Csv | Format::Tsv => {
-            let mut w = table::writer(&mut *out, format == Format::Tsv, table::HIT_COLUMNS)?;
-            for hit in hits {
-                w.write_record(table::hit_row(hit))?;
-            }
-            w.flush()?;
-        }
-    }
-    Ok(())
-}
-
-fn write_count(
-    out: &mut BufferedStandardStream,
-    format: Format,
-    query: &str,
-    passages: usize,
-    documents: usize,
-) -> Result<()> {
-    match format {
-        Format::Json => writeln!(
-            out,
-            "{}",
-            serde_json::json!({"query": query, "passages": passages, "documents": documents})
-        )?,
-        Format::Csv | Format::Tsv => {
-            let mut w = table::writer(
-                &mut *out,
-                format == Format::Tsv,
-                &["query", "passages", "documents"],
-            )?;
-            w.write_record([
-                query.to_string(),
-                passages.to_string(),
-                documents.to_string(),
-            ])?;
-            w.flush()?;
-        }
-        Format::Text => writeln!(out, "{passages} passages in {documents} documents")?,
-    }
-    Ok(())
-}
-
-/// `ofsearch search`.
-pub fn search(cli: &Cli, args: &SearchArgs) -> Result<i32> {
-    let filters = super::filters::groups(&args.filters)?;
-    let reader = open_reader(cli)?;
-    let format = args.output.format();
-    let mut out = stdout(cli);
-    let make = |q: &str| SearchRequest {
-        query: q.to_string(),
-        filters: filters.clone(),
-        options: MatchOptions { exact: args.exact },
-        limit: if args.all { None } else { Some(args.limit) },
-    };
-    if args.query == "-" {
-        return search_batch(&reader, &mut out, format, args, &make);
-    }
-    let request = make(&args.query);
-    if args.count {
-        let (passages, documents) = query::count(&reader, &request)?;
-        write_count(&mut out, format, &args.query, passages, documents)?;
-        out.flush()?;
-        return Ok(exit_for(passages > 0));
-    }
-    let hits = query::search(&reader, &request)?;
-    write_hits(&mut out, format, &hits, None, false)?;
-    out.flush()?;
-    Ok(exit_for(!hits.is_empty()))
-}
-
-/// One query per stdin line; JSON lines (or counts) carry their query. A bad
-/// query is reported on stderr and the batch goes on.
-fn search_batch(
-    reader: &Reader,
-    out: &mut BufferedStandardStream,
-    format: Format,
-    args: &SearchArgs,
-    make: &dyn Fn(&str) -> SearchRequest,
-) -> Result<i32> {
-    let format = if format == Format::Text {
-        Format::Json
-    } else {
-        format
-    };
-    let mut any_hit = false;
-    let mut any_error = false;
-    for line in io::stdin().lock().lines() {
-        let line = line.context("reading queries from stdin")?;
-        let q = line.trim();
-        if q.is_empty() {
-            continue;
-        }
-        let request = make(q);
-        if args.count {
-            match query::count(reader, &request) {
-                Ok((p, d)) => {
-                    any_hit |= p > 0;
-                    write_count(out, format, q, p, d)?;
-                }
-                Err(e) => {
-                    any_error = true;
-                    eprintln!("ofsearch: query {q:?}: {e}");
-                }
-            }
-            continue;
-        }
-        match query::search(reader, &request) {
-            Ok(hits) => {
-                any_hit |= !hits.is_empty();
-                write_hits(out, format, &hits, Some(q), false)?;
-            }
-            Err(e) => {
-                any_error = true;
-                eprintln!("ofsearch: query {q:?}: {e}");
-            }
-        }
-    }
-    out.flush()?;
-    Ok(if any_error {
-        EXIT_ERROR
-    } else {
-        exit_for(any_hit)
-    })
-}
-
-/// `ofsearch mentions`.
-pub fn mentions(cli: &Cli, args: &MentionsArgs) -> Result<i32> {
-    let reader = open_reader(cli)?;
-    let hits = query::mentions(&reader, &args.authority, &[])?;
-    let format = args.output.format();
-    let mut out = stdout(cli);
-    if args.count {
-        let docs: std::collections::HashSet<&str> =
-            hits.iter().map(|h| h.meta.path.as_str()).collect();
-        write_count(&mut out, format, &args.authority, hits.len(), docs.len())?;
-    } else {
-        write_hits(&mut out, format, &hits, None, true)?;
-    }
-    out.flush()?;
-    Ok(exit_for(!hits.is_empty()))
 }
 
 /// `ofsearch docs`.
@@ -321,6 +151,19 @@ pub fn extract(cli: &Cli, args: &ExtractArgs) -> Result<i32> {
         }
     }
     out.flush()?;
-    let _ = out.supports_color();
+    Ok(EXIT_OK)
+}
+
+/// `ofsearch completions SHELL`.
+pub fn completions(args: &CompletionsArgs) -> Result<i32> {
+    let mut cmd = <Cli as clap::CommandFactory>::command();
+    clap_complete::generate(args.shell, &mut cmd, "ofsearch", &mut io::stdout());
+    Ok(EXIT_OK)
+}
+
+/// `ofsearch man`.
+pub fn man() -> Result<i32> {
+    let cmd = <Cli as clap::CommandFactory>::command();
+    clap_mangen::Man::new(cmd).render(&mut io::stdout())?;
     Ok(EXIT_OK)
 }

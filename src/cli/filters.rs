@@ -5,7 +5,10 @@ use crate::query::filter::{self, Resolved};
 use crate::query::parse::{FilterField, FilterValue, QueryError};
 
 /// One OR-group per repeated flag, AND-ed together.
-pub fn groups(args: &FilterArgs) -> Result<Vec<Vec<Resolved>>, QueryError> {
+pub fn groups(
+    args: &FilterArgs,
+    notes: &mut Vec<String>,
+) -> Result<Vec<Vec<Resolved>>, QueryError> {
     let mut groups = Vec::new();
     let mut group = |field: FilterField, values: &[String]| -> Result<(), QueryError> {
         if values.is_empty() {
@@ -13,7 +16,7 @@ pub fn groups(args: &FilterArgs) -> Result<Vec<Vec<Resolved>>, QueryError> {
         }
         let resolved = values
             .iter()
-            .map(|v| filter::resolve(field, &FilterValue::One(v.clone())))
+            .map(|v| filter::resolve(field, &FilterValue::One(v.clone()), notes))
             .collect::<Result<Vec<_>, _>>()?;
         groups.push(resolved);
         Ok(())

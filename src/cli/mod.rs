@@ -4,6 +4,7 @@
 pub mod args;
 mod commands;
 mod filters;
+mod search_cmd;
 
 use std::io::{self, IsTerminal};
 use std::path::{Path, PathBuf};
@@ -22,10 +23,13 @@ pub const EXIT_ERROR: i32 = 2;
 pub fn run(cli: Cli) -> i32 {
     let result = match &cli.command {
         Command::Ingest(a) => commands::ingest(&cli, a),
-        Command::Search(a) => commands::search(&cli, a),
-        Command::Mentions(a) => commands::mentions(&cli, a),
+        Command::Search(a) => search_cmd::search(&cli, a),
+        Command::Mentions(a) => search_cmd::mentions(&cli, a),
+        Command::Facets(a) => search_cmd::facets(&cli, a),
         Command::Docs(a) => commands::docs(&cli, a),
         Command::Extract(a) => commands::extract(&cli, a),
+        Command::Completions(a) => commands::completions(a),
+        Command::Man => commands::man(),
     };
     match result {
         Ok(code) => code,

@@ -120,6 +120,69 @@ impl Reader {
         })
     }
 
+    /// The distinct document paths of these passages, read from the fast field
+    /// (no stored document is loaded).
+    pub fn distinct_paths(
+        &self,
+        searcher: &Searcher,
+        addrs: &[DocAddress],
+    ) -> Result<std::collections::BTreeSet<String>, IndexError> {
+        let mut out = std::collections::BTreeSet::new();
+        let mut current: Option<(u32, tantivy::columnar::StrColumn)> = None;
+        let mut seen_ords = std::collections::HashSet::new();
+        for addr in addrs {
+            if current.as_ref().map(|(s, _)| *s) != Some(addr.segment_ord) {
+                let segment = searcher.segment_reader(addr.segment_ord);
+                let column = segment.fast_fields().str("path").map_err(|e| self.err(e))?;
+                seen_ords.clear();
+                current = column.map(|c| (addr.segment_ord, c));
+            }
+            let Some((_, column)) = &current else {
+                continue;
+            };
+            for ord in column.term_ords(addr.doc_id) {
+                if seen_ords.insert(ord) {
+                    let mut path = String::new();
+                    if column.ord_to_str(ord, &mut path).unwrap_or(false) {
+                        out.insert(path);
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Passages of one document within a range of positions, in order.
+    pub fn passages_between(
+        &self,
+        searcher: &Searcher,
+        path: &str,
+        first: usize,
+        last: usize,
+    ) -> Result<Vec<StoredPassage>, IndexError> {
+        use std::ops::Bound;
+        use tantivy::query::{BooleanQuery, Occur, Query, RangeQuery};
+        let f = &self.handle.fields;
+        let path_q: Box<dyn Query> = Box::new(TermQuery::new(
+            Term::from_field_text(f.path, path),
+            IndexRecordOption::Basic,
+        ));
+        let range: Box<dyn Query> = Box::new(RangeQuery::new(
+            Bound::Included(Term::from_field_u64(f.paragraph, first as u64)),
+            Bound::Included(Term::from_field_u64(f.paragraph, last as u64)),
+        ));
+        let query = BooleanQuery::new(vec![(Occur::Must, path_q), (Occur::Must, range)]);
+        let addrs = searcher
+            .search(&query, &DocSetCollector)
+            .map_err(|e| self.err(e))?;
+        let mut out = addrs
+            .into_iter()
+            .map(|a| self.passage(searcher, a))
+            .collect::<Result<Vec<_>, _>>()?;
+        out.sort_by_key(|p| p.passage.paragraph);
+        Ok(out)
+    }
+
     /// Every passage in the index (unordered): for audits and exports.
     pub fn all_passages(&self) -> Result<Vec<StoredPassage>, IndexError> {
         let f = &self.handle.fields;

@@ -3,7 +3,8 @@
 use serde_json::{json, Map, Value};
 
 use crate::document::DocumentMeta;
-use crate::query::Hit;
+use crate::document::Passage;
+use crate::query::{DocGroup, Hit};
 
 /// Document fields of the contract, in order.
 pub fn document_object(meta: &DocumentMeta) -> Map<String, Value> {
@@ -59,4 +60,54 @@ fn round_score(score: f32) -> f64 {
 /// One hit as a JSON line (no trailing newline).
 pub fn hit_line(hit: &Hit) -> String {
     Value::Object(hit_object(hit)).to_string()
+}
+
+/// A context passage: position, section and text, marked as context.
+pub fn context_object(p: &Passage) -> Value {
+    json!({
+        "paragraph": p.paragraph,
+        "section": p.section,
+        "text": p.text,
+        "context": true,
+    })
+}
+
+/// A hit with the passages around it (`--context`).
+pub fn hit_with_context(hit: &Hit, before: &[Passage], after: &[Passage]) -> Map<String, Value> {
+    let mut m = hit_object(hit);
+    m.insert(
+        "context_before".into(),
+        Value::Array(before.iter().map(context_object).collect()),
+    );
+    m.insert(
+        "context_after".into(),
+        Value::Array(after.iter().map(context_object).collect()),
+    );
+    m
+}
+
+/// One document group (`--group-by doc`): document fields, hit count, best passages.
+pub fn group_object(group: &DocGroup) -> Map<String, Value> {
+    let mut m = document_object(&group.meta);
+    m.insert("hits".into(), json!(group.hits));
+    m.insert(
+        "score".into(),
+        json!(group.best.first().map_or(0.0, |h| round_score(h.score))),
+    );
+    let best: Vec<Value> = group
+        .best
+        .iter()
+        .map(|h| {
+            json!({
+                "paragraph": h.passage.paragraph,
+                "section": h.passage.section,
+                "text": h.passage.text,
+                "snippet": h.snippet,
+                "highlights": h.highlights.iter().map(|(s, e)| [*s, *e]).collect::<Vec<_>>(),
+                "score": round_score(h.score),
+            })
+        })
+        .collect();
+    m.insert("passages".into(), Value::Array(best));
+    m
 }

@@ -115,3 +115,35 @@ pub fn doc_row(meta: &crate::document::DocumentMeta, passages: u64) -> Vec<Strin
         })
         .collect()
 }
+
+/// Context passages in one cell: "¶N text" joined with " | ".
+pub fn join_passages(passages: &[crate::document::Passage]) -> String {
+    passages
+        .iter()
+        .map(|p| format!("¶{} {}", p.paragraph, p.text))
+        .collect::<Vec<_>>()
+        .join(" | ")
+}
+
+/// One document group as a row: document columns, hits, best score, best snippets.
+pub fn group_row(group: &crate::query::DocGroup) -> Vec<String> {
+    let mut row = doc_row(&group.meta, 0);
+    row.pop();
+    row.push(group.hits.to_string());
+    row.push(
+        group
+            .best
+            .first()
+            .map(|h| format!("{:.4}", h.score))
+            .unwrap_or_default(),
+    );
+    row.push(
+        group
+            .best
+            .iter()
+            .map(|h| h.snippet.clone())
+            .collect::<Vec<_>>()
+            .join(" | "),
+    );
+    row
+}

@@ -5,9 +5,9 @@ use std::io;
 
 use termcolor::{Color, ColorSpec, WriteColor};
 
-use crate::document::DocumentMeta;
+use crate::document::{DocumentMeta, Passage};
 use crate::query::highlight::snippet_range;
-use crate::query::Hit;
+use crate::query::{DocGroup, FacetRow, Hit};
 
 /// "authority · date · visit type · path", skipping unknown parts.
 pub fn header(meta: &DocumentMeta) -> String {
@@ -62,8 +62,12 @@ pub fn write_hit(out: &mut dyn WriteColor, rank: usize, hit: &Hit) -> io::Result
     write_passage(out, hit)
 }
 
-/// The section and snippet of a hit, indented.
+/// The section and snippet of a hit, indented, then a blank line.
 pub fn write_passage(out: &mut dyn WriteColor, hit: &Hit) -> io::Result<()> {
+    write_passage_inner(out, hit, true)
+}
+
+fn write_passage_inner(out: &mut dyn WriteColor, hit: &Hit, blank_after: bool) -> io::Result<()> {
     set(out, Some(Color::Cyan), false)?;
     match &hit.passage.section {
         Some(s) => writeln!(out, "   ¶{} · {s}", hit.passage.paragraph)?,
@@ -81,7 +85,10 @@ pub fn write_passage(out: &mut dyn WriteColor, hit: &Hit) -> io::Result<()> {
         write!(out, "…")?;
     }
     writeln!(out)?;
-    writeln!(out)
+    if blank_after {
+        writeln!(out)?;
+    }
+    Ok(())
 }
 
 /// Mentions grouped by document: a header per document, its passages under it.
@@ -98,4 +105,85 @@ pub fn write_grouped(out: &mut dyn WriteColor, hits: &[Hit]) -> io::Result<()> {
         write_passage(out, hit)?;
     }
     Ok(())
+}
+
+/// A context passage, dimmed and marked.
+pub fn write_context(out: &mut dyn WriteColor, p: &Passage) -> io::Result<()> {
+    out.set_color(ColorSpec::new().set_dimmed(true))?;
+    let text: String = if p.text.len() > 240 {
+        let mut end = 240;
+        while !p.text.is_char_boundary(end) {
+            end -= 1;
+        }
+        format!("{}…", &p.text[..end])
+    } else {
+        p.text.clone()
+    };
+    writeln!(out, "   ¶{} (context) {text}", p.paragraph)?;
+    out.reset()
+}
+
+/// One document group: header, hit count, title, then its best passages.
+pub fn write_group(out: &mut dyn WriteColor, rank: usize, group: &DocGroup) -> io::Result<()> {
+    set(out, Some(Color::Green), true)?;
+    write!(out, "{rank}. ")?;
+    out.reset()?;
+    set(out, Some(Color::Magenta), false)?;
+    write!(out, "{}", header(&group.meta))?;
+    out.reset()?;
+    writeln!(
+        out,
+        "  ({} {})  {}",
+        group.hits,
+        if group.hits == 1 { "hit" } else { "hits" },
+        group.meta.title
+    )?;
+    for hit in &group.best {
+        write_passage(out, hit)?;
+    }
+    Ok(())
+}
+
+/// Facet counts as an aligned table.
+pub fn write_facets(out: &mut dyn io::Write, by: &str, rows: &[FacetRow]) -> io::Result<()> {
+    let width = rows
+        .iter()
+        .map(|r| r.value.chars().count())
+        .chain(std::iter::once(by.len()))
+        .max()
+        .unwrap_or(0);
+    writeln!(out, "{by:<width$}  {:>8}  {:>9}", "passages", "documents")?;
+    for r in rows {
+        writeln!(
+            out,
+            "{:<width$}  {:>8}  {:>9}",
+            r.value, r.passages, r.documents
+        )?;
+    }
+    Ok(())
+}
+
+/// A hit with its context passages around it.
+pub fn write_hit_with_context(
+    out: &mut dyn WriteColor,
+    rank: usize,
+    hit: &Hit,
+    before: &[Passage],
+    after: &[Passage],
+) -> io::Result<()> {
+    set(out, Some(Color::Green), true)?;
+    write!(out, "{rank}. ")?;
+    out.reset()?;
+    set(out, Some(Color::Magenta), false)?;
+    write!(out, "{}", header(&hit.meta))?;
+    out.reset()?;
+    writeln!(out)?;
+    for p in before {
+        write_context(out, p)?;
+    }
+    write_passage_inner(out, hit, false)?;
+    for p in after {
+        write_context(out, p)?;
+    }
+    writeln!(out)
 }

@@ -7,7 +7,9 @@ use tantivy::query::{
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{DateTime, Term};
+use tantivy::{DateTime, Searcher, Term};
+
+use crate::acronyms::{self, Acronym};
 
 use super::filter::{self, Resolved};
 use super::parse::{Expr, FilterField, QueryError};
@@ -44,6 +46,8 @@ pub struct Compiled {
     pub query: Box<dyn Query>,
     /// What to highlight.
     pub matchers: Vec<Matcher>,
+    /// Corrections made to the query (misspelt names), to tell the user.
+    pub notes: Vec<String>,
 }
 
 /// The two analyzers the text fields use.
@@ -83,9 +87,11 @@ impl Analyzers {
 
 struct Builder<'a> {
     fields: &'a Fields,
+    searcher: &'a Searcher,
     analyzers: Analyzers,
     options: MatchOptions,
     matchers: Vec<Matcher>,
+    notes: Vec<String>,
 }
 
 fn term_query(field: Field, text: &str) -> Box<dyn Query> {
@@ -157,22 +163,33 @@ impl Builder<'_> {
                 prefix: false,
             } => {
                 let stemmed = !self.options.exact;
-                if positive {
-                    self.words(text, 0, stemmed)
-                } else {
-                    let tokens = self.analyzers.tokens(text, stemmed);
-                    sequence_query(self.text_field(stemmed), &tokens, 0)
+                let q = self.sequence(text, 0, stemmed, positive);
+                match acronyms::by_short(text) {
+                    Some(acr) => self.with_acronym(q, acr, positive),
+                    None => q,
                 }
             }
             Expr::Phrase { text, slop } => {
-                if positive {
-                    self.words(text, *slop, false)
-                } else {
-                    let tokens = self.analyzers.tokens(text, false);
-                    sequence_query(self.fields.text_exact, &tokens, *slop)
+                let q = self.sequence(text, *slop, false, positive);
+                let stems = self.analyzers.tokens(text, true);
+                let acr = acronyms::by_long(&stems, |l| self.analyzers.tokens(l, true));
+                match acr {
+                    Some(acr) if *slop == 0 => self.with_acronym(q, acr, positive),
+                    _ => q,
                 }
             }
-            Expr::Filter { field, value } => self.filter(&filter::resolve(*field, value)?),
+            Expr::And(_) if self.expansion_of(expr).is_some() => {
+                let acr = self.expansion_of(expr);
+                let q = self.and(expr, positive)?;
+                match acr {
+                    Some(acr) => self.with_acronym(q, acr, positive),
+                    None => q,
+                }
+            }
+            Expr::Filter { field, value } => {
+                let resolved = filter::resolve(*field, value, &mut self.notes)?;
+                self.filter(&resolved)
+            }
             Expr::Not(inner) => {
                 let q = self.expr(inner, !positive)?;
                 Box::new(BooleanQuery::new(vec![
@@ -180,7 +197,49 @@ impl Builder<'_> {
                     (Occur::MustNot, q),
                 ]))
             }
-            Expr::And(parts) => {
+            Expr::And(_) => self.and(expr, positive)?,
+            Expr::Or(parts) => {
+                let mut clauses = Vec::with_capacity(parts.len());
+                for p in parts {
+                    clauses.push((Occur::Should, self.expr(p, positive)?));
+                }
+                Box::new(BooleanQuery::new(clauses))
+            }
+        })
+    }
+
+    /// A run of words as a query, recording its matcher when it counts for highlights.
+    fn sequence(&mut self, text: &str, slop: u32, stemmed: bool, positive: bool) -> Box<dyn Query> {
+        if positive {
+            self.words(text, slop, stemmed)
+        } else {
+            let tokens = self.analyzers.tokens(text, stemmed);
+            sequence_query(self.text_field(stemmed), &tokens, slop)
+        }
+    }
+
+    /// The acronym whose expansion a plain run of words spells out.
+    fn expansion_of(&mut self, expr: &Expr) -> Option<&'static Acronym> {
+        let words = plain_words(expr)?;
+        let stems = self.analyzers.tokens(&words.join(" "), true);
+        acronyms::by_long(&stems, |l| self.analyzers.tokens(l, true))
+    }
+
+    /// `q`, or the acronym, or any of its expansions (matched on stems so plurals count).
+    fn with_acronym(&mut self, q: Box<dyn Query>, acr: &Acronym, positive: bool) -> Box<dyn Query> {
+        let mut clauses = vec![(Occur::Should, q)];
+        for form in std::iter::once(acr.short).chain(acr.long.iter().copied()) {
+            clauses.push((Occur::Should, self.sequence(form, 0, true, positive)));
+        }
+        Box::new(BooleanQuery::new(clauses))
+    }
+
+    fn and(&mut self, expr: &Expr, positive: bool) -> Result<Box<dyn Query>, QueryError> {
+        let Expr::And(parts) = expr else {
+            return self.expr(expr, positive);
+        };
+        Ok({
+            {
                 let mut clauses = Vec::with_capacity(parts.len());
                 for p in parts {
                     if let Expr::Not(inner) = p {
@@ -194,20 +253,60 @@ impl Builder<'_> {
                 }
                 Box::new(BooleanQuery::new(clauses))
             }
-            Expr::Or(parts) => {
-                let mut clauses = Vec::with_capacity(parts.len());
-                for p in parts {
-                    clauses.push((Occur::Should, self.expr(p, positive)?));
-                }
-                Box::new(BooleanQuery::new(clauses))
-            }
         })
+    }
+
+    /// An inspector name as indexed; a misspelt one is taken as the closest indexed name.
+    fn inspector(&mut self, value: &str) -> String {
+        let field = self.fields.inspector;
+        let mut known = std::collections::BTreeSet::new();
+        for segment in self.searcher.segment_readers() {
+            let Ok(inverted) = segment.inverted_index(field) else {
+                continue;
+            };
+            if inverted
+                .get_term_info(&Term::from_field_text(field, value))
+                .ok()
+                .flatten()
+                .is_some()
+            {
+                return value.to_string();
+            }
+            let mut terms = inverted.terms().stream().ok();
+            while let Some(stream) = terms.as_mut() {
+                if !stream.advance() {
+                    break;
+                }
+                known.insert(String::from_utf8_lossy(stream.key()).into_owned());
+            }
+        }
+        let best = known
+            .iter()
+            .map(|k| (strsim::levenshtein(k, value), k))
+            .filter(|(d, _)| *d <= 3.max(value.len() / 5))
+            .min();
+        match best {
+            Some((_, name)) => {
+                self.notes.push(format!(
+                    "inspector '{value}' is not indexed: taken as '{name}'"
+                ));
+                name.clone()
+            }
+            None => value.to_string(),
+        }
     }
 
     /// A resolved filter as a query (filters never highlight).
     fn filter(&mut self, resolved: &Resolved) -> Box<dyn Query> {
         let f = self.fields;
         match resolved {
+            Resolved::Keyword(FilterField::Inspector, value) => {
+                let name = self.inspector(value);
+                Box::new(TermQuery::new(
+                    Term::from_field_text(f.inspector, &name),
+                    IndexRecordOption::Basic,
+                ))
+            }
             Resolved::Keyword(field, value) => {
                 let target = match field {
                     FilterField::Authority => f.authority,
@@ -270,15 +369,18 @@ fn plain_words(expr: &Expr) -> Option<Vec<&str>> {
 /// Compile a query, AND-ed with extra filters (from command-line flags).
 pub fn compile(
     handle: &IndexHandle,
+    searcher: &Searcher,
     expr: Option<&Expr>,
     extra: &[Vec<Resolved>],
     options: MatchOptions,
 ) -> Result<Compiled, QueryError> {
     let mut b = Builder {
         fields: &handle.fields,
+        searcher,
         analyzers: Analyzers::of(handle),
         options,
         matchers: Vec::new(),
+        notes: Vec::new(),
     };
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(
         Occur::Must,
@@ -308,5 +410,6 @@ pub fn compile(
     Ok(Compiled {
         query: Box::new(BooleanQuery::new(clauses)),
         matchers: b.matchers,
+        notes: b.notes,
     })
 }

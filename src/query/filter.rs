@@ -49,13 +49,25 @@ fn lookup(table: &[(&str, &'static str)], value: &str) -> Option<&'static str> {
     table.iter().find(|(k, _)| *k == v).map(|(_, c)| *c)
 }
 
-/// Canonical authority for a user-typed name; unknown names get a suggestion.
-pub fn resolve_authority(value: &str) -> Result<&'static str, QueryError> {
+/// Canonical authority for a user-typed name. A misspelt name is taken as the
+/// closest authority, with a note saying so; a name close to none is an error.
+pub fn resolve_authority(value: &str, notes: &mut Vec<String>) -> Result<&'static str, QueryError> {
     let g = Gazetteer::get();
     if let Some(a) = g.resolve(value) {
         return Ok(a);
     }
     let suggestions = g.suggest(value, 3);
+    if let Some(best) = suggestions.first() {
+        notes.push(format!(
+            "authority '{value}' is not a known name: taken as '{best}'{}",
+            if suggestions.len() > 1 {
+                format!(" (others close: {})", suggestions[1..].join(", "))
+            } else {
+                String::new()
+            }
+        ));
+        return Ok(best);
+    }
     let hint = if suggestions.is_empty() {
         "use an English children's services authority, e.g. \"South Gloucestershire\"".to_string()
     } else {
@@ -67,8 +79,12 @@ pub fn resolve_authority(value: &str) -> Result<&'static str, QueryError> {
     ))
 }
 
-/// Resolve one filter.
-pub fn resolve(field: FilterField, value: &FilterValue) -> Result<Resolved, QueryError> {
+/// Resolve one filter; corrections made on the way are added to `notes`.
+pub fn resolve(
+    field: FilterField,
+    value: &FilterValue,
+    notes: &mut Vec<String>,
+) -> Result<Resolved, QueryError> {
     if field == FilterField::Date {
         let (from, to) = match value {
             FilterValue::One(v) => (v.as_str(), v.as_str()),
@@ -84,7 +100,7 @@ pub fn resolve(field: FilterField, value: &FilterValue) -> Result<Resolved, Quer
     };
     match field {
         FilterField::Authority | FilterField::Mentions => {
-            Ok(Resolved::Keyword(field, resolve_authority(v)?.to_string()))
+            Ok(Resolved::Keyword(field, resolve_authority(v, notes)?.to_string()))
         }
         FilterField::Type => lookup(VISIT_TYPES, v)
             .map(|t| Resolved::Keyword(field, t.to_string()))
@@ -208,21 +224,44 @@ mod tests {
     #[test]
     fn synonyms() {
         assert_eq!(
-            resolve(FilterField::Type, &FilterValue::One("Focused".into())).unwrap(),
+            resolve(
+                FilterField::Type,
+                &FilterValue::One("Focused".into()),
+                &mut vec![]
+            )
+            .unwrap(),
             Resolved::Keyword(FilterField::Type, "focused visit".into())
         );
         assert_eq!(
-            resolve(FilterField::Judgement, &FilterValue::One("RI".into())).unwrap(),
+            resolve(
+                FilterField::Judgement,
+                &FilterValue::One("RI".into()),
+                &mut vec![]
+            )
+            .unwrap(),
             Resolved::Keyword(FilterField::Judgement, "requires improvement".into())
         );
         assert_eq!(
             resolve(
                 FilterField::Authority,
-                &FilterValue::One("South Glos".into())
+                &FilterValue::One("South Glos".into()),
+                &mut vec![]
             )
             .unwrap(),
             Resolved::Keyword(FilterField::Authority, "South Gloucestershire".into())
         );
-        assert!(resolve(FilterField::Type, &FilterValue::One("party".into())).is_err());
+        assert!(resolve(
+            FilterField::Type,
+            &FilterValue::One("party".into()),
+            &mut vec![]
+        )
+        .is_err());
+        let mut notes = vec![];
+        assert_eq!(
+            resolve_authority("Glocestershire", &mut notes).unwrap(),
+            "Gloucestershire"
+        );
+        assert!(notes[0].contains("taken as 'Gloucestershire'"), "{notes:?}");
+        assert!(resolve_authority("Atlantis Metropolitan", &mut notes).is_err());
     }
 }

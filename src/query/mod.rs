@@ -1,11 +1,18 @@
-//! Query: parse the query language, resolve filters, rank passages, highlight.
+//! Query: parse the query language, resolve filters, rank passages, highlight,
+//! group and count.
 
 pub mod build;
+pub mod facets;
 pub mod filter;
+pub mod group;
 pub mod highlight;
 pub mod parse;
 pub mod search;
 
 pub use build::MatchOptions;
+pub use facets::{facets, FacetBy, FacetRow};
+pub use group::{by_document, DocGroup};
 pub use parse::{parse, Expr, QueryError};
-pub use search::{count, mentions, search, Hit, SearchError, SearchRequest};
+pub use search::{
+    context, count, mentions, search, Counted, Found, Hit, SearchError, SearchRequest,
+};

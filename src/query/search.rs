@@ -72,25 +72,68 @@ impl SearchRequest {
 /// Extra candidates fetched beyond the limit so ties at the cut are ordered stably.
 const TIE_MARGIN: usize = 64;
 
-/// Ranked hits for a request.
-pub fn search(reader: &Reader, request: &SearchRequest) -> Result<Vec<Hit>, SearchError> {
+/// Hits, with any corrections made to the query.
+#[derive(Debug, Clone, Default)]
+pub struct Found {
+    /// Ranked hits.
+    pub hits: Vec<Hit>,
+    /// Corrections to tell the user about (misspelt names taken as known ones).
+    pub notes: Vec<String>,
+}
+
+/// Exact counts, with any corrections made to the query.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Counted {
+    /// Matching passages.
+    pub passages: usize,
+    /// Documents they belong to.
+    pub documents: usize,
+    /// Corrections to tell the user about.
+    pub notes: Vec<String>,
+}
+
+fn prepare(
+    reader: &Reader,
+    request: &SearchRequest,
+) -> Result<(super::build::Compiled, tantivy::Searcher), SearchError> {
     let expr = request.expr()?;
-    let handle = reader.handle();
-    let compiled = compile(handle, expr.as_ref(), &request.filters, request.options)?;
     let searcher = reader.searcher();
+    let compiled = compile(
+        reader.handle(),
+        &searcher,
+        expr.as_ref(),
+        &request.filters,
+        request.options,
+    )?;
+    Ok((compiled, searcher))
+}
+
+/// Ranked hits for a request.
+pub fn search(reader: &Reader, request: &SearchRequest) -> Result<Found, SearchError> {
+    let handle = reader.handle();
+    let (compiled, searcher) = prepare(reader, request)?;
+    let notes = compiled.notes.clone();
     let index_err = |source| IndexError::Tantivy {
         dir: handle.dir.clone(),
         source,
     };
     let fetch = match request.limit {
-        Some(0) => return Ok(Vec::new()),
+        Some(0) => {
+            return Ok(Found {
+                hits: Vec::new(),
+                notes,
+            })
+        }
         Some(k) => k.saturating_add(TIE_MARGIN),
         None => searcher
             .search(compiled.query.as_ref(), &Count)
             .map_err(index_err)?,
     };
     if fetch == 0 {
-        return Ok(Vec::new());
+        return Ok(Found {
+            hits: Vec::new(),
+            notes,
+        });
     }
     let top: Vec<(f32, DocAddress)> = searcher
         .search(
@@ -115,30 +158,47 @@ pub fn search(reader: &Reader, request: &SearchRequest) -> Result<Vec<Hit>, Sear
     if let Some(k) = request.limit {
         hits.truncate(k);
     }
-    Ok(hits)
+    Ok(Found { hits, notes })
 }
 
 /// Exact number of matching passages and of the documents they belong to.
-pub fn count(reader: &Reader, request: &SearchRequest) -> Result<(usize, usize), SearchError> {
-    let expr = request.expr()?;
-    let handle = reader.handle();
-    let compiled = compile(handle, expr.as_ref(), &request.filters, request.options)?;
-    let searcher = reader.searcher();
-    let addrs = searcher
-        .search(
-            compiled.query.as_ref(),
-            &tantivy::collector::DocSetCollector,
-        )
+pub fn count(reader: &Reader, request: &SearchRequest) -> Result<Counted, SearchError> {
+    let (compiled, searcher) = prepare(reader, request)?;
+    let addrs = matching(reader, &searcher, compiled.query.as_ref())?;
+    let documents = reader.distinct_paths(&searcher, &addrs)?.len();
+    Ok(Counted {
+        passages: addrs.len(),
+        documents,
+        notes: compiled.notes,
+    })
+}
+
+/// Every matching passage's address, in index order.
+fn matching(
+    reader: &Reader,
+    searcher: &tantivy::Searcher,
+    query: &dyn tantivy::query::Query,
+) -> Result<Vec<DocAddress>, SearchError> {
+    let set = searcher
+        .search(query, &tantivy::collector::DocSetCollector)
         .map_err(|source| IndexError::Tantivy {
-            dir: handle.dir.clone(),
+            dir: reader.handle().dir.clone(),
             source,
         })?;
-    let mut paths = std::collections::HashSet::new();
-    for addr in &addrs {
-        let stored = reader.passage(&searcher, *addr)?;
-        paths.insert(stored.meta.path);
-    }
-    Ok((addrs.len(), paths.len()))
+    let mut addrs: Vec<DocAddress> = set.into_iter().collect();
+    addrs.sort();
+    Ok(addrs)
+}
+
+/// Addresses of every passage matching a request, the searcher they belong
+/// to, and the corrections made to the query.
+pub fn matching_request(
+    reader: &Reader,
+    request: &SearchRequest,
+) -> Result<(Vec<DocAddress>, tantivy::Searcher, Vec<String>), SearchError> {
+    let (compiled, searcher) = prepare(reader, request)?;
+    let addrs = matching(reader, &searcher, compiled.query.as_ref())?;
+    Ok((addrs, searcher, compiled.notes))
 }
 
 /// Newest first among equals: score, then date (newest), then path, then paragraph.
@@ -157,8 +217,9 @@ pub fn mentions(
     reader: &Reader,
     authority: &str,
     filters: &[Vec<Resolved>],
-) -> Result<Vec<Hit>, SearchError> {
-    let canonical = super::filter::resolve_authority(authority)?;
+) -> Result<Found, SearchError> {
+    let mut notes = Vec::new();
+    let canonical = super::filter::resolve_authority(authority, &mut notes)?;
     let mut all = filters.to_vec();
     all.push(vec![Resolved::Keyword(
         FilterField::Mentions,
@@ -170,9 +231,11 @@ pub fn mentions(
         options: MatchOptions::default(),
         limit: None,
     };
-    let mut hits = search(reader, &request)?;
+    let mut found = search(reader, &request)?;
+    found.notes.extend(notes);
+    let hits = &mut found.hits;
     let gazetteer = Gazetteer::get();
-    for hit in &mut hits {
+    for hit in hits.iter_mut() {
         hit.highlights = gazetteer
             .find_all(&hit.passage.text)
             .into_iter()
@@ -188,5 +251,33 @@ pub fn mentions(
             .then_with(|| a.meta.path.cmp(&b.meta.path))
             .then_with(|| a.passage.paragraph.cmp(&b.passage.paragraph))
     });
-    Ok(hits)
+    Ok(found)
+}
+
+/// The `n` passages before and after a hit, in document order.
+pub fn context(
+    reader: &Reader,
+    hit: &Hit,
+    n: usize,
+) -> Result<(Vec<Passage>, Vec<Passage>), SearchError> {
+    if n == 0 {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    let at = hit.passage.paragraph;
+    let searcher = reader.searcher();
+    let around = reader.passages_between(
+        &searcher,
+        &hit.meta.path,
+        at.saturating_sub(n),
+        at.saturating_add(n),
+    )?;
+    let (mut before, mut after) = (Vec::new(), Vec::new());
+    for p in around {
+        match p.passage.paragraph.cmp(&at) {
+            Ordering::Less => before.push(p.passage),
+            Ordering::Greater => after.push(p.passage),
+            Ordering::Equal => {}
+        }
+    }
+    Ok((before, after))
 }

@@ -1,0 +1,357 @@
+//! `search`, `mentions` and `facets`: run queries and write hits, groups,
+//! counts or facet tables in the chosen format.
+
+use std::io::{self, BufRead, Write};
+
+use anyhow::{Context, Result};
+use termcolor::BufferedStandardStream;
+
+use super::args::{Cli, FacetsArgs, GroupBy, MentionsArgs, SearchArgs};
+use super::commands::{exit_for, open_reader, stdout};
+use super::filters;
+use super::EXIT_ERROR;
+use crate::document::Passage;
+use crate::index::Reader;
+use crate::output::{json, table, text, Format};
+use crate::query::{self, Hit, MatchOptions, SearchRequest};
+
+/// What to add around each hit.
+#[derive(Clone, Copy)]
+struct Shape<'a> {
+    format: Format,
+    context: usize,
+    batch_query: Option<&'a str>,
+    grouped_by_doc: bool,
+}
+
+fn print_notes(notes: &[String]) {
+    for n in notes {
+        eprintln!("ofsearch: note: {n}");
+    }
+}
+
+/// Write hits (or document groups) in the chosen format.
+fn write_hits(
+    out: &mut BufferedStandardStream,
+    reader: &Reader,
+    hits: Vec<Hit>,
+    shape: Shape,
+) -> Result<()> {
+    if shape.grouped_by_doc {
+        let groups = query::by_document(hits);
+        return write_groups(out, &groups, shape);
+    }
+    let contexts: Vec<(Vec<Passage>, Vec<Passage>)> = hits
+        .iter()
+        .map(|h| query::context(reader, h, shape.context))
+        .collect::<Result<_, _>>()?;
+    match shape.format {
+        Format::Text => {
+            for (i, (hit, (before, after))) in hits.iter().zip(&contexts).enumerate() {
+                if shape.context > 0 {
+                    text::write_hit_with_context(out, i + 1, hit, before, after)?;
+                } else {
+                    text::write_hit(out, i + 1, hit)?;
+                }
+            }
+        }
+        Format::Json => {
+            for (hit, (before, after)) in hits.iter().zip(&contexts) {
+                let mut obj = if shape.context > 0 {
+                    json::hit_with_context(hit, before, after)
+                } else {
+                    json::hit_object(hit)
+                };
+                if let Some(q) = shape.batch_query {
+                    obj.insert("query".into(), serde_json::json!(q));
+                }
+                writeln!(out, "{}", serde_json::Value::Object(obj))?;
+            }
+        }
+        Format::Csv | Format::Tsv => {
+            let mut columns: Vec<&str> = table::HIT_COLUMNS.to_vec();
+            if shape.batch_query.is_some() {
+                columns.insert(0, "query");
+            }
+            if shape.context > 0 {
+                columns.extend(["context_before", "context_after"]);
+            }
+            let mut w = table::writer(&mut *out, shape.format == Format::Tsv, &columns)?;
+            for (hit, (before, after)) in hits.iter().zip(&contexts) {
+                let mut row = table::hit_row(hit);
+                if let Some(q) = shape.batch_query {
+                    row.insert(0, q.to_string());
+                }
+                if shape.context > 0 {
+                    row.push(table::join_passages(before));
+                    row.push(table::join_passages(after));
+                }
+                w.write_record(row)?;
+            }
+            w.flush()?;
+        }
+    }
+    Ok(())
+}
+
+fn write_groups(
+    out: &mut BufferedStandardStream,
+    groups: &[query::DocGroup],
+    shape: Shape,
+) -> Result<()> {
+    match shape.format {
+        Format::Text => {
+            for (i, g) in groups.iter().enumerate() {
+                text::write_group(out, i + 1, g)?;
+            }
+        }
+        Format::Json => {
+            for g in groups {
+                let mut obj = json::group_object(g);
+                if let Some(q) = shape.batch_query {
+                    obj.insert("query".into(), serde_json::json!(q));
+                }
+                writeln!(out, "{}", serde_json::Value::Object(obj))?;
+            }
+        }
+        Format::Csv | Format::Tsv => {
+            let mut columns: Vec<&str> = table::DOC_COLUMNS.to_vec();
+            columns.retain(|c| *c != "passages");
+            columns.extend(["hits", "score", "best_snippets"]);
+            let mut w = table::writer(&mut *out, shape.format == Format::Tsv, &columns)?;
+            for g in groups {
+                w.write_record(table::group_row(g))?;
+            }
+            w.flush()?;
+        }
+    }
+    Ok(())
+}
+
+fn write_count(
+    out: &mut BufferedStandardStream,
+    format: Format,
+    query: &str,
+    passages: usize,
+    documents: usize,
+) -> Result<()> {
+    match format {
+        Format::Json => writeln!(
+            out,
+            "{}",
+            serde_json::json!({"query": query, "passages": passages, "documents": documents})
+        )?,
+        Format::Csv | Format::Tsv => {
+            let mut w = table::writer(
+                &mut *out,
+                format == Format::Tsv,
+                &["query", "passages", "documents"],
+            )?;
+            w.write_record([
+                query.to_string(),
+                passages.to_string(),
+                documents.to_string(),
+            ])?;
+            w.flush()?;
+        }
+        Format::Text => writeln!(out, "{passages} passages in {documents} documents")?,
+    }
+    Ok(())
+}
+
+/// `ofsearch search`.
+pub fn search(cli: &Cli, args: &SearchArgs) -> Result<i32> {
+    let mut notes = Vec::new();
+    let filters = filters::groups(&args.filters, &mut notes)?;
+    print_notes(&notes);
+    let reader = open_reader(cli)?;
+    let grouped = args.group_by == Some(GroupBy::Doc);
+    let make = |q: &str| SearchRequest {
+        query: q.to_string(),
+        filters: filters.clone(),
+        options: MatchOptions { exact: args.exact },
+        // Groups need every hit to count them; the limit then applies to groups.
+        limit: if args.all || grouped {
+            None
+        } else {
+            Some(args.limit)
+        },
+    };
+    let mut out = stdout(cli);
+    let format = args.output.format();
+    if args.query == "-" {
+        return search_batch(&reader, &mut out, args, &make);
+    }
+    let shape = Shape {
+        format,
+        context: args.context,
+        batch_query: None,
+        grouped_by_doc: grouped,
+    };
+    let found = run_one(&reader, &mut out, args, &make(&args.query), shape)?;
+    out.flush()?;
+    Ok(exit_for(found))
+}
+
+/// Run one request and write its output; true when anything matched.
+fn run_one(
+    reader: &Reader,
+    out: &mut BufferedStandardStream,
+    args: &SearchArgs,
+    request: &SearchRequest,
+    shape: Shape,
+) -> Result<bool> {
+    if args.count {
+        let counted = query::count(reader, request)?;
+        print_notes(&counted.notes);
+        write_count(
+            out,
+            shape.format,
+            &request.query,
+            counted.passages,
+            counted.documents,
+        )?;
+        return Ok(counted.passages > 0);
+    }
+    let found = query::search(reader, request)?;
+    print_notes(&found.notes);
+    let any = !found.hits.is_empty();
+    let mut hits = found.hits;
+    if shape.grouped_by_doc && !args.all {
+        // Keep the hits of the best `limit` documents.
+        let mut docs = std::collections::HashSet::new();
+        hits.retain(|h| {
+            docs.insert(h.meta.path.clone());
+            docs.len() <= args.limit || docs.contains(&h.meta.path)
+        });
+        let keep: std::collections::HashSet<String> = query::by_document(hits.clone())
+            .into_iter()
+            .take(args.limit)
+            .map(|g| g.meta.path)
+            .collect();
+        hits.retain(|h| keep.contains(&h.meta.path));
+    }
+    write_hits(out, reader, hits, shape)?;
+    Ok(any)
+}
+
+/// One query per stdin line; JSON lines (or rows, or counts) carry their query.
+/// A bad query is reported on stderr and the batch goes on (exit 2 at the end).
+fn search_batch(
+    reader: &Reader,
+    out: &mut BufferedStandardStream,
+    args: &SearchArgs,
+    make: &dyn Fn(&str) -> SearchRequest,
+) -> Result<i32> {
+    let format = match args.output.format() {
+        Format::Text => Format::Json,
+        f => f,
+    };
+    let mut any_hit = false;
+    let mut any_error = false;
+    for line in io::stdin().lock().lines() {
+        let line = line.context("reading queries from stdin")?;
+        let q = line.trim();
+        if q.is_empty() {
+            continue;
+        }
+        let shape = Shape {
+            format,
+            context: args.context,
+            batch_query: Some(q),
+            grouped_by_doc: args.group_by == Some(GroupBy::Doc),
+        };
+        match run_one(reader, out, args, &make(q), shape) {
+            Ok(found) => any_hit |= found,
+            Err(e) if e.downcast_ref::<query::SearchError>().is_some() => {
+                any_error = true;
+                eprintln!("ofsearch: query {q:?}: {e}");
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    out.flush()?;
+    Ok(if any_error {
+        EXIT_ERROR
+    } else {
+        exit_for(any_hit)
+    })
+}
+
+/// `ofsearch mentions`.
+pub fn mentions(cli: &Cli, args: &MentionsArgs) -> Result<i32> {
+    let mut notes = Vec::new();
+    let filters = filters::groups(&args.filters, &mut notes)?;
+    print_notes(&notes);
+    let reader = open_reader(cli)?;
+    let found = query::mentions(&reader, &args.name, &filters)?;
+    print_notes(&found.notes);
+    let format = args.output.format();
+    let mut out = stdout(cli);
+    let hits = found.hits;
+    let any = !hits.is_empty();
+    if args.count {
+        let docs: std::collections::HashSet<&str> =
+            hits.iter().map(|h| h.meta.path.as_str()).collect();
+        write_count(&mut out, format, &args.name, hits.len(), docs.len())?;
+    } else if format == Format::Text {
+        text::write_grouped(&mut out, &hits)?;
+    } else {
+        let shape = Shape {
+            format,
+            context: 0,
+            batch_query: None,
+            grouped_by_doc: false,
+        };
+        write_hits(&mut out, &reader, hits, shape)?;
+    }
+    out.flush()?;
+    Ok(exit_for(any))
+}
+
+/// `ofsearch facets`.
+pub fn facets(cli: &Cli, args: &FacetsArgs) -> Result<i32> {
+    let mut notes = Vec::new();
+    let filters = filters::groups(&args.filters, &mut notes)?;
+    print_notes(&notes);
+    let reader = open_reader(cli)?;
+    let request = SearchRequest {
+        query: args.query.clone(),
+        filters,
+        options: MatchOptions { exact: args.exact },
+        limit: None,
+    };
+    let (rows, notes) = query::facets(&reader, &request, args.by)?;
+    print_notes(&notes);
+    let by = format!("{:?}", args.by).to_lowercase();
+    let mut out = stdout(cli);
+    match args.output.format() {
+        Format::Text => text::write_facets(&mut out, &by, &rows)?,
+        Format::Json => {
+            for r in &rows {
+                writeln!(
+                    out,
+                    "{}",
+                    serde_json::json!({"by": by, "value": r.value, "passages": r.passages, "documents": r.documents})
+                )?;
+            }
+        }
+        f @ (Format::Csv | Format::Tsv) => {
+            let mut w = table::writer(
+                &mut out,
+                f == Format::Tsv,
+                &[by.as_str(), "passages", "documents"],
+            )?;
+            for r in &rows {
+                w.write_record([
+                    r.value.clone(),
+                    r.passages.to_string(),
+                    r.documents.to_string(),
+                ])?;
+            }
+            w.flush()?;
+        }
+    }
+    out.flush()?;
+    Ok(exit_for(!rows.is_empty()))
+}

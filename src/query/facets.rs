@@ -1,0 +1,86 @@
+//! Facet counts: matching passages and documents per authority, year, visit
+//! type, inspector or judgement.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use super::search::{matching_request, SearchError, SearchRequest};
+use crate::document::DocumentMeta;
+use crate::index::Reader;
+
+/// What to count by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FacetBy {
+    /// The authority a document is about.
+    Authority,
+    /// The year of the document's date.
+    Year,
+    /// Visit type.
+    Type,
+    /// Each named inspector.
+    Inspector,
+    /// The overall judgement.
+    Judgement,
+}
+
+/// One facet value and its counts.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FacetRow {
+    /// The value (`(none)` when a document has none).
+    pub value: String,
+    /// Matching passages.
+    pub passages: usize,
+    /// Documents with a matching passage.
+    pub documents: usize,
+}
+
+/// Placeholder for documents without a value.
+pub const NONE: &str = "(none)";
+
+fn values(meta: &DocumentMeta, by: FacetBy) -> Vec<String> {
+    let one = |v: Option<&str>| vec![v.unwrap_or(NONE).to_string()];
+    match by {
+        FacetBy::Authority => one(meta.authority.as_deref()),
+        FacetBy::Year => one(meta.date.as_deref().and_then(|d| d.get(..4))),
+        FacetBy::Type => one(meta.visit_type.as_deref()),
+        FacetBy::Judgement => one(meta.judgements.overall_effectiveness.as_deref()),
+        FacetBy::Inspector if meta.inspectors.is_empty() => one(None),
+        FacetBy::Inspector => meta.inspectors.clone(),
+    }
+}
+
+/// Counts per value, most passages first (ties by value), and any query corrections.
+pub fn facets(
+    reader: &Reader,
+    request: &SearchRequest,
+    by: FacetBy,
+) -> Result<(Vec<FacetRow>, Vec<String>), SearchError> {
+    let (addrs, searcher, notes) = matching_request(reader, request)?;
+    let mut meta_cache: HashMap<String, Vec<String>> = HashMap::new();
+    let mut counts: BTreeMap<String, (usize, BTreeSet<String>)> = BTreeMap::new();
+    for addr in addrs {
+        let stored = reader.passage(&searcher, addr)?;
+        let path = stored.meta.path.clone();
+        let vals = meta_cache
+            .entry(path.clone())
+            .or_insert_with(|| values(&stored.meta, by));
+        for v in vals.iter() {
+            let e = counts.entry(v.clone()).or_default();
+            e.0 += 1;
+            e.1.insert(path.clone());
+        }
+    }
+    let mut rows: Vec<FacetRow> = counts
+        .into_iter()
+        .map(|(value, (passages, docs))| FacetRow {
+            value,
+            passages,
+            documents: docs.len(),
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        b.passages
+            .cmp(&a.passages)
+            .then_with(|| a.value.cmp(&b.value))
+    });
+    Ok((rows, notes))
+}

@@ -2,34 +2,15 @@
 //! sheet, no page furniture in passages, and phrases that span PDF line or page
 //! breaks still found. Prints a per-field accuracy table (`-- --nocapture`).
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::sync::OnceLock;
 
-use common::{file_of, json_lines, ofsearch};
+use super::common::{file_of, json_lines, ofsearch};
+use super::{reports_dir, shared_index};
 
-fn reports_dir() -> Option<PathBuf> {
-    common::shared().map(|s| s.join("corpus").join("ofsted-reports"))
-}
-
-/// One index of all reports, built once for every test in this file.
 fn report_index() -> Option<&'static PathBuf> {
-    static INDEX: OnceLock<Option<PathBuf>> = OnceLock::new();
-    INDEX
-        .get_or_init(|| {
-            let reports = reports_dir()?;
-            let dir = tempfile::tempdir().expect("tempdir").keep();
-            ofsearch(&dir)
-                .arg("ingest")
-                .arg(&reports)
-                .arg("--quiet")
-                .assert()
-                .success();
-            Some(dir)
-        })
-        .as_ref()
+    reports_dir()?;
+    Some(shared_index())
 }
 
 /// Fair comparison of names: case, "&"/"and", "City of", punctuation, hyphen spacing.

@@ -369,12 +369,85 @@ pub fn build_blocks(pages: &[PageLines]) -> Vec<Block> {
         if text.is_empty() || super::furniture::is_boilerplate_block(&text) {
             continue;
         }
-        let kind = if is_heading(&b, &text) {
+        let kind = if is_heading(&b, &text) && !is_fact_line(&text) {
             BlockKind::Heading
         } else {
             BlockKind::Paragraph
         };
         out.push(Block { kind, text });
     }
+    join_split_headings(out)
+}
+
+/// Lines that state a report's facts ("Report published: …") are not section headings.
+fn is_fact_line(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    [
+        "report published",
+        "published:",
+        "inspection date",
+        "dates of inspection",
+        "lead inspector",
+        "deputy lead inspector",
+        "team inspector",
+    ]
+    .iter()
+    .any(|p| lower.starts_with(p))
+}
+
+/// A title set on several lines ("Inspection of services …" / "and" / "Review of …")
+/// comes out as heading, lone conjunction, heading: make it one heading.
+fn join_split_headings(blocks: Vec<Block>) -> Vec<Block> {
+    let mut out: Vec<Block> = Vec::with_capacity(blocks.len());
+    let mut iter = blocks.into_iter().peekable();
+    while let Some(b) = iter.next() {
+        let lone_conjunction =
+            b.kind == BlockKind::Paragraph && matches!(b.text.as_str(), "and" | "&" | "or");
+        let between_headings = out.last().is_some_and(|p| p.kind == BlockKind::Heading)
+            && iter.peek().is_some_and(|n| n.kind == BlockKind::Heading);
+        if lone_conjunction && between_headings {
+            if let (Some(prev), Some(next)) = (out.last_mut(), iter.next()) {
+                prev.text = format!("{} {} {}", prev.text, b.text, next.text);
+            }
+            continue;
+        }
+        out.push(b);
+    }
     out
+}
+
+#[cfg(test)]
+mod split_heading_tests {
+    use super::*;
+
+    #[test]
+    fn joins_a_title_split_around_and() {
+        let blocks = vec![
+            Block {
+                kind: BlockKind::Heading,
+                text: "Inspection of services".into(),
+            },
+            Block {
+                kind: BlockKind::Paragraph,
+                text: "and".into(),
+            },
+            Block {
+                kind: BlockKind::Heading,
+                text: "Review of the LSCB".into(),
+            },
+            Block {
+                kind: BlockKind::Paragraph,
+                text: "Body.".into(),
+            },
+        ];
+        let out = join_split_headings(blocks);
+        assert_eq!(out.len(), 2);
+        assert_eq!(out[0].text, "Inspection of services and Review of the LSCB");
+    }
+
+    #[test]
+    fn fact_lines_are_not_headings() {
+        assert!(is_fact_line("Report published: 25/11/2016"));
+        assert!(!is_fact_line("Main findings"));
+    }
 }

@@ -103,8 +103,8 @@ pub fn docs(cli: &Cli, args: &DocsArgs) -> Result<i32> {
             }
         }
         Format::Csv | Format::Tsv => {
-            let columns = table::DOC_COLUMNS;
-            let mut w = table::writer(&mut out, format == Format::Tsv, columns)?;
+            let columns = table::doc_columns();
+            let mut w = table::writer(&mut out, format == Format::Tsv, &columns)?;
             for d in &docs {
                 w.write_record(table::doc_row(&d.meta, d.passages))?;
             }

@@ -69,7 +69,7 @@ fn write_hits(
             }
         }
         Format::Csv | Format::Tsv => {
-            let mut columns: Vec<&str> = table::HIT_COLUMNS.to_vec();
+            let mut columns: Vec<&str> = table::hit_columns();
             if shape.batch_query.is_some() {
                 columns.insert(0, "query");
             }
@@ -115,8 +115,7 @@ fn write_groups(
             }
         }
         Format::Csv | Format::Tsv => {
-            let mut columns: Vec<&str> = table::DOC_COLUMNS.to_vec();
-            columns.retain(|c| *c != "passages");
+            let mut columns: Vec<&str> = table::DOCUMENT_COLUMNS.to_vec();
             columns.extend(["hits", "score", "best_snippets"]);
             let mut w = table::writer(&mut *out, shape.format == Format::Tsv, &columns)?;
             for g in groups {

@@ -122,16 +122,7 @@ pub fn extract(bytes: &[u8], extension: Option<&str>) -> Result<Extracted, Inges
     match detect::detect(bytes, extension)? {
         Format::Pdf => {
             let raw = pdf::extract_text(bytes)?;
-            let blocks: Vec<Block> = pdf::clean(&raw)
-                .into_iter()
-                .map(|b| Block {
-                    kind: match b.kind {
-                        pdf::BlockKind::Heading => BlockKind::Heading,
-                        pdf::BlockKind::Paragraph => BlockKind::Paragraph,
-                    },
-                    text: b.text,
-                })
-                .collect();
+            let blocks = pdf::clean(&raw);
             Ok(Extracted {
                 full_text: raw,
                 blocks,
@@ -140,17 +131,7 @@ pub fn extract(bytes: &[u8], extension: Option<&str>) -> Result<Extracted, Inges
         }
         Format::Html => {
             let article = html::extract(bytes);
-            let blocks: Vec<Block> = article
-                .blocks
-                .into_iter()
-                .map(|b| Block {
-                    kind: match b.kind {
-                        html::BlockKind::Heading => BlockKind::Heading,
-                        html::BlockKind::Paragraph => BlockKind::Paragraph,
-                    },
-                    text: b.text,
-                })
-                .collect();
+            let blocks = article.blocks;
             let full_text = blocks
                 .iter()
                 .map(|b| b.text.as_str())

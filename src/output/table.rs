@@ -8,8 +8,8 @@ use serde_json::Value;
 use super::json::hit_object;
 use crate::query::Hit;
 
-/// Columns, in order: the JSON fields, with judgements spread out.
-pub const HIT_COLUMNS: &[&str] = &[
+/// Document columns, in order: the JSON fields, with judgements spread out.
+pub const DOCUMENT_COLUMNS: &[&str] = &[
     "path",
     "title",
     "source",
@@ -25,6 +25,10 @@ pub const HIT_COLUMNS: &[&str] = &[
     "help_and_protection",
     "in_care",
     "care_leavers",
+];
+
+/// Passage columns that follow the document columns in a hit row.
+pub const PASSAGE_COLUMNS: &[&str] = &[
     "section",
     "paragraph",
     "text",
@@ -33,6 +37,30 @@ pub const HIT_COLUMNS: &[&str] = &[
     "score",
     "authorities_mentioned",
 ];
+
+/// Columns of a hit row.
+pub fn hit_columns() -> Vec<&'static str> {
+    [DOCUMENT_COLUMNS, PASSAGE_COLUMNS].concat()
+}
+
+/// Columns of a `docs` row.
+pub fn doc_columns() -> Vec<&'static str> {
+    [DOCUMENT_COLUMNS, &["passages"]].concat()
+}
+
+/// Values of `columns` from a JSON object, judgements looked up inside `judgements`.
+fn row_of(obj: &serde_json::Map<String, Value>, columns: &[&str]) -> Vec<String> {
+    let judgements = obj.get("judgements");
+    columns
+        .iter()
+        .map(|col| {
+            cell(
+                obj.get(*col)
+                    .or_else(|| judgements.and_then(|j| j.get(*col))),
+            )
+        })
+        .collect()
+}
 
 /// A JSON value as one cell.
 pub fn cell(value: Option<&Value>) -> String {
@@ -64,56 +92,16 @@ pub fn writer<W: Write>(out: W, tsv: bool, header: &[&str]) -> csv::Result<csv::
     Ok(w)
 }
 
-/// One hit as a row of [`HIT_COLUMNS`].
+/// One hit as a row of [`hit_columns`].
 pub fn hit_row(hit: &Hit) -> Vec<String> {
-    let obj = hit_object(hit);
-    let judgements = obj.get("judgements");
-    HIT_COLUMNS
-        .iter()
-        .map(|col| {
-            let direct = obj.get(*col);
-            let v = direct.or_else(|| judgements.and_then(|j| j.get(*col)));
-            cell(v)
-        })
-        .collect()
+    row_of(&hit_object(hit), &hit_columns())
 }
 
-/// Columns of `docs` as CSV.
-pub const DOC_COLUMNS: &[&str] = &[
-    "path",
-    "title",
-    "source",
-    "authority",
-    "date",
-    "visit_type",
-    "inspectors",
-    "lead_inspector",
-    "inspection_start",
-    "inspection_end",
-    "overall_effectiveness",
-    "leaders",
-    "help_and_protection",
-    "in_care",
-    "care_leavers",
-    "passages",
-];
-
-/// One document as a row of [`DOC_COLUMNS`].
+/// One document as a row of [`doc_columns`].
 pub fn doc_row(meta: &crate::document::DocumentMeta, passages: u64) -> Vec<String> {
-    let obj = super::json::document_object(meta);
-    let judgements = obj.get("judgements");
-    DOC_COLUMNS
-        .iter()
-        .map(|col| {
-            if *col == "passages" {
-                return passages.to_string();
-            }
-            cell(
-                obj.get(*col)
-                    .or_else(|| judgements.and_then(|j| j.get(*col))),
-            )
-        })
-        .collect()
+    let mut obj = super::json::document_object(meta);
+    obj.insert("passages".into(), Value::from(passages));
+    row_of(&obj, &doc_columns())
 }
 
 /// Context passages in one cell: "¶N text" joined with " | ".
@@ -127,8 +115,7 @@ pub fn join_passages(passages: &[crate::document::Passage]) -> String {
 
 /// One document group as a row: document columns, hits, best score, best snippets.
 pub fn group_row(group: &crate::query::DocGroup) -> Vec<String> {
-    let mut row = doc_row(&group.meta, 0);
-    row.pop();
+    let mut row = row_of(&super::json::document_object(&group.meta), DOCUMENT_COLUMNS);
     row.push(group.hits.to_string());
     row.push(
         group

@@ -50,14 +50,19 @@ fn write_highlighted(
     out.write_all(text.get(pos..end).unwrap_or_default().as_bytes())
 }
 
-/// Write one hit: rank and header, section, then the snippet.
-pub fn write_hit(out: &mut dyn WriteColor, rank: usize, hit: &Hit) -> io::Result<()> {
+/// "N. authority · date · visit type · path", coloured.
+fn write_rank_header(out: &mut dyn WriteColor, rank: usize, meta: &DocumentMeta) -> io::Result<()> {
     set(out, Some(Color::Green), true)?;
     write!(out, "{rank}. ")?;
     out.reset()?;
     set(out, Some(Color::Magenta), false)?;
-    write!(out, "{}", header(&hit.meta))?;
-    out.reset()?;
+    write!(out, "{}", header(meta))?;
+    out.reset()
+}
+
+/// Write one hit: rank and header, section, then the snippet.
+pub fn write_hit(out: &mut dyn WriteColor, rank: usize, hit: &Hit) -> io::Result<()> {
+    write_rank_header(out, rank, &hit.meta)?;
     writeln!(out)?;
     write_passage(out, hit)
 }
@@ -125,12 +130,7 @@ pub fn write_context(out: &mut dyn WriteColor, p: &Passage) -> io::Result<()> {
 
 /// One document group: header, hit count, title, then its best passages.
 pub fn write_group(out: &mut dyn WriteColor, rank: usize, group: &DocGroup) -> io::Result<()> {
-    set(out, Some(Color::Green), true)?;
-    write!(out, "{rank}. ")?;
-    out.reset()?;
-    set(out, Some(Color::Magenta), false)?;
-    write!(out, "{}", header(&group.meta))?;
-    out.reset()?;
+    write_rank_header(out, rank, &group.meta)?;
     writeln!(
         out,
         "  ({} {})  {}",
@@ -171,12 +171,7 @@ pub fn write_hit_with_context(
     before: &[Passage],
     after: &[Passage],
 ) -> io::Result<()> {
-    set(out, Some(Color::Green), true)?;
-    write!(out, "{rank}. ")?;
-    out.reset()?;
-    set(out, Some(Color::Magenta), false)?;
-    write!(out, "{}", header(&hit.meta))?;
-    out.reset()?;
+    write_rank_header(out, rank, &hit.meta)?;
     writeln!(out)?;
     for p in before {
         write_context(out, p)?;

@@ -17,24 +17,7 @@ mod text;
 #[cfg(test)]
 mod tests;
 
-/// Kind of a cleaned block.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BlockKind {
-    /// A heading (`h1`–`h6`) inside the article body.
-    Heading,
-    /// Any other text block: paragraph, list item, quote, table row, ...
-    Paragraph,
-}
-
-/// One block of article text in reading order (paragraph, list item,
-/// blockquote paragraph, table row text, or heading).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Block {
-    /// Whether the block is a heading or running text.
-    pub kind: BlockKind,
-    /// The block text, whitespace-normalised and entity-decoded.
-    pub text: String,
-}
+pub use super::block::{Block, BlockKind};
 
 /// What the extractor finds in one page.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -4,23 +4,7 @@ mod extract;
 mod furniture;
 mod paragraphs;
 
-/// Kind of a cleaned block.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BlockKind {
-    /// A section heading.
-    Heading,
-    /// A paragraph of body text (or one bullet / numbered item).
-    Paragraph,
-}
-
-/// A block of cleaned text in reading order.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Block {
-    /// What kind of block this is.
-    pub kind: BlockKind,
-    /// The cleaned text.
-    pub text: String,
-}
+pub use super::block::{Block, BlockKind};
 
 /// Why a PDF could not be read.
 #[derive(Debug, thiserror::Error)]

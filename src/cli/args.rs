@@ -169,7 +169,7 @@ pub struct FilterArgs {
 #[derive(Debug, Args)]
 pub struct SearchArgs {
     /// The query ('-' reads one query per line from stdin).
-    #[arg(value_name = "QUERY")]
+    #[arg(value_name = "QUERY", allow_hyphen_values = true)]
     pub query: String,
     /// Most hits to show.
     #[arg(long, short = 'n', default_value_t = 10, value_name = "N")]

@@ -71,8 +71,11 @@ pub fn query_parser(data: &[u8]) {
     }
 }
 
+/// A target's body.
+pub type Target = fn(&[u8]);
+
 /// Every target, by name (the names of `fuzz/fuzz_targets/*.rs`).
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Target)] = &[
     ("text_cleaner", text_cleaner),
     ("html_cleaner", html_cleaner),
     ("pdf_path", pdf_path),

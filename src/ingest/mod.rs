@@ -149,6 +149,10 @@ fn extract_document(
     extension: Option<&str>,
 ) -> Result<Document, IngestError> {
     let bytes = detect::gunzip_if_needed(bytes)?;
+    // A gzip file may unpack to text far over the text limit.
+    if bytes.len() as u64 > MAX_TEXT_BYTES && detect::detect(&bytes, None)? != Format::Pdf {
+        return Err(IngestError::TooLarge(MAX_TEXT_BYTES));
+    }
     let extracted = extract(&bytes, extension)?;
     let meta = metadata::document_meta(display_path, hash, &extracted);
     let passages = passages::passages(&extracted.blocks);
@@ -215,5 +219,44 @@ pub fn extract(bytes: &[u8], extension: Option<&str>) -> Result<Extracted, Inges
                 ..Extracted::default()
             })
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gzip_unpacking_to_huge_text_is_refused() {
+        use std::io::Write;
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        let line = vec![b'a'; 1 << 20];
+        for _ in 0..=(MAX_TEXT_BYTES >> 20) {
+            enc.write_all(&line).unwrap();
+        }
+        let gz = enc.finish().unwrap();
+        let r = ingest_bytes_within("big.txt.gz", gz, Some("gz"), None);
+        assert!(
+            matches!(r, Err(IngestError::TooLarge(MAX_TEXT_BYTES))),
+            "{r:?}"
+        );
+    }
+
+    #[test]
+    fn timeouts_and_panics_cost_one_file() {
+        let r = ingest_bytes_within(
+            "slow.html",
+            format!("<html><body>{}</body></html>", "<p>x</p>".repeat(200_000)).into_bytes(),
+            Some("html"),
+            Some(std::time::Duration::from_millis(1)),
+        );
+        assert!(matches!(r, Err(IngestError::TimedOut(_))), "{r:?}");
+        let ok = ingest_bytes_within(
+            "ok.txt",
+            b"Title\n\nA paragraph of ordinary text about children's services.\n".to_vec(),
+            Some("txt"),
+            None,
+        );
+        assert!(ok.is_ok(), "{ok:?}");
     }
 }

@@ -121,6 +121,9 @@ pub struct IngestArgs {
     /// No progress bar and no summary.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Give up on a file whose extraction takes longer than this (0: no limit).
+    #[arg(long, value_name = "SECS", default_value_t = 60.0)]
+    pub file_timeout: f64,
 }
 
 /// Output selection shared by listing commands.

@@ -24,7 +24,19 @@ pub fn exit_for(found: bool) -> i32 {
 /// Run an ingest, reporting failures on stderr as they happen.
 fn run_ingest(dir: &std::path::Path, options: &IngestOptions, quiet: bool) -> Result<i32> {
     let report = pipeline::ingest_into(dir, options, |f| {
-        eprintln!("ofsearch: {}: {}", f.path, f.reason);
+        // One line per file, whatever bytes its name or the reason holds.
+        let path: String = f
+            .path
+            .chars()
+            .map(|c| {
+                if c.is_control() {
+                    c.escape_default().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect();
+        eprintln!("ofsearch: {}: {}", path, super::one_line(&f.reason));
     })?;
     if !quiet {
         eprintln!("ofsearch: {}", report.summary());
@@ -43,6 +55,11 @@ pub fn ingest(cli: &Cli, args: &IngestArgs) -> Result<i32> {
     } else {
         args.paths.clone()
     };
+    ingest::guard::set_file_timeout(
+        (args.file_timeout > 0.0)
+            .then(|| std::time::Duration::try_from_secs_f64(args.file_timeout).ok())
+            .flatten(),
+    );
     let options = IngestOptions {
         paths,
         prune: !args.no_prune,

@@ -112,13 +112,15 @@ pub fn open_or_create(dir: &Path) -> Result<IndexHandle, IndexError> {
         source,
     };
     std::fs::create_dir_all(dir).map_err(io)?;
-    let (schema, fields) = schema::build();
-    let index = Index::create_in_dir(dir, schema).map_err(tantivy_err(dir))?;
+    // The version goes first: a process killed between the two writes must
+    // not leave an index that claims to be from another version.
     std::fs::write(
         dir.join(VERSION_FILE),
         format!("{}\n", schema::SCHEMA_VERSION),
     )
     .map_err(io)?;
+    let (schema, fields) = schema::build();
+    let index = Index::create_in_dir(dir, schema).map_err(tantivy_err(dir))?;
     Ok(IndexHandle {
         index,
         fields,

@@ -6,6 +6,7 @@
 
 pub mod block;
 pub mod detect;
+pub mod guard;
 pub mod html;
 pub mod metadata;
 pub mod passages;
@@ -49,6 +50,12 @@ pub enum IngestError {
     /// The cleaner found no text to index.
     #[error("no text found")]
     NoText,
+    /// Extraction took longer than the per-file limit.
+    #[error("timed out after {0} (raise the limit with --file-timeout)")]
+    TimedOut(String),
+    /// A PDF whose compressed streams inflate beyond the limit, in bytes.
+    #[error("PDF streams inflate to more than {0} bytes (a decompression bomb?)")]
+    TooLargeInflated(u64),
     /// A bug in a cleaner, caught so the run goes on.
     #[error("internal error while reading the file: {0}")]
     Panicked(String),
@@ -57,18 +64,47 @@ pub enum IngestError {
 /// Largest file read, in bytes.
 pub const MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
 
+/// Largest text or HTML file read, in bytes (PDFs may be up to [`MAX_FILE_BYTES`]).
+pub const MAX_TEXT_BYTES: u64 = 64 * 1024 * 1024;
+
 /// Hex BLAKE3 hash of a file's bytes.
 pub fn content_hash(bytes: &[u8]) -> String {
     blake3::hash(bytes).to_hex().to_string()
 }
 
-/// Read a file's bytes, refusing files over [`MAX_FILE_BYTES`].
+/// Read a file's bytes, refusing files over [`MAX_FILE_BYTES`], and text or
+/// HTML files (anything but a PDF or gzip data) over [`MAX_TEXT_BYTES`],
+/// before reading them whole.
 pub fn read_file(path: &Path) -> Result<Vec<u8>, IngestError> {
-    let len = std::fs::metadata(path)?.len();
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    let len = file.metadata()?.len();
     if len > MAX_FILE_BYTES {
         return Err(IngestError::TooLarge(MAX_FILE_BYTES));
     }
-    Ok(std::fs::read(path)?)
+    if len > MAX_TEXT_BYTES {
+        let mut head = Vec::with_capacity(1024);
+        (&mut file).take(1024).read_to_end(&mut head)?;
+        let pdf = head.windows(5).any(|w| w == b"%PDF-");
+        if !pdf && !head.starts_with(&[0x1f, 0x8b]) {
+            return Err(IngestError::TooLarge(MAX_TEXT_BYTES));
+        }
+        let mut bytes = head;
+        bytes.reserve(len as usize);
+        // Read no more than the limit even if the file grows meanwhile.
+        file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+        return check_len(bytes);
+    }
+    let mut bytes = Vec::with_capacity(len as usize);
+    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+    check_len(bytes)
+}
+
+fn check_len(bytes: Vec<u8>) -> Result<Vec<u8>, IngestError> {
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(IngestError::TooLarge(MAX_FILE_BYTES));
+    }
+    Ok(bytes)
 }
 
 /// Read and ingest one file. `display_path` is the path as the user gave it.
@@ -79,26 +115,31 @@ pub fn ingest_file(path: &Path, display_path: &str) -> Result<Document, IngestEr
 }
 
 /// Ingest a document from its bytes; `extension` only sharpens error messages.
+///
+/// Extraction runs under [`guard::run`]: on a worker thread with a big stack,
+/// a panic caught, and the process-wide [`guard::file_timeout`].
 pub fn ingest_bytes(
     display_path: &str,
     bytes: Vec<u8>,
     extension: Option<&str>,
 ) -> Result<Document, IngestError> {
+    ingest_bytes_within(display_path, bytes, extension, guard::file_timeout())
+}
+
+/// [`ingest_bytes`] with an explicit time limit (`None`: no limit).
+pub fn ingest_bytes_within(
+    display_path: &str,
+    bytes: Vec<u8>,
+    extension: Option<&str>,
+    timeout: Option<std::time::Duration>,
+) -> Result<Document, IngestError> {
     let hash = content_hash(&bytes);
-    // A cleaner bug must cost one file, never the run.
-    let result =
-        std::panic::catch_unwind(move || extract_document(display_path, &hash, bytes, extension));
-    match result {
-        Ok(r) => r,
-        Err(payload) => {
-            let msg = payload
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| payload.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "panic".to_string());
-            Err(IngestError::Panicked(msg))
-        }
-    }
+    let display_path = display_path.to_string();
+    let extension = extension.map(str::to_string);
+    // A cleaner bug or a pathological file must cost one file, never the run.
+    guard::run(timeout, move || {
+        extract_document(&display_path, &hash, bytes, extension.as_deref())
+    })
 }
 
 fn extract_document(
@@ -108,6 +149,10 @@ fn extract_document(
     extension: Option<&str>,
 ) -> Result<Document, IngestError> {
     let bytes = detect::gunzip_if_needed(bytes)?;
+    // A gzip file may unpack to text far over the text limit.
+    if bytes.len() as u64 > MAX_TEXT_BYTES && detect::detect(&bytes, None)? != Format::Pdf {
+        return Err(IngestError::TooLarge(MAX_TEXT_BYTES));
+    }
     let extracted = extract(&bytes, extension)?;
     let meta = metadata::document_meta(display_path, hash, &extracted);
     let passages = passages::passages(&extracted.blocks);
@@ -121,6 +166,7 @@ fn extract_document(
 pub fn extract(bytes: &[u8], extension: Option<&str>) -> Result<Extracted, IngestError> {
     match detect::detect(bytes, extension)? {
         Format::Pdf => {
+            guard::check_pdf_inflation(bytes)?;
             let raw = pdf::extract_text(bytes)?;
             let blocks = pdf::clean(&raw);
             Ok(Extracted {
@@ -154,5 +200,44 @@ pub fn extract(bytes: &[u8], extension: Option<&str>) -> Result<Extracted, Inges
                 ..Extracted::default()
             })
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gzip_unpacking_to_huge_text_is_refused() {
+        use std::io::Write;
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        let line = vec![b'a'; 1 << 20];
+        for _ in 0..=(MAX_TEXT_BYTES >> 20) {
+            enc.write_all(&line).unwrap();
+        }
+        let gz = enc.finish().unwrap();
+        let r = ingest_bytes_within("big.txt.gz", gz, Some("gz"), None);
+        assert!(
+            matches!(r, Err(IngestError::TooLarge(MAX_TEXT_BYTES))),
+            "{r:?}"
+        );
+    }
+
+    #[test]
+    fn timeouts_and_panics_cost_one_file() {
+        let r = ingest_bytes_within(
+            "slow.html",
+            format!("<html><body>{}</body></html>", "<p>x</p>".repeat(200_000)).into_bytes(),
+            Some("html"),
+            Some(std::time::Duration::from_millis(1)),
+        );
+        assert!(matches!(r, Err(IngestError::TimedOut(_))), "{r:?}");
+        let ok = ingest_bytes_within(
+            "ok.txt",
+            b"Title\n\nA paragraph of ordinary text about children's services.\n".to_vec(),
+            Some("txt"),
+            None,
+        );
+        assert!(ok.is_ok(), "{ok:?}");
     }
 }

@@ -62,10 +62,14 @@ pub fn files(roots: &[PathBuf]) -> (Vec<FileEntry>, Vec<WalkError>) {
                             .map(|e| e.to_string())
                             .unwrap_or_else(|| err.to_string())
                     };
-                    errors.push(WalkError {
+                    let error = WalkError {
                         display: path,
                         reason,
-                    });
+                    };
+                    // Overlapping roots meet the same bad entry twice: report it once.
+                    if !errors.contains(&error) {
+                        errors.push(error);
+                    }
                 }
             }
         }
@@ -126,5 +130,14 @@ mod tests {
         let (files, errors) = files(&[PathBuf::from("/definitely/not/here")]);
         assert!(files.is_empty());
         assert_eq!(errors.len(), 1);
+    }
+
+    #[test]
+    fn reports_a_symlink_loop_once_when_roots_overlap() {
+        let dir = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink(dir.path(), dir.path().join("loop")).unwrap();
+        let roots = vec![dir.path().to_path_buf(), dir.path().to_path_buf()];
+        let (_, errors) = files(&roots);
+        assert_eq!(errors.len(), 1, "{errors:?}");
     }
 }

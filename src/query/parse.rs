@@ -298,7 +298,17 @@ impl Parser {
                     "write NOT before a term, e.g. oversight NOT management",
                 ));
             }
-            return Ok(Expr::Not(Box::new(self.unary()?)));
+            // Each NOT nests like a group: bound it, or "- - - … a" overflows the stack.
+            self.depth += 1;
+            if self.depth > MAX_DEPTH {
+                return Err(QueryError::new(
+                    "too many NOT or - in a row",
+                    "one NOT (or -) before a term is enough",
+                ));
+            }
+            let inner = self.unary()?;
+            self.depth -= 1;
+            return Ok(Expr::Not(Box::new(inner)));
         }
         if matches!(self.peek(), Some(Token::Plus)) {
             self.pos += 1;
@@ -480,5 +490,9 @@ mod tests {
         }
         let deep = "(".repeat(1000) + "a" + &")".repeat(1000);
         assert!(parse(&deep).is_err());
+        // Regression: thousands of NOT / - recursed until the stack overflowed.
+        assert!(parse(&("-".repeat(9_000) + "a")).is_err());
+        assert!(parse(&("NOT ".repeat(2_400) + "a")).is_err());
+        assert!(parse("NOT NOT a").is_ok());
     }
 }

@@ -64,6 +64,8 @@ pub fn extract_text(bytes: &[u8]) -> Result<String, PdfError> {
             return Err(PdfError::Encrypted);
         }
     }
+    // A cycle would recurse until the stack overflows, which aborts the process.
+    crate::ingest::guard::check_pdf_structure(&doc).map_err(PdfError::Extract)?;
     let page_numbers: Vec<u32> = doc.get_pages().keys().copied().collect();
     let mut pages: Vec<String> = Vec::with_capacity(page_numbers.len());
     let mut first_error: Option<PdfError> = None;

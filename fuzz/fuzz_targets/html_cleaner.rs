@@ -1,0 +1,8 @@
+//! cargo fuzz target `html_cleaner`; the body lives in tests/common/fuzz_targets.rs so
+//! that CI runs it too (tests/reliability_fuzz.rs).
+#![no_main]
+
+#[path = "../../tests/common/fuzz_targets.rs"]
+mod targets;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| targets::html_cleaner(data));

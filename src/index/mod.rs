@@ -113,7 +113,11 @@ pub fn open_or_create(dir: &Path) -> Result<IndexHandle, IndexError> {
     };
     std::fs::create_dir_all(dir).map_err(io)?;
     let (schema, fields) = schema::build();
-    let index = Index::create_in_dir(dir, schema).map_err(tantivy_err(dir))?;
+    let index = Index::builder()
+        .schema(schema)
+        .settings(schema::settings())
+        .create_in_dir(dir)
+        .map_err(tantivy_err(dir))?;
     std::fs::write(
         dir.join(VERSION_FILE),
         format!("{}\n", schema::SCHEMA_VERSION),

@@ -102,8 +102,9 @@ for s in 1 $SCALES; do
     log "${s}x: index build from text vs FTS5 build ($bruns runs)"
     # The last run leaves the index and the FTS5 table in place for the queries;
     # /usr/bin/time records the ingest's peak RSS on the way (≈1 ms overhead).
-    hfp "build-${s}x" "$bruns" "rm -rf $I $DB" \
-        "/usr/bin/time -v -o $RES/ingest-${s}x.time $B --index $I ingest $T" \
+    hfp "build-ofs-${s}x" "$bruns" "rm -rf $I" \
+        "/usr/bin/time -v -o $RES/ingest-${s}x.time $B --index $I ingest $T"
+    hfp "build-fts-${s}x" "$bruns" "rm -f $DB" \
         "bash -c 'sqlite3 $DB \"CREATE VIRTUAL TABLE p USING fts5(path UNINDEXED, para UNINDEXED, text);\" \".import --csv $CSV p\"'"
     awk -F': ' '/Maximum resident set size/ {print $2}' "$RES/ingest-${s}x.time" >"$RES/ingest-${s}x.rss.txt"
     du -sb --exclude=.done "$T" | cut -f1 >"$RES/textsize-${s}x.txt"

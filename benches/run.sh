@@ -130,7 +130,8 @@ done
 if [ "$BIG_MB" -gt 0 ]; then
     big_src=$DATA/text-$(echo "$SCALES" | awk '{print $NF}')x
     log "memory: ingest of one ${BIG_MB} MB text file"
-    find "$big_src" -name '*.txt' | sort | xargs cat | head -c "${BIG_MB}M" >"$DATA/big.txt"
+    # head closes the pipe early: cat's SIGPIPE is expected, not a failure.
+    { find "$big_src" -name '*.txt' | sort | xargs cat | head -c "${BIG_MB}M" >"$DATA/big.txt"; } || true
     rm -rf "$DATA/idx-big"
     rss "ingest-big" "$B" --index "$DATA/idx-big" ingest "$DATA/big.txt"
     rm -rf "$DATA/idx-big" "$DATA/big.txt"

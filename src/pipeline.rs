@@ -9,6 +9,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 
 use crate::document::Document;
+use crate::index::writer::{FileStat, KnownFile};
 use crate::index::{self, IndexError, IndexHandle, Writer};
 use crate::ingest::{self, walk};
 
@@ -66,12 +67,22 @@ impl IngestReport {
     }
 }
 
-/// Files extracted between commits.
+/// Files extracted in parallel per batch; the next batch is extracted while
+/// the writer indexes this one, so at most about three batches are in memory.
 const BATCH_FILES: usize = 256;
+/// Commit after this much input (bytes read) or this many files since the last
+/// commit: fewer, larger segments than committing each batch, while an
+/// interrupted run still keeps most of its work.
+const COMMIT_BYTES: u64 = 256 * 1024 * 1024;
+const COMMIT_FILES: usize = 8192;
+/// A modification time this close to the start of the run may still change
+/// within the same clock tick: such files are recorded without it, so the
+/// next run compares their content hash instead.
+const RACY_MTIME_NANOS: u64 = 2_000_000_000;
 
 enum Outcome {
     Unchanged,
-    Doc(Box<Document>),
+    Doc(Box<Document>, Option<FileStat>, u64),
     Failed(String),
 }
 
@@ -93,51 +104,78 @@ pub fn ingest(
         on_failure(&failure);
         report.failed.push(failure);
     }
-    let known: HashMap<String, bool> = writer
-        .indexed_paths()
-        .into_iter()
-        .map(|p| (p, true))
-        .collect();
+    let known: HashMap<String, KnownFile> = writer.known_files().clone();
+    let started = now_nanos();
 
     let bar = progress_bar(options.progress, files.len() as u64);
-    for chunk in files.chunks(BATCH_FILES) {
-        let outcomes: Vec<(String, Outcome)> = chunk
-            .par_iter()
-            .map(|f| (f.display.clone(), process(f, &writer)))
-            .collect();
-        for (path, outcome) in outcomes {
-            bar.inc(1);
-            match outcome {
-                Outcome::Unchanged => report.unchanged += 1,
-                Outcome::Doc(doc) => {
-                    writer.put(&doc)?;
-                    report.passages += doc.passages.len();
-                    if known.contains_key(&path) {
-                        report.updated += 1;
-                    } else {
-                        report.added += 1;
-                    }
-                }
-                Outcome::Failed(reason) => {
-                    let failure = FileFailure { path, reason };
-                    bar.suspend(|| on_failure(&failure));
-                    report.failed.push(failure);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<(String, Outcome)>>(1);
+    let result = std::thread::scope(|scope| -> Result<(), IndexError> {
+        let known = &known;
+        let files = &files;
+        scope.spawn(move || {
+            for chunk in files.chunks(BATCH_FILES) {
+                let outcomes: Vec<(String, Outcome)> = chunk
+                    .par_iter()
+                    .map(|f| {
+                        (
+                            f.display.clone(),
+                            process(f, known.get(&f.display), started),
+                        )
+                    })
+                    .collect();
+                if tx.send(outcomes).is_err() {
+                    return;
                 }
             }
+        });
+        let mut since_commit_bytes = 0u64;
+        let mut since_commit_files = 0usize;
+        for outcomes in rx {
+            for (path, outcome) in outcomes {
+                bar.inc(1);
+                match outcome {
+                    Outcome::Unchanged => report.unchanged += 1,
+                    Outcome::Doc(doc, stat, bytes) => {
+                        writer.put_with_stat(&doc, stat)?;
+                        report.passages += doc.passages.len();
+                        since_commit_bytes += bytes;
+                        since_commit_files += 1;
+                        if known.contains_key(&path) {
+                            report.updated += 1;
+                        } else {
+                            report.added += 1;
+                        }
+                    }
+                    Outcome::Failed(reason) => {
+                        let failure = FileFailure { path, reason };
+                        bar.suspend(|| on_failure(&failure));
+                        report.failed.push(failure);
+                    }
+                }
+            }
+            if since_commit_bytes >= COMMIT_BYTES || since_commit_files >= COMMIT_FILES {
+                writer.commit()?;
+                since_commit_bytes = 0;
+                since_commit_files = 0;
+            }
         }
-        writer.commit()?;
-    }
+        Ok(())
+    });
+    // On error the receiver is dropped above, so the extractor stops at its next send.
+    result?;
     bar.finish_and_clear();
 
     if options.prune {
         let seen: HashSet<&str> = files.iter().map(|f| f.display.as_str()).collect();
         let roots: Vec<String> = options.paths.iter().map(|p| walk::display(p)).collect();
-        for path in known.keys() {
-            let under_root = roots.iter().any(|r| is_under(path, r));
-            if under_root && !seen.contains(path.as_str()) {
-                writer.remove(path);
-                report.removed += 1;
-            }
+        let mut gone: Vec<&String> = known
+            .keys()
+            .filter(|path| roots.iter().any(|r| is_under(path, r)) && !seen.contains(path.as_str()))
+            .collect();
+        gone.sort();
+        for path in gone {
+            writer.remove(path);
+            report.removed += 1;
         }
     }
     writer.finish()?;
@@ -149,18 +187,39 @@ fn is_under(path: &str, root: &str) -> bool {
     root.is_empty() || root == "." || path == root || path.starts_with(&format!("{root}/"))
 }
 
-fn process(file: &walk::FileEntry, writer: &Writer) -> Outcome {
+fn now_nanos() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX))
+        .unwrap_or(0)
+}
+
+/// Decide whether a file changed (size and mtime first, then content hash)
+/// and extract it when it did.
+fn process(file: &walk::FileEntry, known: Option<&KnownFile>, started: u64) -> Outcome {
+    let stat = FileStat::of(&file.path).ok().map(|mut s| {
+        if s.mtime.saturating_add(RACY_MTIME_NANOS) >= started {
+            s.mtime = 0;
+        }
+        s
+    });
+    if let (Some(k), Some(st)) = (known, &stat) {
+        if k.same_stat(st) {
+            return Outcome::Unchanged;
+        }
+    }
     let bytes = match ingest::read_file(&file.path) {
         Ok(b) => b,
         Err(e) => return Outcome::Failed(e.to_string()),
     };
+    let len = bytes.len() as u64;
     let hash = ingest::content_hash(&bytes);
-    if writer.is_unchanged(&file.display, &hash) {
+    if known.is_some_and(|k| k.content_hash == hash) {
         return Outcome::Unchanged;
     }
     let ext = file.path.extension().and_then(|e| e.to_str());
     match ingest::ingest_bytes(&file.display, bytes, ext) {
-        Ok(doc) => Outcome::Doc(Box::new(doc)),
+        Ok(doc) => Outcome::Doc(Box::new(doc), stat, len),
         Err(e) => Outcome::Failed(e.to_string()),
     }
 }
@@ -190,4 +249,67 @@ pub fn ingest_into(
 ) -> Result<IngestReport, IndexError> {
     let handle = index::open_or_create(dir)?;
     ingest(&handle, options, on_failure)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BODY: &str = "Inspection of Leeds children's services\n\nManagement oversight of casework is regular and purposeful, and plans progress.\n\nSocial workers know their children well and visit them often.\n";
+
+    fn options(root: &std::path::Path) -> IngestOptions {
+        IngestOptions {
+            paths: vec![root.to_path_buf()],
+            prune: true,
+            memory_budget: 20 * 1024 * 1024,
+            progress: false,
+        }
+    }
+
+    fn set_old_mtime(path: &std::path::Path) {
+        let old = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        let file = std::fs::File::options().write(true).open(path).unwrap();
+        file.set_modified(old).unwrap();
+    }
+
+    #[test]
+    fn resync_skips_replaces_and_prunes() {
+        let dir = tempfile::tempdir().unwrap();
+        let corpus = dir.path().join("corpus");
+        let idx = dir.path().join("index");
+        std::fs::create_dir(&corpus).unwrap();
+        for name in ["a.txt", "b.txt", "c.txt"] {
+            let p = corpus.join(name);
+            std::fs::write(&p, BODY.replace("Leeds", name)).unwrap();
+            set_old_mtime(&p);
+        }
+        let first = ingest_into(&idx, &options(&corpus), |_| {}).unwrap();
+        assert_eq!((first.added, first.unchanged), (3, 0));
+
+        let again = ingest_into(&idx, &options(&corpus), |_| {}).unwrap();
+        assert_eq!((again.added, again.updated, again.unchanged), (0, 0, 3));
+
+        // Same content, new mtime: hashed, still unchanged.
+        let a = corpus.join("a.txt");
+        std::fs::write(&a, BODY.replace("Leeds", "a.txt")).unwrap();
+        // Changed content, same size: replaced.
+        let b = corpus.join("b.txt");
+        std::fs::write(&b, BODY.replace("Leeds", "B.txt")).unwrap();
+        std::fs::remove_file(corpus.join("c.txt")).unwrap();
+        let sync = ingest_into(&idx, &options(&corpus), |_| {}).unwrap();
+        assert_eq!(
+            (sync.added, sync.updated, sync.unchanged, sync.removed),
+            (0, 1, 1, 1)
+        );
+        let handle = index::open(&idx).unwrap();
+        let reader = index::Reader::open(&handle).unwrap();
+        let paths: Vec<String> = reader
+            .documents()
+            .unwrap()
+            .into_iter()
+            .map(|d| d.meta.path)
+            .collect();
+        assert_eq!(paths.len(), 2);
+        assert!(paths.iter().all(|p| !p.ends_with("c.txt")));
+    }
 }

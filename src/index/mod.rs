@@ -120,7 +120,11 @@ pub fn open_or_create(dir: &Path) -> Result<IndexHandle, IndexError> {
     )
     .map_err(io)?;
     let (schema, fields) = schema::build();
-    let index = Index::create_in_dir(dir, schema).map_err(tantivy_err(dir))?;
+    let index = Index::builder()
+        .schema(schema)
+        .settings(schema::settings())
+        .create_in_dir(dir)
+        .map_err(tantivy_err(dir))?;
     Ok(IndexHandle {
         index,
         fields,

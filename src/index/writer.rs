@@ -13,11 +13,54 @@ use crate::document::Document;
 /// Memory the tantivy writer may use for its buffers, in bytes.
 pub const DEFAULT_MEMORY_BUDGET: usize = 200 * 1024 * 1024;
 
+/// Size and modification time of a file, to skip unchanged files without reading them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct FileStat {
+    /// Size in bytes.
+    pub size: u64,
+    /// Modification time, nanoseconds since the epoch (0 when unknown).
+    pub mtime: u64,
+}
+
+impl FileStat {
+    /// Stat a file (following symlinks).
+    pub fn of(path: &std::path::Path) -> std::io::Result<FileStat> {
+        let meta = std::fs::metadata(path)?;
+        let mtime = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map(|d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX))
+            .unwrap_or(0);
+        Ok(FileStat {
+            size: meta.len(),
+            mtime,
+        })
+    }
+}
+
+/// What the index knows about one ingested file.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct KnownFile {
+    /// BLAKE3 of its content.
+    pub content_hash: String,
+    /// Size and mtime when it was ingested, if recorded.
+    pub stat: Option<FileStat>,
+}
+
+impl KnownFile {
+    /// Same size and a known, equal modification time: unchanged without reading it.
+    pub fn same_stat(&self, stat: &FileStat) -> bool {
+        self.stat.is_some_and(|s| s.mtime != 0 && s == *stat)
+    }
+}
+
 /// Writes documents into an index; only one may exist per index at a time.
 pub struct Writer {
     handle: IndexHandle,
     writer: IndexWriter,
-    existing: HashMap<String, String>,
+    existing: HashMap<String, KnownFile>,
+    dirty: bool,
 }
 
 impl Writer {
@@ -42,12 +85,20 @@ impl Writer {
             handle: handle.clone(),
             writer,
             existing,
+            dirty: false,
         })
     }
 
     /// Is this file already indexed with this content?
     pub fn is_unchanged(&self, path: &str, content_hash: &str) -> bool {
-        self.existing.get(path).is_some_and(|h| h == content_hash)
+        self.existing
+            .get(path)
+            .is_some_and(|k| k.content_hash == content_hash)
+    }
+
+    /// Every file in the index with its hash and stat, as of opening.
+    pub fn known_files(&self) -> &HashMap<String, KnownFile> {
+        &self.existing
     }
 
     /// Paths of the files in the index.
@@ -59,10 +110,23 @@ impl Writer {
 
     /// Add a document, replacing any earlier version of the same path.
     pub fn put(&mut self, doc: &Document) -> Result<(), IndexError> {
+        self.put_with_stat(doc, None)
+    }
+
+    /// Add a document with its file's size and mtime, replacing any earlier
+    /// version of the same path.
+    pub fn put_with_stat(
+        &mut self,
+        doc: &Document,
+        stat: Option<FileStat>,
+    ) -> Result<(), IndexError> {
         let f = self.handle.fields.clone();
         let meta = &doc.meta;
-        self.writer
-            .delete_term(Term::from_field_text(f.path, &meta.path));
+        self.dirty = true;
+        if self.existing.contains_key(&meta.path) {
+            self.writer
+                .delete_term(Term::from_field_text(f.path, &meta.path));
+        }
 
         let doc_json = serde_json::to_string(meta).unwrap_or_default();
         let date = meta
@@ -98,6 +162,10 @@ impl Writer {
         record.add_text(f.kind, KIND_DOC);
         record.add_text(f.content_hash, &meta.content_hash);
         record.add_u64(f.passages, doc.passages.len() as u64);
+        if let Some(st) = stat {
+            record.add_u64(f.file_size, st.size);
+            record.add_u64(f.file_mtime, st.mtime);
+        }
         self.add(record)?;
 
         for p in &doc.passages {
@@ -119,14 +187,20 @@ impl Writer {
             d.add_text(f.passage_json, passage_json.to_string());
             self.add(d)?;
         }
-        self.existing
-            .insert(meta.path.clone(), meta.content_hash.clone());
+        self.existing.insert(
+            meta.path.clone(),
+            KnownFile {
+                content_hash: meta.content_hash.clone(),
+                stat,
+            },
+        );
         Ok(())
     }
 
     /// Remove a file's document and passages.
     pub fn remove(&mut self, path: &str) {
         let f = &self.handle.fields;
+        self.dirty = true;
         self.writer.delete_term(Term::from_field_text(f.path, path));
         self.existing.remove(path);
     }
@@ -145,12 +219,18 @@ impl Writer {
         }
     }
 
-    /// Make everything added so far durable and visible to new readers.
+    /// Make everything added so far durable and visible to new readers
+    /// (nothing to do when nothing changed).
     pub fn commit(&mut self) -> Result<(), IndexError> {
+        if !self.dirty {
+            return Ok(());
+        }
         self.writer
             .commit()
             .map(|_| ())
-            .map_err(|source| self.err(source))
+            .map_err(|source| self.err(source))?;
+        self.dirty = false;
+        Ok(())
     }
 
     /// Commit, then wait for background merges to finish.
@@ -163,8 +243,8 @@ impl Writer {
     }
 }
 
-/// Path → content hash of every file in the index.
-fn existing_files(handle: &IndexHandle) -> tantivy::Result<HashMap<String, String>> {
+/// Path → content hash and stat of every file in the index.
+fn existing_files(handle: &IndexHandle) -> tantivy::Result<HashMap<String, KnownFile>> {
     let f = &handle.fields;
     let reader = handle.index.reader()?;
     let searcher = reader.searcher();
@@ -178,8 +258,20 @@ fn existing_files(handle: &IndexHandle) -> tantivy::Result<HashMap<String, Strin
         let doc: TantivyDocument = searcher.doc(addr)?;
         let path = doc.get_first(f.path).and_then(|v| v.as_str());
         let hash = doc.get_first(f.content_hash).and_then(|v| v.as_str());
+        let size = doc.get_first(f.file_size).and_then(|v| v.as_u64());
+        let mtime = doc.get_first(f.file_mtime).and_then(|v| v.as_u64());
+        let stat = match (size, mtime) {
+            (Some(size), Some(mtime)) => Some(FileStat { size, mtime }),
+            _ => None,
+        };
         if let (Some(p), Some(h)) = (path, hash) {
-            out.insert(p.to_string(), h.to_string());
+            out.insert(
+                p.to_string(),
+                KnownFile {
+                    content_hash: h.to_string(),
+                    stat,
+                },
+            );
         }
     }
     Ok(out)

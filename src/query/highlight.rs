@@ -20,12 +20,24 @@ impl Tok {
     }
 }
 
-fn tokenize(text: &str, analyzers: &mut Analyzers) -> Vec<Tok> {
+fn tokenize(text: &str, analyzers: &mut Analyzers, need_stemmed: bool) -> Vec<Tok> {
     let mut exact = Vec::new();
     let mut stream = analyzers.exact.token_stream(text);
     while stream.advance() {
         let t = stream.token();
         exact.push((t.offset_from, t.offset_to, t.text.clone()));
+    }
+    if !need_stemmed {
+        // Stemming is the costly half; exact-only matchers never read it.
+        return exact
+            .into_iter()
+            .map(|(start, end, e)| Tok {
+                start,
+                end,
+                exact: e,
+                stemmed: String::new(),
+            })
+            .collect();
     }
     let mut stemmed = Vec::new();
     let mut stream = analyzers.stemmed.token_stream(text);
@@ -64,7 +76,10 @@ pub fn highlights(
     if matchers.is_empty() {
         return Vec::new();
     }
-    let toks = tokenize(text, analyzers);
+    let need_stemmed = matchers
+        .iter()
+        .any(|m| matches!(m, Matcher::Sequence { stemmed: true, .. }));
+    let toks = tokenize(text, analyzers, need_stemmed);
     let mut spans = Vec::new();
     for m in matchers {
         match m {

@@ -135,12 +135,15 @@ pub fn search(reader: &Reader, request: &SearchRequest) -> Result<Found, SearchE
             notes,
         });
     }
-    let top: Vec<(f32, DocAddress)> = searcher
+    let mut top: Vec<(f32, DocAddress)> = searcher
         .search(
             compiled.query.as_ref(),
             &TopDocs::with_limit(fetch).order_by_score(),
         )
         .map_err(index_err)?;
+    // Load in index order: the doc store decompresses each block once, not once
+    // per hit; `rank_order` below restores the ranking.
+    top.sort_unstable_by_key(|(_, addr)| *addr);
     let mut analyzers = Analyzers::of(handle);
     let mut hits = Vec::with_capacity(top.len());
     for (score, addr) in top {

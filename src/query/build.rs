@@ -97,7 +97,7 @@ struct Builder<'a> {
 fn term_query(field: Field, text: &str) -> Box<dyn Query> {
     Box::new(TermQuery::new(
         Term::from_field_text(field, text),
-        IndexRecordOption::WithFreqsAndPositions,
+        IndexRecordOption::WithFreqs,
     ))
 }
 
@@ -128,7 +128,14 @@ impl Builder<'_> {
 
     /// Query for a run of words, recording its highlight matcher.
     fn words(&mut self, text: &str, slop: u32, stemmed: bool) -> Box<dyn Query> {
-        let tokens = self.analyzers.tokens(text, stemmed);
+        let mut stemmed = stemmed;
+        let mut tokens = self.analyzers.tokens(text, stemmed);
+        // The stemmed field has no positions: a word that splits into several
+        // tokens ("decision-making") is matched as an exact phrase.
+        if stemmed && tokens.len() > 1 {
+            stemmed = false;
+            tokens = self.analyzers.tokens(text, false);
+        }
         if tokens.is_empty() {
             return Box::new(EmptyQuery);
         }
@@ -210,12 +217,12 @@ impl Builder<'_> {
 
     /// A run of words as a query, recording its matcher when it counts for highlights.
     fn sequence(&mut self, text: &str, slop: u32, stemmed: bool, positive: bool) -> Box<dyn Query> {
-        if positive {
-            self.words(text, slop, stemmed)
-        } else {
-            let tokens = self.analyzers.tokens(text, stemmed);
-            sequence_query(self.text_field(stemmed), &tokens, slop)
+        let matchers = self.matchers.len();
+        let q = self.words(text, slop, stemmed);
+        if !positive {
+            self.matchers.truncate(matchers);
         }
+        q
     }
 
     /// The acronym whose expansion a plain run of words spells out.
@@ -225,11 +232,17 @@ impl Builder<'_> {
         acronyms::by_long(&stems, |l| self.analyzers.tokens(l, true))
     }
 
-    /// `q`, or the acronym, or any of its expansions (matched on stems so plurals count).
+    /// `q`, or the acronym (stemmed, so "IROs" counts), or any of its expansions
+    /// (exact phrases, singular or with a plural "s").
     fn with_acronym(&mut self, q: Box<dyn Query>, acr: &Acronym, positive: bool) -> Box<dyn Query> {
         let mut clauses = vec![(Occur::Should, q)];
-        for form in std::iter::once(acr.short).chain(acr.long.iter().copied()) {
-            clauses.push((Occur::Should, self.sequence(form, 0, true, positive)));
+        clauses.push((Occur::Should, self.sequence(acr.short, 0, true, positive)));
+        for form in acr.long {
+            clauses.push((Occur::Should, self.sequence(form, 0, false, positive)));
+            if !form.ends_with('s') {
+                let plural = format!("{form}s");
+                clauses.push((Occur::Should, self.sequence(&plural, 0, false, positive)));
+            }
         }
         Box::new(BooleanQuery::new(clauses))
     }
@@ -327,8 +340,23 @@ impl Builder<'_> {
                 } else {
                     f.section
                 };
+                // Title and section words are indexed without positions: all must appear.
                 let tokens = self.analyzers.tokens(value, true);
-                sequence_query(target, &tokens, 0)
+                if tokens.is_empty() {
+                    return Box::new(EmptyQuery);
+                }
+                Box::new(BooleanQuery::new(
+                    tokens
+                        .iter()
+                        .map(|t| {
+                            let q: Box<dyn Query> = Box::new(TermQuery::new(
+                                Term::from_field_text(target, t),
+                                IndexRecordOption::Basic,
+                            ));
+                            (Occur::Must, q)
+                        })
+                        .collect(),
+                ))
             }
             Resolved::DateRange(from, to) => {
                 use std::ops::Bound;

@@ -141,6 +141,13 @@ pub fn search(reader: &Reader, request: &SearchRequest) -> Result<Found, SearchE
             &TopDocs::with_limit(fetch).order_by_score(),
         )
         .map_err(index_err)?;
+    // Only hits tied with the k-th need their stored fields to break the tie:
+    // load the top k and those, not the whole margin.
+    if let Some(k) = request.limit {
+        if let Some(&(cut, _)) = top.get(k.saturating_sub(1)) {
+            top.retain(|(score, _)| *score >= cut);
+        }
+    }
     // Load in index order: the doc store decompresses each block once, not once
     // per hit; `rank_order` below restores the ranking.
     top.sort_unstable_by_key(|(_, addr)| *addr);

@@ -87,6 +87,49 @@ fn cleaners(c: &mut Criterion) {
     g.finish();
 }
 
+/// The real news pages of the HTML benchmark, gunzipped; empty when ../shared is absent.
+fn benchmark_pages() -> Vec<Vec<u8>> {
+    use std::io::Read;
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/html-articles/html");
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        eprintln!("skipping html pages: {} not found", dir.display());
+        return Vec::new();
+    };
+    let mut pages = Vec::new();
+    for entry in entries.flatten() {
+        let Ok(bytes) = std::fs::read(entry.path()) else {
+            continue;
+        };
+        let mut out = Vec::new();
+        if flate2::read::GzDecoder::new(bytes.as_slice())
+            .read_to_end(&mut out)
+            .is_ok()
+        {
+            pages.push(out);
+        }
+    }
+    pages
+}
+
+/// Pages per second of the HTML cleaner on one core (criterion reports elements/s).
+fn html_pages(c: &mut Criterion) {
+    let pages = benchmark_pages();
+    if pages.is_empty() {
+        return;
+    }
+    let mut g = c.benchmark_group("html-pages");
+    g.throughput(Throughput::Elements(pages.len() as u64));
+    g.sample_size(10);
+    g.bench_function("extract/102-benchmark-pages", |b| {
+        b.iter(|| {
+            for p in &pages {
+                black_box(ingest::html::extract(black_box(p)));
+            }
+        })
+    });
+    g.finish();
+}
+
 fn passage_split(c: &mut Criterion) {
     let cleaned = text::clean(&synthetic_report(20));
     c.bench_function("passages/synthetic", |b| {
@@ -170,6 +213,7 @@ fn query_snippet(c: &mut Criterion) {
 
 criterion_group!(
     benches,
+    html_pages,
     cleaners,
     passage_split,
     metadata_extraction,

@@ -143,8 +143,9 @@ fn metadata_extraction(c: &mut Criterion) {
         Ok(e) => e,
         Err(e) => panic!("synthetic report does not extract: {e}"),
     };
+    let passages = passages::passages(&extracted.blocks);
     c.bench_function("metadata/document_meta", |b| {
-        b.iter(|| metadata::document_meta("bench.txt", "hash", black_box(&extracted)))
+        b.iter(|| metadata::document_meta("bench.txt", "hash", black_box(&extracted), &passages))
     });
     c.bench_function("metadata/report_meta", |b| {
         b.iter(|| report_meta::extract(black_box(&extracted.full_text)))

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use super::block::{Block, BlockKind};
 use super::report_meta::{self, ReportMeta};
-use crate::document::{DocumentMeta, Judgements};
+use crate::document::{DocumentMeta, Judgements, Passage};
 use crate::gazetteer::Gazetteer;
 
 /// What a format cleaner knows about a document before metadata extraction.
@@ -29,8 +29,14 @@ pub fn iso_date(ymd: Option<(i16, i8, i8)>) -> Option<String> {
     jiff::civil::Date::new(y, m, d).ok().map(|d| d.to_string())
 }
 
-/// Build the document metadata for `path`.
-pub fn document_meta(path: &str, content_hash: &str, ex: &Extracted) -> DocumentMeta {
+/// Build the document metadata for `path`, given its passages (their
+/// `authorities_mentioned` say which authority it is about when the title does not).
+pub fn document_meta(
+    path: &str,
+    content_hash: &str,
+    ex: &Extracted,
+    passages: &[Passage],
+) -> DocumentMeta {
     let report = report_meta::extract(&ex.full_text);
     let title = ex
         .title
@@ -38,7 +44,7 @@ pub fn document_meta(path: &str, content_hash: &str, ex: &Extracted) -> Document
         .or_else(|| report.title.clone())
         .or_else(|| first_heading(&ex.blocks))
         .unwrap_or_else(|| fallback_title(path));
-    let authority = about_authority(&title, &ex.blocks, &ex.full_text);
+    let authority = about_authority(&title, passages);
     if report.is_ofsted {
         ofsted_meta(path, content_hash, title, authority, report)
     } else {
@@ -102,26 +108,18 @@ fn fallback_title(path: &str) -> String {
         .unwrap_or_else(|| path.to_string())
 }
 
-/// The authority a document is about: the one its title names, else the one its
-/// body names most often (ties go to the earliest named).
-pub fn about_authority(title: &str, blocks: &[Block], full_text: &str) -> Option<String> {
-    let gazetteer = Gazetteer::get();
-    if let Some(first) = gazetteer.mentioned(title).first() {
+/// The authority a document is about: the one its title names, else the one
+/// named in most passages (ties go to the earliest named).
+pub fn about_authority(title: &str, passages: &[Passage]) -> Option<String> {
+    if let Some(first) = Gazetteer::get().mentioned(title).first() {
         return Some(first.to_string());
     }
-    let mut counts: HashMap<&'static str, (usize, usize)> = HashMap::new();
-    let body = blocks.iter().map(|b| b.text.as_str());
-    let texts: Vec<&str> = if blocks.is_empty() {
-        vec![full_text]
-    } else {
-        body.collect()
-    };
-    let mut order = 0;
-    for text in texts {
-        for m in gazetteer.find_all(text) {
-            let entry = counts.entry(m.authority).or_insert((0, order));
-            entry.0 += 1;
-            order += 1;
+    // (passages naming it, order of first mention)
+    let mut counts: HashMap<&str, (usize, usize)> = HashMap::new();
+    for p in passages {
+        for name in &p.authorities_mentioned {
+            let order = counts.len();
+            counts.entry(name.as_str()).or_insert((0, order)).0 += 1;
         }
     }
     counts
@@ -182,18 +180,25 @@ mod tests {
     #[test]
     fn authority_from_title_then_body() {
         let blocks = vec![
-            Block::paragraph("Gloucestershire was mentioned once."),
-            Block::paragraph("South Gloucestershire twice. South Gloucestershire again."),
+            Block::paragraph("Gloucestershire was mentioned first."),
+            Block::paragraph("South Gloucestershire here."),
+            Block::paragraph("And South Gloucestershire again."),
         ];
+        let passages = crate::ingest::passages::passages(&blocks);
         assert_eq!(
-            about_authority("South Glos Council failing", &[], "").as_deref(),
+            about_authority("South Glos Council failing", &[]).as_deref(),
             Some("South Gloucestershire")
         );
         assert_eq!(
-            about_authority("Council criticised", &blocks, "").as_deref(),
+            about_authority("Council criticised", &passages).as_deref(),
             Some("South Gloucestershire")
         );
-        assert_eq!(about_authority("Nothing", &[], "no names"), None);
+        assert_eq!(
+            about_authority("Council criticised", &passages[..2]).as_deref(),
+            Some("Gloucestershire"),
+            "a tie goes to the earliest named"
+        );
+        assert_eq!(about_authority("Nothing", &[]), None);
     }
 
     #[test]

@@ -154,11 +154,11 @@ fn extract_document(
         return Err(IngestError::TooLarge(MAX_TEXT_BYTES));
     }
     let extracted = extract(&bytes, extension)?;
-    let meta = metadata::document_meta(display_path, hash, &extracted);
     let passages = passages::passages(&extracted.blocks);
     if passages.is_empty() {
         return Err(IngestError::NoText);
     }
+    let meta = metadata::document_meta(display_path, hash, &extracted, &passages);
     Ok(Document { meta, passages })
 }
 

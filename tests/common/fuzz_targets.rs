@@ -52,7 +52,8 @@ pub fn metadata(data: &[u8]) {
         })
         .collect();
     let title = text.lines().next().unwrap_or_default();
-    let _ = ingest::metadata::about_authority(title, &blocks, &text);
+    let passages = ingest::passages::passages(&blocks);
+    let _ = ingest::metadata::about_authority(title, &passages);
     let extracted = ingest::metadata::Extracted {
         title: Some(title.to_string()),
         full_text: text.clone(),
@@ -60,7 +61,7 @@ pub fn metadata(data: &[u8]) {
         published: None,
         publisher: None,
     };
-    let _ = ingest::metadata::document_meta("fuzz.txt", "0", &extracted);
+    let _ = ingest::metadata::document_meta("fuzz.txt", "0", &extracted, &passages);
 }
 
 /// The query parser.

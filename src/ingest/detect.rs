@@ -86,6 +86,17 @@ fn looks_binary(bytes: &[u8]) -> bool {
     controls * 20 > sample.len()
 }
 
+/// [`decode_text`], reusing the buffer when the bytes are already UTF-8.
+pub fn decode_text_owned(bytes: Vec<u8>) -> String {
+    if encoding_rs::Encoding::for_bom(&bytes).is_some() {
+        return decode_text(&bytes);
+    }
+    match String::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(e) => decode_text(e.as_bytes()),
+    }
+}
+
 /// Decode text bytes: UTF-16 by BOM, UTF-8, else Windows-1252 (never fails).
 pub fn decode_text(bytes: &[u8]) -> String {
     if let Some((encoding, _)) = encoding_rs::Encoding::for_bom(bytes) {

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::block::{Block, BlockKind};
+use super::block::Block;
 use super::report_meta::{self, ReportMeta};
 use crate::document::{DocumentMeta, Judgements, Passage};
 use crate::gazetteer::Gazetteer;
@@ -42,7 +42,7 @@ pub fn document_meta(
         .title
         .clone()
         .or_else(|| report.title.clone())
-        .or_else(|| first_heading(&ex.blocks))
+        .or_else(|| first_heading(passages))
         .unwrap_or_else(|| fallback_title(path));
     let authority = about_authority(&title, passages);
     if report.is_ofsted {
@@ -52,7 +52,7 @@ pub fn document_meta(
             path: path.to_string(),
             content_hash: content_hash.to_string(),
             source: ex.publisher.clone(),
-            visit_type: news_visit_type(&title, &ex.blocks).map(str::to_string),
+            visit_type: news_visit_type(&title, passages).map(str::to_string),
             date: iso_date(ex.published),
             title,
             authority,
@@ -94,11 +94,8 @@ fn ofsted_meta(
     }
 }
 
-fn first_heading(blocks: &[Block]) -> Option<String> {
-    blocks
-        .iter()
-        .find(|b| b.kind == BlockKind::Heading)
-        .map(|b| b.text.clone())
+fn first_heading(passages: &[Passage]) -> Option<String> {
+    passages.iter().find_map(|p| p.section.clone())
 }
 
 fn fallback_title(path: &str) -> String {
@@ -142,14 +139,8 @@ const VISIT_PHRASES: &[(&str, &str)] = &[
 ];
 
 /// The visit a news article reports on, from its title and opening paragraphs.
-fn news_visit_type(title: &str, blocks: &[Block]) -> Option<&'static str> {
-    let opening = std::iter::once(title).chain(
-        blocks
-            .iter()
-            .filter(|b| b.kind == BlockKind::Paragraph)
-            .take(3)
-            .map(|b| b.text.as_str()),
-    );
+fn news_visit_type(title: &str, passages: &[Passage]) -> Option<&'static str> {
+    let opening = std::iter::once(title).chain(passages.iter().take(3).map(|p| p.text.as_str()));
     for text in opening {
         let lower = text.to_lowercase();
         let first = VISIT_PHRASES
@@ -206,8 +197,9 @@ mod tests {
         let blocks = vec![Block::paragraph(
             "Ofsted said following a recent monitoring visit.",
         )];
+        let passages = crate::ingest::passages::passages(&blocks);
         assert_eq!(
-            news_visit_type("Pace of change", &blocks),
+            news_visit_type("Pace of change", &passages),
             Some("monitoring visit")
         );
         assert_eq!(news_visit_type("Nothing here", &[]), None);

@@ -44,6 +44,9 @@ pub enum IngestError {
     /// Damaged data in a known format.
     #[error("{0}")]
     Corrupt(String),
+    /// A line over the limit, in bytes: not prose.
+    #[error("a line longer than {0} bytes: not a text document")]
+    LineTooLong(usize),
     /// Larger than the limit, in bytes.
     #[error("too large (limit {0} bytes)")]
     TooLarge(u64),
@@ -64,8 +67,12 @@ pub enum IngestError {
 /// Largest file read, in bytes.
 pub const MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
 
-/// Largest text or HTML file read, in bytes (PDFs may be up to [`MAX_FILE_BYTES`]).
-pub const MAX_TEXT_BYTES: u64 = 64 * 1024 * 1024;
+/// Largest text file read, in bytes (PDFs may be up to [`MAX_FILE_BYTES`]).
+/// Text is cleaned in pieces, so memory stays a small multiple of the file.
+pub const MAX_TEXT_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Largest HTML page read, in bytes: a page is parsed whole.
+pub const MAX_HTML_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Hex BLAKE3 hash of a file's bytes.
 pub fn content_hash(bytes: &[u8]) -> String {
@@ -82,12 +89,17 @@ pub fn read_file(path: &Path) -> Result<Vec<u8>, IngestError> {
     if len > MAX_FILE_BYTES {
         return Err(IngestError::TooLarge(MAX_FILE_BYTES));
     }
-    if len > MAX_TEXT_BYTES {
+    if len > MAX_HTML_BYTES {
         let mut head = Vec::with_capacity(1024);
         (&mut file).take(1024).read_to_end(&mut head)?;
         let pdf = head.windows(5).any(|w| w == b"%PDF-");
         if !pdf && !head.starts_with(&[0x1f, 0x8b]) {
-            return Err(IngestError::TooLarge(MAX_TEXT_BYTES));
+            if html::looks_like_html(&head) {
+                return Err(IngestError::TooLarge(MAX_HTML_BYTES));
+            }
+            if len > MAX_TEXT_BYTES {
+                return Err(IngestError::TooLarge(MAX_TEXT_BYTES));
+            }
         }
         let mut bytes = head;
         bytes.reserve(len as usize);
@@ -153,8 +165,8 @@ fn extract_document(
     if bytes.len() as u64 > MAX_TEXT_BYTES && detect::detect(&bytes, None)? != Format::Pdf {
         return Err(IngestError::TooLarge(MAX_TEXT_BYTES));
     }
-    let extracted = extract(&bytes, extension)?;
-    let passages = passages::passages(&extracted.blocks);
+    let mut extracted = extract_owned(bytes, extension)?;
+    let passages = passages::from_blocks(std::mem::take(&mut extracted.blocks));
     if passages.is_empty() {
         return Err(IngestError::NoText);
     }
@@ -164,7 +176,29 @@ fn extract_document(
 
 /// Run the format's cleaner.
 pub fn extract(bytes: &[u8], extension: Option<&str>) -> Result<Extracted, IngestError> {
-    match detect::detect(bytes, extension)? {
+    extract_owned(bytes.to_vec(), extension)
+}
+
+/// [`extract`], taking the bytes so a large text file is decoded in place.
+fn extract_owned(bytes: Vec<u8>, extension: Option<&str>) -> Result<Extracted, IngestError> {
+    let bytes_len = bytes.len() as u64;
+    let format = detect::detect(&bytes, extension)?;
+    if format == Format::Html && bytes_len > MAX_HTML_BYTES {
+        return Err(IngestError::TooLarge(MAX_HTML_BYTES));
+    }
+    if format == Format::Text {
+        let text = detect::decode_text_owned(bytes);
+        let cleaned = text::clean_large(&text, text::CHUNK_BYTES)
+            .map_err(|_| IngestError::LineTooLong(text::MAX_LINE_BYTES))?;
+        return Ok(Extracted {
+            title: cleaned.title,
+            full_text: cleaned.full_text,
+            blocks: cleaned.blocks,
+            ..Extracted::default()
+        });
+    }
+    let bytes = bytes.as_slice();
+    match format {
         Format::Pdf => {
             guard::check_pdf_inflation(bytes)?;
             let raw = pdf::extract_text(bytes)?;
@@ -191,15 +225,8 @@ pub fn extract(bytes: &[u8], extension: Option<&str>) -> Result<Extracted, Inges
                 publisher: article.site_name,
             })
         }
-        Format::Text => {
-            let cleaned = text::clean(&detect::decode_text(bytes));
-            Ok(Extracted {
-                title: cleaned.title,
-                full_text: cleaned.full_text,
-                blocks: cleaned.blocks,
-                ..Extracted::default()
-            })
-        }
+        // Handled above, before the bytes were borrowed.
+        Format::Text => Err(IngestError::NoText),
     }
 }
 

@@ -7,25 +7,31 @@ use crate::gazetteer::Gazetteer;
 
 /// Headings set the section of the paragraphs under them; paragraphs become passages.
 pub fn passages(blocks: &[Block]) -> Vec<Passage> {
+    from_blocks(blocks.to_vec())
+}
+
+/// [`passages`], taking the blocks so that a large document's text is moved, not copied.
+pub fn from_blocks(blocks: Vec<Block>) -> Vec<Passage> {
     let gazetteer = Gazetteer::get();
-    let mut section: Option<&str> = None;
+    let mut section: Option<String> = None;
     let mut out = Vec::new();
     for block in blocks {
         match block.kind {
-            BlockKind::Heading => section = Some(block.text.as_str()),
+            BlockKind::Heading => section = Some(block.text),
             BlockKind::Paragraph => {
                 if block.text.trim().is_empty() {
                     continue;
                 }
+                let authorities_mentioned = gazetteer
+                    .mentioned(&block.text)
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect();
                 out.push(Passage {
                     paragraph: out.len(),
-                    section: section.map(str::to_string),
-                    text: block.text.clone(),
-                    authorities_mentioned: gazetteer
-                        .mentioned(&block.text)
-                        .into_iter()
-                        .map(str::to_string)
-                        .collect(),
+                    section: section.clone(),
+                    text: block.text,
+                    authorities_mentioned,
                 });
             }
         }

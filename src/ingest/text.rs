@@ -375,6 +375,71 @@ pub fn clean(input: &str) -> CleanText {
     }
 }
 
+/// Text larger than this is cleaned in pieces cut at paragraph breaks, so that a
+/// large file costs a few times the piece, not a few times the file.
+pub const CHUNK_BYTES: usize = 8 * 1024 * 1024;
+
+/// Longest line accepted in a large text file: anything longer is not prose.
+pub const MAX_LINE_BYTES: usize = 16 * 1024 * 1024;
+
+/// A line longer than [`MAX_LINE_BYTES`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LineTooLong;
+
+/// Where to end a piece of `text` that starts at `start`: the last blank line
+/// (else line break) before `start + chunk`, or the end of the text.
+fn chunk_end(text: &str, start: usize, chunk: usize) -> Result<usize, LineTooLong> {
+    if text.len() - start <= chunk {
+        return Ok(text.len());
+    }
+    let mut limit = start + chunk;
+    while !text.is_char_boundary(limit) {
+        limit -= 1;
+    }
+    let window = &text[start..limit];
+    if let Some(i) = window.rfind("\n\n") {
+        return Ok(start + i + 2);
+    }
+    if let Some(i) = window.rfind('\n') {
+        return Ok(start + i + 1);
+    }
+    // No line break in a whole piece: look a little further, within the line limit.
+    let mut far = (start + MAX_LINE_BYTES).min(text.len());
+    while !text.is_char_boundary(far) {
+        far -= 1;
+    }
+    match text[limit..far].find('\n') {
+        Some(i) => Ok(limit + i + 1),
+        None if far == text.len() => Ok(far),
+        None => Err(LineTooLong),
+    }
+}
+
+/// Clean text of any size: small text at once, large text in pieces of about
+/// `chunk` bytes cut at paragraph breaks (the first piece gives the title and
+/// the text metadata is read from).
+pub fn clean_large(input: &str, chunk: usize) -> Result<CleanText, LineTooLong> {
+    if input.len() <= chunk {
+        return Ok(clean(input));
+    }
+    let mut out = CleanText::default();
+    let mut start = 0;
+    while start < input.len() {
+        let end = chunk_end(input, start, chunk.max(1))?;
+        let piece = clean(&input[start..end]);
+        if start == 0 {
+            out.title = piece.title;
+            out.full_text = piece.full_text;
+        } else if let Some(t) = piece.title {
+            // A later piece's "title" is a heading in the middle of the document.
+            out.blocks.push(Block::heading(t));
+        }
+        out.blocks.extend(piece.blocks);
+        start = end;
+    }
+    Ok(out)
+}
+
 /// Headings with no paragraph under them are link labels or captions, not sections.
 pub fn drop_empty_headings(blocks: Vec<Block>) -> Vec<Block> {
     let mut out = Vec::with_capacity(blocks.len());
@@ -486,6 +551,20 @@ mod tests {
             paragraphs(&c),
             vec!["This includes the use of business support and improving the system. More."]
         );
+    }
+
+    #[test]
+    fn large_text_is_cleaned_in_pieces() {
+        let para = "The council has improved its services for children in care.\n\n";
+        let text = format!("Headline here\n\n{}", para.repeat(2000));
+        let whole = clean(&text);
+        let pieces = clean_large(&text, 4096).unwrap();
+        assert_eq!(pieces.title, whole.title);
+        assert_eq!(paragraphs(&pieces).len(), 2000);
+        let one_line = "a".repeat(10_000);
+        assert!(clean_large(&one_line, 100).is_ok());
+        assert_eq!(chunk_end("abc\ndef", 0, 5), Ok(4));
+        assert_eq!(chunk_end("ab\n\ncd\nef", 0, 7), Ok(4));
     }
 
     #[test]

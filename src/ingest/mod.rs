@@ -181,53 +181,57 @@ pub fn extract(bytes: &[u8], extension: Option<&str>) -> Result<Extracted, Inges
 
 /// [`extract`], taking the bytes so a large text file is decoded in place.
 fn extract_owned(bytes: Vec<u8>, extension: Option<&str>) -> Result<Extracted, IngestError> {
-    let bytes_len = bytes.len() as u64;
-    let format = detect::detect(&bytes, extension)?;
-    if format == Format::Html && bytes_len > MAX_HTML_BYTES {
+    match detect::detect(&bytes, extension)? {
+        Format::Text => extract_text(bytes),
+        Format::Pdf => extract_pdf(&bytes),
+        Format::Html => extract_html(&bytes),
+    }
+}
+
+/// Text and Markdown: decoded in place, cleaned in pieces when large.
+fn extract_text(bytes: Vec<u8>) -> Result<Extracted, IngestError> {
+    let text = detect::decode_text_owned(bytes);
+    let cleaned = text::clean_large(&text, text::CHUNK_BYTES)
+        .map_err(|_| IngestError::LineTooLong(text::MAX_LINE_BYTES))?;
+    Ok(Extracted {
+        title: cleaned.title,
+        full_text: cleaned.full_text,
+        blocks: cleaned.blocks,
+        ..Extracted::default()
+    })
+}
+
+/// PDF: checked for decompression bombs, then text extracted and cleaned.
+fn extract_pdf(bytes: &[u8]) -> Result<Extracted, IngestError> {
+    guard::check_pdf_inflation(bytes)?;
+    let raw = pdf::extract_text(bytes)?;
+    let blocks = pdf::clean(&raw);
+    Ok(Extracted {
+        full_text: raw,
+        blocks,
+        ..Extracted::default()
+    })
+}
+
+/// HTML: the article and the metadata in its markup (a page is parsed whole, hence the cap).
+fn extract_html(bytes: &[u8]) -> Result<Extracted, IngestError> {
+    if bytes.len() as u64 > MAX_HTML_BYTES {
         return Err(IngestError::TooLarge(MAX_HTML_BYTES));
     }
-    if format == Format::Text {
-        let text = detect::decode_text_owned(bytes);
-        let cleaned = text::clean_large(&text, text::CHUNK_BYTES)
-            .map_err(|_| IngestError::LineTooLong(text::MAX_LINE_BYTES))?;
-        return Ok(Extracted {
-            title: cleaned.title,
-            full_text: cleaned.full_text,
-            blocks: cleaned.blocks,
-            ..Extracted::default()
-        });
-    }
-    let bytes = bytes.as_slice();
-    match format {
-        Format::Pdf => {
-            guard::check_pdf_inflation(bytes)?;
-            let raw = pdf::extract_text(bytes)?;
-            let blocks = pdf::clean(&raw);
-            Ok(Extracted {
-                full_text: raw,
-                blocks,
-                ..Extracted::default()
-            })
-        }
-        Format::Html => {
-            let article = html::extract(bytes);
-            let blocks = article.blocks;
-            let full_text = blocks
-                .iter()
-                .map(|b| b.text.as_str())
-                .collect::<Vec<_>>()
-                .join("\n\n");
-            Ok(Extracted {
-                title: article.title,
-                full_text,
-                blocks,
-                published: article.published_date,
-                publisher: article.site_name,
-            })
-        }
-        // Handled above, before the bytes were borrowed.
-        Format::Text => Err(IngestError::NoText),
-    }
+    let article = html::extract(bytes);
+    let full_text = article
+        .blocks
+        .iter()
+        .map(|b| b.text.as_str())
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    Ok(Extracted {
+        title: article.title,
+        full_text,
+        blocks: article.blocks,
+        published: article.published_date,
+        publisher: article.site_name,
+    })
 }
 
 #[cfg(test)]

@@ -217,17 +217,15 @@ fn run_one(
     let any = !found.hits.is_empty();
     let mut hits = found.hits;
     if shape.grouped_by_doc && !args.all {
-        // Keep the hits of the best `limit` documents.
-        let mut docs = std::collections::HashSet::new();
-        hits.retain(|h| {
-            docs.insert(h.meta.path.clone());
-            docs.len() <= args.limit || docs.contains(&h.meta.path)
-        });
-        let keep: std::collections::HashSet<String> = query::by_document(hits.clone())
-            .into_iter()
-            .take(args.limit)
-            .map(|g| g.meta.path)
-            .collect();
+        // Keep the hits of the best `limit` documents: hits are in rank order, so
+        // documents are ranked by the first time they appear.
+        let mut keep = std::collections::HashSet::new();
+        for h in &hits {
+            if keep.len() == args.limit {
+                break;
+            }
+            keep.insert(h.meta.path.clone());
+        }
         hits.retain(|h| keep.contains(&h.meta.path));
     }
     write_hits(out, reader, hits, shape)?;

@@ -1,13 +1,22 @@
 //! Load stored passages and document records back from the index.
 
+use std::collections::HashMap;
+use std::sync::Arc;
 use tantivy::collector::DocSetCollector;
 use tantivy::query::TermQuery;
 use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{DocAddress, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
+
+use tantivy::columnar::StrColumn;
+use tantivy::{DocAddress, DocId, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
 
 use super::schema::KIND_DOC;
 use super::{Fields, IndexError, IndexHandle};
 use crate::document::{DocumentMeta, Passage};
+
+/// Decompressed doc-store blocks kept per segment. Passages are always loaded
+/// in index order, so a block is finished with once the next one is needed:
+/// a small cache keeps the memory (and page faults) of long listings low.
+const DOC_STORE_CACHE_BLOCKS: usize = 4;
 
 /// A read-only view of the index at the moment it was opened.
 pub struct Reader {
@@ -18,8 +27,8 @@ pub struct Reader {
 /// A passage with its document's metadata, as stored.
 #[derive(Debug, Clone)]
 pub struct StoredPassage {
-    /// The document the passage belongs to.
-    pub meta: DocumentMeta,
+    /// The document the passage belongs to (shared by its passages).
+    pub meta: Arc<DocumentMeta>,
     /// The passage.
     pub passage: Passage,
 }
@@ -40,6 +49,7 @@ impl Reader {
             .index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
+            .doc_store_cache_num_blocks(DOC_STORE_CACHE_BLOCKS)
             .try_into()
             .map_err(|source| IndexError::Tantivy {
                 dir: handle.dir.clone(),
@@ -73,83 +83,37 @@ impl Reader {
         }
     }
 
-    /// Load a stored passage.
-    pub fn passage(
-        &self,
-        searcher: &Searcher,
-        addr: DocAddress,
-    ) -> Result<StoredPassage, IndexError> {
-        let f = &self.handle.fields;
-        let doc: TantivyDocument = searcher.doc(addr).map_err(|e| self.err(e))?;
-        let meta = doc_meta(&doc, f);
-        let text = doc
-            .get_first(f.text)
-            .and_then(|v| v.as_str())
-            .unwrap_or_default()
-            .to_string();
-        let paragraph = doc
-            .get_first(f.paragraph)
-            .and_then(|v| v.as_u64())
-            .unwrap_or_default() as usize;
-        let extra: serde_json::Value = doc
-            .get_first(f.passage_json)
-            .and_then(|v| v.as_str())
-            .and_then(|s| serde_json::from_str(s).ok())
-            .unwrap_or_default();
-        let section = extra
-            .get("section")
-            .and_then(|s| s.as_str())
-            .map(str::to_string);
-        let authorities_mentioned = extra
-            .get("authorities_mentioned")
-            .and_then(|a| a.as_array())
-            .map(|a| {
-                a.iter()
-                    .filter_map(|v| v.as_str().map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default();
-        Ok(StoredPassage {
-            meta,
-            passage: Passage {
-                paragraph,
-                section,
-                text,
-                authorities_mentioned,
-            },
-        })
+    /// A loader of stored passages over one searcher's snapshot.
+    pub fn loader<'a>(&'a self, searcher: &'a Searcher) -> Loader<'a> {
+        Loader {
+            reader: self,
+            searcher,
+            segments: Vec::new(),
+        }
     }
 
-    /// The distinct document paths of these passages, read from the fast field
-    /// (no stored document is loaded).
-    pub fn distinct_paths(
+    /// The number of distinct documents these passages belong to, read from
+    /// the `path` fast field (no stored document is loaded).
+    pub fn distinct_documents(
         &self,
         searcher: &Searcher,
         addrs: &[DocAddress],
-    ) -> Result<std::collections::BTreeSet<String>, IndexError> {
-        let mut out = std::collections::BTreeSet::new();
-        let mut current: Option<(u32, tantivy::columnar::StrColumn)> = None;
-        let mut seen_ords = std::collections::HashSet::new();
-        for addr in addrs {
-            if current.as_ref().map(|(s, _)| *s) != Some(addr.segment_ord) {
-                let segment = searcher.segment_reader(addr.segment_ord);
-                let column = segment.fast_fields().str("path").map_err(|e| self.err(e))?;
-                seen_ords.clear();
-                current = column.map(|c| (addr.segment_ord, c));
-            }
-            let Some((_, column)) = &current else {
+    ) -> Result<usize, IndexError> {
+        let mut paths = std::collections::HashSet::new();
+        for (segment_ord, docs) in by_segment(addrs) {
+            let segment = searcher.segment_reader(segment_ord);
+            let Some(column) = segment.fast_fields().str("path").map_err(|e| self.err(e))? else {
                 continue;
             };
-            for ord in column.term_ords(addr.doc_id) {
-                if seen_ords.insert(ord) {
-                    let mut path = String::new();
-                    if column.ord_to_str(ord, &mut path).unwrap_or(false) {
-                        out.insert(path);
-                    }
-                }
-            }
+            let mut ords: Vec<u64> = docs
+                .iter()
+                .filter_map(|&doc| column.term_ords(doc).next())
+                .collect();
+            ords.sort_unstable();
+            ords.dedup();
+            paths.extend(decode_sorted(&column, &ords).map_err(|e| self.err(e.into()))?);
         }
-        Ok(out)
+        Ok(paths.len())
     }
 
     /// Passages of one document within a range of positions, in order.
@@ -175,9 +139,13 @@ impl Reader {
         let addrs = searcher
             .search(&query, &DocSetCollector)
             .map_err(|e| self.err(e))?;
+        let mut addrs = addrs.into_iter().collect::<Vec<_>>();
+        addrs.sort();
+        let mut loader = self.loader(searcher);
+        loader.prefetch(&addrs)?;
         let mut out = addrs
             .into_iter()
-            .map(|a| self.passage(searcher, a))
+            .map(|a| loader.passage(a))
             .collect::<Result<Vec<_>, _>>()?;
         out.sort_by_key(|p| p.passage.paragraph);
         Ok(out)
@@ -194,10 +162,11 @@ impl Reader {
         let addrs = searcher
             .search(&query, &DocSetCollector)
             .map_err(|e| self.err(e))?;
-        addrs
-            .into_iter()
-            .map(|addr| self.passage(&searcher, addr))
-            .collect()
+        let mut addrs = addrs.into_iter().collect::<Vec<_>>();
+        addrs.sort();
+        let mut loader = self.loader(&searcher);
+        loader.prefetch(&addrs)?;
+        addrs.into_iter().map(|addr| loader.passage(addr)).collect()
     }
 
     /// Every document in the index, in path order.
@@ -211,11 +180,15 @@ impl Reader {
         let addrs = searcher
             .search(&query, &DocSetCollector)
             .map_err(|e| self.err(e))?;
+        let mut addrs = addrs.into_iter().collect::<Vec<_>>();
+        addrs.sort();
         let mut docs = Vec::with_capacity(addrs.len());
+        let mut loader = self.loader(&searcher);
+        loader.prefetch(&addrs)?;
         for addr in addrs {
             let doc: TantivyDocument = searcher.doc(addr).map_err(|e| self.err(e))?;
             docs.push(StoredDocument {
-                meta: doc_meta(&doc, f),
+                meta: DocumentMeta::clone(&*loader.meta(addr)?),
                 passages: doc
                     .get_first(f.passages)
                     .and_then(|v| v.as_u64())
@@ -227,9 +200,140 @@ impl Reader {
     }
 }
 
-fn doc_meta(doc: &TantivyDocument, f: &Fields) -> DocumentMeta {
-    doc.get_first(f.doc_json)
-        .and_then(|v| v.as_str())
-        .and_then(|s| serde_json::from_str(s).ok())
-        .unwrap_or_default()
+/// The strings of sorted, distinct ordinals of a string fast field, in one
+/// pass over its dictionary (each dictionary block is decompressed once).
+pub(crate) fn decode_sorted(column: &StrColumn, ords: &[u64]) -> std::io::Result<Vec<String>> {
+    let mut out = Vec::with_capacity(ords.len());
+    column.dictionary().sorted_ords_to_term_cb(ords, |bytes| {
+        out.push(String::from_utf8_lossy(bytes).into_owned());
+    })?;
+    Ok(out)
+}
+
+/// Addresses grouped by segment, in segment order.
+pub(crate) fn by_segment(addrs: &[DocAddress]) -> std::collections::BTreeMap<u32, Vec<DocId>> {
+    let mut out: std::collections::BTreeMap<u32, Vec<DocId>> = std::collections::BTreeMap::new();
+    for addr in addrs {
+        out.entry(addr.segment_ord).or_default().push(addr.doc_id);
+    }
+    out
+}
+
+/// Columns of one segment and the values already decoded from them.
+#[derive(Clone)]
+struct SegmentColumns {
+    doc_json: Option<StrColumn>,
+    metas: HashMap<u64, Arc<DocumentMeta>>,
+}
+
+/// Loads stored passages of one snapshot with their document's metadata,
+/// decoding each document's metadata once. Clones share what was decoded so far.
+#[derive(Clone)]
+pub struct Loader<'a> {
+    reader: &'a Reader,
+    searcher: &'a Searcher,
+    segments: Vec<Option<SegmentColumns>>,
+}
+
+impl Loader<'_> {
+    fn columns(&mut self, segment_ord: u32) -> Result<&mut SegmentColumns, IndexError> {
+        let i = segment_ord as usize;
+        if self.segments.len() <= i {
+            self.segments.resize_with(i + 1, || None);
+        }
+        if self.segments[i].is_none() {
+            let fast = self.searcher.segment_reader(segment_ord).fast_fields();
+            let err = |e| self.reader.err(e);
+            self.segments[i] = Some(SegmentColumns {
+                doc_json: fast.str("doc_json").map_err(err)?,
+                metas: HashMap::new(),
+            });
+        }
+        match self.segments[i].as_mut() {
+            Some(columns) => Ok(columns),
+            None => unreachable!("segment columns were just set"),
+        }
+    }
+
+    /// The metadata of the document a passage (or record) belongs to.
+    pub fn meta(&mut self, addr: DocAddress) -> Result<Arc<DocumentMeta>, IndexError> {
+        let columns = self.columns(addr.segment_ord)?;
+        let Some(column) = &columns.doc_json else {
+            return Ok(Arc::default());
+        };
+        let Some(ord) = column.term_ords(addr.doc_id).next() else {
+            return Ok(Arc::default());
+        };
+        if let Some(meta) = columns.metas.get(&ord) {
+            return Ok(meta.clone());
+        }
+        let mut json = String::new();
+        let meta: DocumentMeta = match column.ord_to_str(ord, &mut json) {
+            Ok(true) => serde_json::from_str(&json).unwrap_or_default(),
+            _ => DocumentMeta::default(),
+        };
+        let meta = Arc::new(meta);
+        columns.metas.insert(ord, meta.clone());
+        Ok(meta)
+    }
+
+    /// Decode, in one pass per segment, the metadata of every document these
+    /// passages belong to: looking each up on its own would decompress a
+    /// dictionary block per document.
+    pub fn prefetch(&mut self, addrs: &[DocAddress]) -> Result<(), IndexError> {
+        for (segment_ord, docs) in by_segment(addrs) {
+            let columns = self.columns(segment_ord)?;
+            let Some(column) = &columns.doc_json else {
+                continue;
+            };
+            let mut ords: Vec<u64> = docs
+                .iter()
+                .filter_map(|&doc| column.term_ords(doc).next())
+                .filter(|ord| !columns.metas.contains_key(ord))
+                .collect();
+            ords.sort_unstable();
+            ords.dedup();
+            let jsons = decode_sorted(column, &ords).map_err(|e| self.reader.err(e.into()))?;
+            let columns = self.columns(segment_ord)?;
+            for (ord, json) in ords.into_iter().zip(jsons) {
+                let meta: DocumentMeta = serde_json::from_str(&json).unwrap_or_default();
+                columns.metas.insert(ord, Arc::new(meta));
+            }
+        }
+        Ok(())
+    }
+
+    /// Load a stored passage with its document's metadata.
+    pub fn passage(&mut self, addr: DocAddress) -> Result<StoredPassage, IndexError> {
+        let f = &self.reader.handle.fields;
+        let doc: TantivyDocument = self.searcher.doc(addr).map_err(|e| self.reader.err(e))?;
+        let mut text = String::new();
+        let mut paragraph = 0;
+        let mut authorities_mentioned = Vec::new();
+        let mut section = None;
+        for (field, value) in doc.field_values() {
+            if field == f.text {
+                if let Some(s) = value.as_str() {
+                    s.clone_into(&mut text);
+                }
+            } else if field == f.paragraph {
+                paragraph = value.as_u64().unwrap_or_default() as usize;
+            } else if field == f.mentioned {
+                if let Some(s) = value.as_str() {
+                    authorities_mentioned.push(s.to_string());
+                }
+            } else if field == f.section {
+                section = value.as_str().map(str::to_string);
+            }
+        }
+        Ok(StoredPassage {
+            meta: self.meta(addr)?,
+            passage: Passage {
+                paragraph,
+                section,
+                text,
+                authorities_mentioned,
+            },
+        })
+    }
 }

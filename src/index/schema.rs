@@ -1,13 +1,18 @@
 //! The tantivy schema: one tantivy document per passage, plus one record per
-//! ingested file that carries its metadata, hash and passage count.
+//! ingested file that carries its hash, stat and passage count.
+//!
+//! The doc store holds little more than each passage's text: a document's
+//! metadata is kept once, as a value of the `doc_json` fast field (a dictionary
+//! column: every passage of a document points at the same entry), so a hit
+//! decompresses less and the index stays smaller than the text.
 
 use tantivy::schema::{
     DateOptions, DateTimePrecision, Field, IndexRecordOption, NumericOptions, Schema,
-    TextFieldIndexing, TextOptions, FAST, STORED, STRING,
+    TextFieldIndexing, TextOptions, STORED,
 };
 
 /// Bump when the schema or the meaning of a field changes: older indexes are refused.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// Tokenizer of the stemmed fields (tantivy's built-in English stemmer).
 pub const STEMMED: &str = "en_stem";
@@ -30,7 +35,7 @@ pub struct Fields {
     pub content_hash: Field,
     /// Passage position.
     pub paragraph: Field,
-    /// Section heading, stemmed.
+    /// Section heading, stemmed for filters, stored.
     pub section: Field,
     /// Passage text, stemmed (no positions), stored.
     pub text: Field,
@@ -40,7 +45,7 @@ pub struct Fields {
     pub title: Field,
     /// Canonical authority the document is about.
     pub authority: Field,
-    /// Canonical authorities named in the passage.
+    /// Canonical authorities named in the passage (stored in order).
     pub mentioned: Field,
     /// Visit type.
     pub visit_type: Field,
@@ -52,10 +57,8 @@ pub struct Fields {
     pub source: Field,
     /// Document date.
     pub date: Field,
-    /// Document metadata as JSON.
+    /// Document metadata as JSON (fast field: stored once per distinct value).
     pub doc_json: Field,
-    /// Passage as JSON (section, mentioned).
-    pub passage_json: Field,
     /// Number of passages (doc records).
     pub passages: Field,
     /// File size in bytes when ingested (doc records).
@@ -78,30 +81,44 @@ fn text_options(tokenizer: &str, record: IndexRecordOption, stored: bool) -> Tex
 }
 
 /// Words used only to filter (title, section: repeated on every passage), so
-/// neither frequencies nor positions are kept.
+/// neither frequencies, positions nor norms are kept.
 fn filter_text_options() -> TextOptions {
     TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
             .set_tokenizer(STEMMED)
-            .set_index_option(IndexRecordOption::Basic),
+            .set_index_option(IndexRecordOption::Basic)
+            .set_fieldnorms(false),
     )
+}
+
+/// An untokenized keyword for filters and deletes: no norms (it is never ranked).
+fn keyword() -> TextOptions {
+    TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer("raw")
+            .set_index_option(IndexRecordOption::Basic)
+            .set_fieldnorms(false),
+    )
+}
+
+/// A value kept once per distinct value in a fast-field dictionary, not indexed.
+fn dictionary_options() -> TextOptions {
+    TextOptions::default().set_fast("raw")
 }
 
 /// Build the schema and its field handles.
 pub fn build() -> (Schema, Fields) {
     let mut b = Schema::builder();
     let fields = Fields {
-        kind: b.add_text_field("kind", STRING | FAST),
-        path: b.add_text_field("path", STRING | STORED | FAST),
-        content_hash: b.add_text_field("content_hash", STRING | STORED),
+        kind: b.add_text_field("kind", keyword().set_fast("raw")),
+        path: b.add_text_field("path", keyword().set_fast("raw")),
+        content_hash: b.add_text_field("content_hash", keyword().set_stored()),
+        // Ranges of paragraphs and dates run on fast fields: no postings needed.
         paragraph: b.add_u64_field(
             "paragraph",
-            NumericOptions::default()
-                .set_indexed()
-                .set_fast()
-                .set_stored(),
+            NumericOptions::default().set_fast().set_stored(),
         ),
-        section: b.add_text_field("section", filter_text_options()),
+        section: b.add_text_field("section", filter_text_options().set_stored()),
         // Word matches rank on the stemmed field; phrases (and multi-token words)
         // run on the exact field, so only it keeps positions.
         text: b.add_text_field(
@@ -113,22 +130,19 @@ pub fn build() -> (Schema, Fields) {
             text_options(EXACT, IndexRecordOption::WithFreqsAndPositions, false),
         ),
         title: b.add_text_field("title", filter_text_options()),
-        authority: b.add_text_field("authority", STRING | FAST),
-        mentioned: b.add_text_field("mentioned", STRING),
-        visit_type: b.add_text_field("visit_type", STRING | FAST),
-        inspector: b.add_text_field("inspector", STRING),
-        judgement: b.add_text_field("judgement", STRING | FAST),
-        source: b.add_text_field("source", STRING),
+        authority: b.add_text_field("authority", keyword().set_fast("raw")),
+        mentioned: b.add_text_field("mentioned", keyword().set_stored()),
+        visit_type: b.add_text_field("visit_type", keyword().set_fast("raw")),
+        inspector: b.add_text_field("inspector", keyword()),
+        judgement: b.add_text_field("judgement", keyword().set_fast("raw")),
+        source: b.add_text_field("source", keyword()),
         date: b.add_date_field(
             "date",
             DateOptions::default()
-                .set_indexed()
                 .set_fast()
-                .set_stored()
                 .set_precision(DateTimePrecision::Seconds),
         ),
-        doc_json: b.add_text_field("doc_json", STORED),
-        passage_json: b.add_text_field("passage_json", STORED),
+        doc_json: b.add_text_field("doc_json", dictionary_options()),
         passages: b.add_u64_field("passages", STORED),
         file_size: b.add_u64_field("file_size", STORED),
         file_mtime: b.add_u64_field("file_mtime", STORED),
@@ -136,20 +150,21 @@ pub fn build() -> (Schema, Fields) {
     (b.build(), fields)
 }
 
-/// Doc-store block size: passages of one document repeat its metadata, and a
-/// larger block lets the compressor share it (smaller index, same speed for top-k).
-pub const DOCSTORE_BLOCKSIZE: usize = 64 * 1024;
+/// Doc-store block size. Every hit decompresses the block it sits in, so
+/// smaller blocks load a top-k page faster; larger ones compress better.
+/// 16 KiB keeps the index under the text's size (measured in benches/).
+pub const DOCSTORE_BLOCKSIZE: usize = 16 * 1024;
 
-/// Settings for a new index.
-/// zstd level of the document store: passages are written once and read often.
+/// zstd level of the document store: passages are written once and read often,
+/// and decompression costs the same at any level.
 const ZSTD_LEVEL: i32 = 9;
 
 /// Index settings for new indexes.
 pub fn settings() -> tantivy::IndexSettings {
     tantivy::IndexSettings {
         docstore_blocksize: DOCSTORE_BLOCKSIZE,
-        // Passages repeat their document's metadata: zstd over 64 KiB blocks
-        // squeezes that out far better than lz4, at little cost per hit loaded.
+        // zstd keeps the store at about a third of the text (lz4: a half),
+        // which is what keeps the whole index smaller than the text.
         docstore_compression: tantivy::store::Compressor::Zstd(tantivy::store::ZstdCompressor {
             compression_level: Some(ZSTD_LEVEL),
         }),
@@ -177,7 +192,6 @@ pub fn fields_of(schema: &Schema) -> tantivy::Result<Fields> {
         source: f("source")?,
         date: f("date")?,
         doc_json: f("doc_json")?,
-        passage_json: f("passage_json")?,
         passages: f("passages")?,
         file_size: f("file_size")?,
         file_mtime: f("file_mtime")?,

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use tantivy::indexer::UserOperation;
 use tantivy::schema::Value;
 use tantivy::{DateTime, IndexWriter, TantivyDocument, Term};
 
@@ -123,9 +124,14 @@ impl Writer {
         let f = self.handle.fields.clone();
         let meta = &doc.meta;
         self.dirty = true;
+        // One batch per file: its record and passages land contiguously in one
+        // segment (and so in few doc-store blocks), and a replacement's delete
+        // and adds are applied together.
+        let mut ops = Vec::with_capacity(doc.passages.len() + 2);
         if self.existing.contains_key(&meta.path) {
-            self.writer
-                .delete_term(Term::from_field_text(f.path, &meta.path));
+            ops.push(UserOperation::Delete(Term::from_field_text(
+                f.path, &meta.path,
+            )));
         }
 
         let doc_json = serde_json::to_string(meta).unwrap_or_default();
@@ -166,7 +172,7 @@ impl Writer {
             record.add_u64(f.file_size, st.size);
             record.add_u64(f.file_mtime, st.mtime);
         }
-        self.add(record)?;
+        ops.push(UserOperation::Add(record));
 
         for p in &doc.passages {
             let mut d = shared.clone();
@@ -180,13 +186,9 @@ impl Writer {
             for a in &p.authorities_mentioned {
                 d.add_text(f.mentioned, a);
             }
-            let passage_json = serde_json::json!({
-                "section": p.section,
-                "authorities_mentioned": p.authorities_mentioned,
-            });
-            d.add_text(f.passage_json, passage_json.to_string());
-            self.add(d)?;
+            ops.push(UserOperation::Add(d));
         }
+        self.writer.run(ops).map_err(|source| self.err(source))?;
         self.existing.insert(
             meta.path.clone(),
             KnownFile {
@@ -203,13 +205,6 @@ impl Writer {
         self.dirty = true;
         self.writer.delete_term(Term::from_field_text(f.path, path));
         self.existing.remove(path);
-    }
-
-    fn add(&mut self, doc: TantivyDocument) -> Result<(), IndexError> {
-        self.writer
-            .add_document(doc)
-            .map(|_| ())
-            .map_err(|source| self.err(source))
     }
 
     fn err(&self, source: tantivy::TantivyError) -> IndexError {
@@ -253,10 +248,34 @@ fn existing_files(handle: &IndexHandle) -> tantivy::Result<HashMap<String, Known
         tantivy::schema::IndexRecordOption::Basic,
     );
     let addrs = searcher.search(&query, &tantivy::collector::DocSetCollector)?;
+    let mut addrs: Vec<tantivy::DocAddress> = addrs.into_iter().collect();
+    addrs.sort();
     let mut out = HashMap::with_capacity(addrs.len());
-    for addr in addrs {
+    // Paths come from the fast field, decoded per segment in one pass.
+    let mut paths: Vec<Option<String>> = Vec::with_capacity(addrs.len());
+    for (segment_ord, docs) in super::reader::by_segment(&addrs) {
+        let column = searcher
+            .segment_reader(segment_ord)
+            .fast_fields()
+            .str("path")?;
+        let ords: Vec<Option<u64>> = docs
+            .iter()
+            .map(|&doc| column.as_ref().and_then(|c| c.term_ords(doc).next()))
+            .collect();
+        let mut sorted: Vec<u64> = ords.iter().flatten().copied().collect();
+        sorted.sort_unstable();
+        sorted.dedup();
+        let names = match &column {
+            Some(c) => super::reader::decode_sorted(c, &sorted)?,
+            None => Vec::new(),
+        };
+        paths.extend(ords.into_iter().map(|ord| {
+            ord.and_then(|o| sorted.binary_search(&o).ok())
+                .and_then(|i| names.get(i).cloned())
+        }));
+    }
+    for (addr, path) in addrs.into_iter().zip(paths) {
         let doc: TantivyDocument = searcher.doc(addr)?;
-        let path = doc.get_first(f.path).and_then(|v| v.as_str());
         let hash = doc.get_first(f.content_hash).and_then(|v| v.as_str());
         let size = doc.get_first(f.file_size).and_then(|v| v.as_u64());
         let mtime = doc.get_first(f.file_mtime).and_then(|v| v.as_u64());
@@ -266,7 +285,7 @@ fn existing_files(handle: &IndexHandle) -> tantivy::Result<HashMap<String, Known
         };
         if let (Some(p), Some(h)) = (path, hash) {
             out.insert(
-                p.to_string(),
+                p,
                 KnownFile {
                     content_hash: h.to_string(),
                     stat,

@@ -57,12 +57,15 @@ pub fn facets(
     let (addrs, searcher, notes) = matching_request(reader, request)?;
     let mut meta_cache: HashMap<String, Vec<String>> = HashMap::new();
     let mut counts: BTreeMap<String, (usize, BTreeSet<String>)> = BTreeMap::new();
+    let mut loader = reader.loader(&searcher);
+    loader.prefetch(&addrs)?;
     for addr in addrs {
-        let stored = reader.passage(&searcher, addr)?;
-        let path = stored.meta.path.clone();
+        // Metadata only: the passage itself is never loaded.
+        let meta = loader.meta(addr)?;
+        let path = meta.path.clone();
         let vals = meta_cache
             .entry(path.clone())
-            .or_insert_with(|| values(&stored.meta, by));
+            .or_insert_with(|| values(&meta, by));
         for v in vals.iter() {
             let e = counts.entry(v.clone()).or_default();
             e.0 += 1;

@@ -7,7 +7,7 @@ use crate::document::DocumentMeta;
 #[derive(Debug, Clone)]
 pub struct DocGroup {
     /// The document.
-    pub meta: DocumentMeta,
+    pub meta: std::sync::Arc<DocumentMeta>,
     /// How many of its passages matched.
     pub hits: usize,
     /// Its best passages, best first.

@@ -2,69 +2,65 @@
 
 use super::build::{Analyzers, Matcher};
 
-/// A token of the passage with its byte range and both forms.
+/// A token of the passage: its byte range in the passage, and where its
+/// exact and stemmed forms sit in the shared [`Toks::forms`] buffer.
 struct Tok {
     start: usize,
     end: usize,
-    exact: String,
-    stemmed: String,
+    exact: (usize, usize),
+    stemmed: (usize, usize),
 }
 
-impl Tok {
-    fn form(&self, stemmed: bool) -> &str {
-        if stemmed {
-            &self.stemmed
-        } else {
-            &self.exact
-        }
+/// The tokens of one passage. Their forms share one buffer: a passage has
+/// hundreds of tokens, and a string each made highlighting allocation-bound.
+struct Toks {
+    forms: String,
+    toks: Vec<Tok>,
+}
+
+impl Toks {
+    fn form(&self, tok: &Tok, stemmed: bool) -> &str {
+        let (s, e) = if stemmed { tok.stemmed } else { tok.exact };
+        self.forms.get(s..e).unwrap_or_default()
     }
 }
 
-fn tokenize(text: &str, analyzers: &mut Analyzers, need_stemmed: bool) -> Vec<Tok> {
-    let mut exact = Vec::new();
+fn push_form(forms: &mut String, text: &str) -> (usize, usize) {
+    let start = forms.len();
+    forms.push_str(text);
+    (start, forms.len())
+}
+
+fn tokenize(text: &str, analyzers: &mut Analyzers, need_stemmed: bool) -> Toks {
+    let mut forms = String::with_capacity(text.len() * if need_stemmed { 2 } else { 1 });
+    let mut toks = Vec::new();
     let mut stream = analyzers.exact.token_stream(text);
     while stream.advance() {
         let t = stream.token();
-        exact.push((t.offset_from, t.offset_to, t.text.clone()));
+        let exact = push_form(&mut forms, &t.text);
+        toks.push(Tok {
+            start: t.offset_from,
+            end: t.offset_to,
+            exact,
+            // Stemming is the costly half; exact-only matchers never read it.
+            stemmed: exact,
+        });
     }
-    if !need_stemmed {
-        // Stemming is the costly half; exact-only matchers never read it.
-        return exact
-            .into_iter()
-            .map(|(start, end, e)| Tok {
-                start,
-                end,
-                exact: e,
-                stemmed: String::new(),
-            })
-            .collect();
-    }
-    let mut stemmed = Vec::new();
-    let mut stream = analyzers.stemmed.token_stream(text);
-    while stream.advance() {
-        let t = stream.token();
-        stemmed.push((t.offset_from, t.text.clone()));
-    }
-    // Both analyzers split the same way; pair them by start offset to be safe.
-    let mut s = stemmed.into_iter().peekable();
-    exact
-        .into_iter()
-        .map(|(start, end, e)| {
-            while s.peek().is_some_and(|(o, _)| *o < start) {
-                s.next();
+    if need_stemmed {
+        // Both analyzers split the same way; pair them by start offset to be safe.
+        let mut i = 0;
+        let mut stream = analyzers.stemmed.token_stream(text);
+        while stream.advance() {
+            let t = stream.token();
+            while toks.get(i).is_some_and(|k| k.start < t.offset_from) {
+                i += 1;
             }
-            let st = match s.peek() {
-                Some((o, t)) if *o == start => t.clone(),
-                _ => e.clone(),
-            };
-            Tok {
-                start,
-                end,
-                exact: e,
-                stemmed: st,
+            if let Some(k) = toks.get_mut(i).filter(|k| k.start == t.offset_from) {
+                k.stemmed = push_form(&mut forms, &t.text);
             }
-        })
-        .collect()
+        }
+    }
+    Toks { forms, toks }
 }
 
 /// Byte ranges in `text` matched by any matcher, sorted and merged.
@@ -79,13 +75,14 @@ pub fn highlights(
     let need_stemmed = matchers
         .iter()
         .any(|m| matches!(m, Matcher::Sequence { stemmed: true, .. }));
-    let toks = tokenize(text, analyzers, need_stemmed);
+    let all = tokenize(text, analyzers, need_stemmed);
+    let toks = &all.toks;
     let mut spans = Vec::new();
     for m in matchers {
         match m {
             Matcher::Prefix(p) => spans.extend(
                 toks.iter()
-                    .filter(|t| t.exact.starts_with(p.as_str()))
+                    .filter(|t| all.form(t, false).starts_with(p.as_str()))
                     .map(|t| (t.start, t.end)),
             ),
             Matcher::Sequence {
@@ -97,10 +94,11 @@ pub fn highlights(
                     continue;
                 };
                 for (i, t) in toks.iter().enumerate() {
-                    if t.form(*stemmed) != first {
+                    if all.form(t, *stemmed) != first {
                         continue;
                     }
-                    if let Some(end) = match_rest(&toks[i + 1..], &tokens[1..], *slop, *stemmed) {
+                    let rest = toks.get(i + 1..).unwrap_or_default();
+                    if let Some(end) = match_rest(&all, rest, &tokens[1..], *slop, *stemmed) {
                         spans.push((t.start, end.unwrap_or(t.end)));
                     }
                 }
@@ -112,7 +110,13 @@ pub fn highlights(
 
 /// Match the remaining tokens in order, allowing `slop` skipped tokens in all;
 /// returns the end of the last matched token (`None` when nothing remained).
-fn match_rest(toks: &[Tok], rest: &[String], slop: u32, stemmed: bool) -> Option<Option<usize>> {
+fn match_rest(
+    all: &Toks,
+    toks: &[Tok],
+    rest: &[String],
+    slop: u32,
+    stemmed: bool,
+) -> Option<Option<usize>> {
     let mut budget = slop as usize;
     let mut pos = 0;
     let mut end = None;
@@ -120,7 +124,7 @@ fn match_rest(toks: &[Tok], rest: &[String], slop: u32, stemmed: bool) -> Option
         loop {
             let t = toks.get(pos)?;
             pos += 1;
-            if t.form(stemmed) == want {
+            if all.form(t, stemmed) == want {
                 end = Some(t.end);
                 break;
             }

@@ -6,7 +6,7 @@ use std::cmp::Ordering;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::DocAddress;
 
-use super::build::{compile, Analyzers, MatchOptions};
+use super::build::{compile, Analyzers, MatchOptions, Matcher};
 use super::filter::Resolved;
 use super::highlight::{highlights, snippet};
 use super::parse::{parse, Expr, FilterField, QueryError};
@@ -17,8 +17,8 @@ use crate::index::{IndexError, Reader};
 /// A matching passage with its document's metadata.
 #[derive(Debug, Clone)]
 pub struct Hit {
-    /// The passage's document.
-    pub meta: DocumentMeta,
+    /// The passage's document (shared by hits of the same document).
+    pub meta: std::sync::Arc<DocumentMeta>,
     /// The passage.
     pub passage: Passage,
     /// BM25-based rank score.
@@ -151,11 +151,69 @@ pub fn search(reader: &Reader, request: &SearchRequest) -> Result<Found, SearchE
     // Load in index order: the doc store decompresses each block once, not once
     // per hit; `rank_order` below restores the ranking.
     top.sort_unstable_by_key(|(_, addr)| *addr);
-    let mut analyzers = Analyzers::of(handle);
-    let mut hits = Vec::with_capacity(top.len());
-    for (score, addr) in top {
-        let stored = reader.passage(&searcher, addr)?;
-        let spans = highlights(&stored.passage.text, &compiled.matchers, &mut analyzers);
+    let mut hits = load_hits(reader, &searcher, &compiled.matchers, &top)?;
+    hits.sort_by(rank_order);
+    if let Some(k) = request.limit {
+        hits.truncate(k);
+    }
+    Ok(Found { hits, notes })
+}
+
+/// Result sets at least this large are loaded and highlighted on several
+/// threads: decompressing their doc-store blocks dominates a long listing.
+const PARALLEL_FROM: usize = 128;
+
+/// Load and highlight hits given in index order, on up to all cores for large sets.
+fn load_hits(
+    reader: &Reader,
+    searcher: &tantivy::Searcher,
+    matchers: &[Matcher],
+    top: &[(f32, DocAddress)],
+) -> Result<Vec<Hit>, SearchError> {
+    let mut loader = reader.loader(searcher);
+    let addrs: Vec<DocAddress> = top.iter().map(|(_, addr)| *addr).collect();
+    loader.prefetch(&addrs)?;
+    let threads = if top.len() >= PARALLEL_FROM {
+        std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
+    } else {
+        1
+    };
+    if threads <= 1 {
+        return load_part(reader, loader, matchers, top);
+    }
+    // Contiguous parts, so each thread decompresses its own run of blocks.
+    let size = top.len().div_ceil(threads);
+    let mut parts = top.chunks(size);
+    let first = parts.next().unwrap_or_default();
+    std::thread::scope(|scope| {
+        let others: Vec<_> = parts
+            .map(|part| {
+                let loader = loader.clone();
+                scope.spawn(move || load_part(reader, loader, matchers, part))
+            })
+            .collect();
+        let mut hits = load_part(reader, loader, matchers, first)?;
+        for handle in others {
+            match handle.join() {
+                Ok(part) => hits.extend(part?),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        Ok(hits)
+    })
+}
+
+fn load_part(
+    reader: &Reader,
+    mut loader: crate::index::reader::Loader<'_>,
+    matchers: &[Matcher],
+    part: &[(f32, DocAddress)],
+) -> Result<Vec<Hit>, SearchError> {
+    let mut analyzers = Analyzers::of(reader.handle());
+    let mut hits = Vec::with_capacity(part.len());
+    for &(score, addr) in part {
+        let stored = loader.passage(addr)?;
+        let spans = highlights(&stored.passage.text, matchers, &mut analyzers);
         hits.push(Hit {
             snippet: snippet(&stored.passage.text, &spans),
             highlights: spans,
@@ -164,18 +222,14 @@ pub fn search(reader: &Reader, request: &SearchRequest) -> Result<Found, SearchE
             score,
         });
     }
-    hits.sort_by(rank_order);
-    if let Some(k) = request.limit {
-        hits.truncate(k);
-    }
-    Ok(Found { hits, notes })
+    Ok(hits)
 }
 
 /// Exact number of matching passages and of the documents they belong to.
 pub fn count(reader: &Reader, request: &SearchRequest) -> Result<Counted, SearchError> {
     let (compiled, searcher) = prepare(reader, request)?;
     let addrs = matching(reader, &searcher, compiled.query.as_ref())?;
-    let documents = reader.distinct_paths(&searcher, &addrs)?.len();
+    let documents = reader.distinct_documents(&searcher, &addrs)?;
     Ok(Counted {
         passages: addrs.len(),
         documents,

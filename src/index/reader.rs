@@ -210,6 +210,32 @@ pub(crate) fn decode_sorted(column: &StrColumn, ords: &[u64]) -> std::io::Result
     Ok(out)
 }
 
+/// The first value of a string fast field for each of these documents of one
+/// segment (`None` where a document has none), decoded in one dictionary pass.
+pub(crate) fn strings_of(
+    column: Option<&StrColumn>,
+    docs: &[DocId],
+) -> std::io::Result<Vec<Option<String>>> {
+    let Some(column) = column else {
+        return Ok(vec![None; docs.len()]);
+    };
+    let ords: Vec<Option<u64>> = docs
+        .iter()
+        .map(|&doc| column.term_ords(doc).next())
+        .collect();
+    let mut sorted: Vec<u64> = ords.iter().flatten().copied().collect();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let names = decode_sorted(column, &sorted)?;
+    Ok(ords
+        .into_iter()
+        .map(|ord| {
+            ord.and_then(|o| sorted.binary_search(&o).ok())
+                .and_then(|i| names.get(i).cloned())
+        })
+        .collect())
+}
+
 /// Addresses grouped by segment, in segment order.
 pub(crate) fn by_segment(addrs: &[DocAddress]) -> std::collections::BTreeMap<u32, Vec<DocId>> {
     let mut out: std::collections::BTreeMap<u32, Vec<DocId>> = std::collections::BTreeMap::new();

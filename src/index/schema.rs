@@ -8,7 +8,7 @@
 
 use tantivy::schema::{
     DateOptions, DateTimePrecision, Field, IndexRecordOption, NumericOptions, Schema,
-    TextFieldIndexing, TextOptions, STORED,
+    TextFieldIndexing, TextOptions, FAST, STORED,
 };
 
 /// Bump when the schema or the meaning of a field changes: older indexes are refused.
@@ -112,7 +112,7 @@ pub fn build() -> (Schema, Fields) {
     let fields = Fields {
         kind: b.add_text_field("kind", keyword().set_fast("raw")),
         path: b.add_text_field("path", keyword().set_fast("raw")),
-        content_hash: b.add_text_field("content_hash", keyword().set_stored()),
+        content_hash: b.add_text_field("content_hash", keyword().set_fast("raw")),
         // Ranges of paragraphs and dates run on fast fields: no postings needed.
         paragraph: b.add_u64_field(
             "paragraph",
@@ -144,8 +144,10 @@ pub fn build() -> (Schema, Fields) {
         ),
         doc_json: b.add_text_field("doc_json", dictionary_options()),
         passages: b.add_u64_field("passages", STORED),
-        file_size: b.add_u64_field("file_size", STORED),
-        file_mtime: b.add_u64_field("file_mtime", STORED),
+        // Read for every file at the start of each ingest: fast fields, so
+        // that needs no doc-store block per file.
+        file_size: b.add_u64_field("file_size", FAST),
+        file_mtime: b.add_u64_field("file_mtime", FAST),
     };
     (b.build(), fields)
 }

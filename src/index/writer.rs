@@ -4,7 +4,6 @@
 use std::collections::HashMap;
 
 use tantivy::indexer::UserOperation;
-use tantivy::schema::Value;
 use tantivy::{DateTime, IndexWriter, TantivyDocument, Term};
 
 use super::schema::{KIND_DOC, KIND_PASSAGE};
@@ -13,6 +12,10 @@ use crate::document::Document;
 
 /// Memory the tantivy writer may use for its buffers, in bytes.
 pub const DEFAULT_MEMORY_BUDGET: usize = 200 * 1024 * 1024;
+
+/// Most operations sent to tantivy in one batch. A file's record and passages
+/// go in one batch when they fit (they then sit together in one segment).
+const MAX_BATCH_OPS: usize = 4096;
 
 /// Size and modification time of a file, to skip unchanged files without reading them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -124,7 +127,7 @@ impl Writer {
         let f = self.handle.fields.clone();
         let meta = &doc.meta;
         self.dirty = true;
-        // One batch per file: its record and passages land contiguously in one
+        // One batch per file (up to MAX_BATCH_OPS): its record and passages land contiguously in one
         // segment (and so in few doc-store blocks), and a replacement's delete
         // and adds are applied together.
         let mut ops = Vec::with_capacity(doc.passages.len() + 2);
@@ -175,6 +178,11 @@ impl Writer {
         ops.push(UserOperation::Add(record));
 
         for p in &doc.passages {
+            if ops.len() >= MAX_BATCH_OPS {
+                // A very large file is sent in pieces, so it is never held twice over.
+                let batch = std::mem::take(&mut ops);
+                self.writer.run(batch).map_err(|source| self.err(source))?;
+            }
             let mut d = shared.clone();
             d.add_text(f.kind, KIND_PASSAGE);
             d.add_u64(f.paragraph, p.paragraph as u64);
@@ -240,58 +248,96 @@ impl Writer {
 
 /// Path → content hash and stat of every file in the index.
 fn existing_files(handle: &IndexHandle) -> tantivy::Result<HashMap<String, KnownFile>> {
-    let f = &handle.fields;
     let reader = handle.index.reader()?;
     let searcher = reader.searcher();
     let query = tantivy::query::TermQuery::new(
-        Term::from_field_text(f.kind, KIND_DOC),
+        Term::from_field_text(handle.fields.kind, KIND_DOC),
         tantivy::schema::IndexRecordOption::Basic,
     );
     let addrs = searcher.search(&query, &tantivy::collector::DocSetCollector)?;
     let mut addrs: Vec<tantivy::DocAddress> = addrs.into_iter().collect();
     addrs.sort();
     let mut out = HashMap::with_capacity(addrs.len());
-    // Paths come from the fast field, decoded per segment in one pass.
-    let mut paths: Vec<Option<String>> = Vec::with_capacity(addrs.len());
+    // Everything comes from fast fields: no stored document is loaded.
     for (segment_ord, docs) in super::reader::by_segment(&addrs) {
-        let column = searcher
-            .segment_reader(segment_ord)
-            .fast_fields()
-            .str("path")?;
-        let ords: Vec<Option<u64>> = docs
-            .iter()
-            .map(|&doc| column.as_ref().and_then(|c| c.term_ords(doc).next()))
-            .collect();
-        let mut sorted: Vec<u64> = ords.iter().flatten().copied().collect();
-        sorted.sort_unstable();
-        sorted.dedup();
-        let names = match &column {
-            Some(c) => super::reader::decode_sorted(c, &sorted)?,
-            None => Vec::new(),
-        };
-        paths.extend(ords.into_iter().map(|ord| {
-            ord.and_then(|o| sorted.binary_search(&o).ok())
-                .and_then(|i| names.get(i).cloned())
-        }));
-    }
-    for (addr, path) in addrs.into_iter().zip(paths) {
-        let doc: TantivyDocument = searcher.doc(addr)?;
-        let hash = doc.get_first(f.content_hash).and_then(|v| v.as_str());
-        let size = doc.get_first(f.file_size).and_then(|v| v.as_u64());
-        let mtime = doc.get_first(f.file_mtime).and_then(|v| v.as_u64());
-        let stat = match (size, mtime) {
-            (Some(size), Some(mtime)) => Some(FileStat { size, mtime }),
-            _ => None,
-        };
-        if let (Some(p), Some(h)) = (path, hash) {
-            out.insert(
-                p,
-                KnownFile {
-                    content_hash: h.to_string(),
-                    stat,
-                },
-            );
+        let fast = searcher.segment_reader(segment_ord).fast_fields();
+        let paths = super::reader::strings_of(fast.str("path")?.as_ref(), &docs)?;
+        let hashes = super::reader::strings_of(fast.str("content_hash")?.as_ref(), &docs)?;
+        let sizes = fast.column_opt::<u64>("file_size")?;
+        let mtimes = fast.column_opt::<u64>("file_mtime")?;
+        for (i, &doc) in docs.iter().enumerate() {
+            let size = sizes.as_ref().and_then(|c| c.first(doc));
+            let mtime = mtimes.as_ref().and_then(|c| c.first(doc));
+            let stat = match (size, mtime) {
+                (Some(size), Some(mtime)) => Some(FileStat { size, mtime }),
+                _ => None,
+            };
+            let path = paths.get(i).cloned().flatten();
+            let hash = hashes.get(i).cloned().flatten();
+            if let (Some(p), Some(h)) = (path, hash) {
+                out.insert(
+                    p,
+                    KnownFile {
+                        content_hash: h,
+                        stat,
+                    },
+                );
+            }
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::{DocumentMeta, Passage};
+
+    #[test]
+    fn a_file_larger_than_one_batch_is_indexed_whole_and_replaced_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let handle = crate::index::open_or_create(dir.path()).unwrap();
+        let passages = |word: &str| -> Vec<Passage> {
+            (0..MAX_BATCH_OPS + 10)
+                .map(|i| Passage {
+                    paragraph: i,
+                    section: None,
+                    text: format!("{word} passage {i}"),
+                    authorities_mentioned: Vec::new(),
+                })
+                .collect()
+        };
+        let meta = DocumentMeta {
+            path: "big.txt".into(),
+            content_hash: "a".into(),
+            title: "Big".into(),
+            ..DocumentMeta::default()
+        };
+        let mut writer = Writer::open(&handle, 50_000_000).unwrap();
+        let first = Document {
+            meta: meta.clone(),
+            passages: passages("alpha"),
+        };
+        writer.put(&first).unwrap();
+        writer.commit().unwrap();
+        let second = Document {
+            meta: DocumentMeta {
+                content_hash: "b".into(),
+                ..meta
+            },
+            passages: passages("beta"),
+        };
+        writer.put(&second).unwrap();
+        writer.finish().unwrap();
+
+        let reader = crate::index::Reader::open(&handle).unwrap();
+        let docs = reader.documents().unwrap();
+        assert_eq!(docs.len(), 1);
+        assert_eq!(docs[0].passages as usize, MAX_BATCH_OPS + 10);
+        let all = reader.all_passages().unwrap();
+        assert_eq!(all.len(), MAX_BATCH_OPS + 10);
+        assert!(all
+            .iter()
+            .all(|p| p.passage.text.starts_with("beta") && p.meta.path == "big.txt"));
+    }
 }

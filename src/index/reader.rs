@@ -253,7 +253,7 @@ struct SegmentColumns {
 }
 
 /// Loads stored passages of one snapshot with their document's metadata,
-/// decoding each document's metadata once. Clones share what was decoded so far.
+/// decoding each document's metadata once. A clone starts with what was decoded so far.
 #[derive(Clone)]
 pub struct Loader<'a> {
     reader: &'a Reader,
@@ -267,18 +267,17 @@ impl Loader<'_> {
         if self.segments.len() <= i {
             self.segments.resize_with(i + 1, || None);
         }
-        if self.segments[i].is_none() {
-            let fast = self.searcher.segment_reader(segment_ord).fast_fields();
-            let err = |e| self.reader.err(e);
-            self.segments[i] = Some(SegmentColumns {
-                doc_json: fast.str("doc_json").map_err(err)?,
-                metas: HashMap::new(),
-            });
-        }
-        match self.segments[i].as_mut() {
-            Some(columns) => Ok(columns),
-            None => unreachable!("segment columns were just set"),
-        }
+        let columns = match self.segments[i].take() {
+            Some(columns) => columns,
+            None => {
+                let fast = self.searcher.segment_reader(segment_ord).fast_fields();
+                SegmentColumns {
+                    doc_json: fast.str("doc_json").map_err(|e| self.reader.err(e))?,
+                    metas: HashMap::new(),
+                }
+            }
+        };
+        Ok(self.segments[i].insert(columns))
     }
 
     /// The metadata of the document a passage (or record) belongs to.

@@ -3,7 +3,6 @@
 
 use std::collections::HashMap;
 
-use tantivy::indexer::UserOperation;
 use tantivy::{DateTime, IndexWriter, TantivyDocument, Term};
 
 use super::schema::{KIND_DOC, KIND_PASSAGE};
@@ -12,10 +11,6 @@ use crate::document::Document;
 
 /// Memory the tantivy writer may use for its buffers, in bytes.
 pub const DEFAULT_MEMORY_BUDGET: usize = 200 * 1024 * 1024;
-
-/// Most operations sent to tantivy in one batch. A file's record and passages
-/// go in one batch when they fit (they then sit together in one segment).
-const MAX_BATCH_OPS: usize = 4096;
 
 /// Size and modification time of a file, to skip unchanged files without reading them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -127,14 +122,11 @@ impl Writer {
         let f = self.handle.fields.clone();
         let meta = &doc.meta;
         self.dirty = true;
-        // One batch per file (up to MAX_BATCH_OPS): its record and passages land contiguously in one
-        // segment (and so in few doc-store blocks), and a replacement's delete
-        // and adds are applied together.
-        let mut ops = Vec::with_capacity(doc.passages.len() + 2);
+        // Documents go to tantivy one by one: its queue is bounded in
+        // operations, so a huge file cannot pile up in memory ahead of it.
         if self.existing.contains_key(&meta.path) {
-            ops.push(UserOperation::Delete(Term::from_field_text(
-                f.path, &meta.path,
-            )));
+            self.writer
+                .delete_term(Term::from_field_text(f.path, &meta.path));
         }
 
         let doc_json = serde_json::to_string(meta).unwrap_or_default();
@@ -175,14 +167,9 @@ impl Writer {
             record.add_u64(f.file_size, st.size);
             record.add_u64(f.file_mtime, st.mtime);
         }
-        ops.push(UserOperation::Add(record));
+        self.add(record)?;
 
         for p in &doc.passages {
-            if ops.len() >= MAX_BATCH_OPS {
-                // A very large file is sent in pieces, so it is never held twice over.
-                let batch = std::mem::take(&mut ops);
-                self.writer.run(batch).map_err(|source| self.err(source))?;
-            }
             let mut d = shared.clone();
             d.add_text(f.kind, KIND_PASSAGE);
             d.add_u64(f.paragraph, p.paragraph as u64);
@@ -194,9 +181,8 @@ impl Writer {
             for a in &p.authorities_mentioned {
                 d.add_text(f.mentioned, a);
             }
-            ops.push(UserOperation::Add(d));
+            self.add(d)?;
         }
-        self.writer.run(ops).map_err(|source| self.err(source))?;
         self.existing.insert(
             meta.path.clone(),
             KnownFile {
@@ -213,6 +199,13 @@ impl Writer {
         self.dirty = true;
         self.writer.delete_term(Term::from_field_text(f.path, path));
         self.existing.remove(path);
+    }
+
+    fn add(&mut self, doc: TantivyDocument) -> Result<(), IndexError> {
+        self.writer
+            .add_document(doc)
+            .map(|_| ())
+            .map_err(|source| self.err(source))
     }
 
     fn err(&self, source: tantivy::TantivyError) -> IndexError {
@@ -294,11 +287,11 @@ mod tests {
     use crate::document::{DocumentMeta, Passage};
 
     #[test]
-    fn a_file_larger_than_one_batch_is_indexed_whole_and_replaced_whole() {
+    fn a_large_file_is_indexed_whole_and_replaced_whole() {
         let dir = tempfile::tempdir().unwrap();
         let handle = crate::index::open_or_create(dir.path()).unwrap();
         let passages = |word: &str| -> Vec<Passage> {
-            (0..MAX_BATCH_OPS + 10)
+            (0..5000)
                 .map(|i| Passage {
                     paragraph: i,
                     section: None,
@@ -333,9 +326,9 @@ mod tests {
         let reader = crate::index::Reader::open(&handle).unwrap();
         let docs = reader.documents().unwrap();
         assert_eq!(docs.len(), 1);
-        assert_eq!(docs[0].passages as usize, MAX_BATCH_OPS + 10);
+        assert_eq!(docs[0].passages as usize, 5000);
         let all = reader.all_passages().unwrap();
-        assert_eq!(all.len(), MAX_BATCH_OPS + 10);
+        assert_eq!(all.len(), 5000);
         assert!(all
             .iter()
             .all(|p| p.passage.text.starts_with("beta") && p.meta.path == "big.txt"));

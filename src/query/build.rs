@@ -367,6 +367,11 @@ impl Builder<'_> {
                         DateTime::from_timestamp_secs(*s),
                     )),
                 };
+                if from.is_none() && to.is_none() {
+                    // `date:[* TO *]`: any dated document (tantivy refuses a
+                    // range with no bound at all).
+                    return Box::new(tantivy::query::ExistsQuery::new("date".into(), false));
+                }
                 Box::new(RangeQuery::new(bound(from), bound(to)))
             }
         }

@@ -82,6 +82,9 @@ const RACY_MTIME_NANOS: u64 = 2_000_000_000;
 
 enum Outcome {
     Unchanged,
+    /// Same content under a new size/mtime: written again only so the index
+    /// records the new stat, and counted as unchanged.
+    Restat(Box<Document>, Option<FileStat>),
     Doc(Box<Document>, Option<FileStat>, u64),
     Failed(String),
 }
@@ -135,6 +138,10 @@ pub fn ingest(
                 bar.inc(1);
                 match outcome {
                     Outcome::Unchanged => report.unchanged += 1,
+                    Outcome::Restat(doc, stat) => {
+                        writer.put_with_stat(&doc, stat)?;
+                        report.unchanged += 1;
+                    }
                     Outcome::Doc(doc, stat, bytes) => {
                         writer.put_with_stat(&doc, stat)?;
                         report.passages += doc.passages.len();
@@ -214,12 +221,18 @@ fn process(file: &walk::FileEntry, known: Option<&KnownFile>, started: u64) -> O
     };
     let len = bytes.len() as u64;
     let hash = ingest::content_hash(&bytes);
-    if known.is_some_and(|k| k.content_hash == hash) {
+    let same_content = known.is_some_and(|k| k.content_hash == hash);
+    // A touched file (checkout, copy) would be read and hashed on every run
+    // until its new stat is recorded; that needs its record written again.
+    let restat = same_content && stat.is_some_and(|s| s.mtime != 0);
+    if same_content && !restat {
         return Outcome::Unchanged;
     }
     let ext = file.path.extension().and_then(|e| e.to_str());
     match ingest::ingest_bytes(&file.display, bytes, ext) {
+        Ok(doc) if restat => Outcome::Restat(Box::new(doc), stat),
         Ok(doc) => Outcome::Doc(Box::new(doc), stat, len),
+        Err(_) if restat => Outcome::Unchanged,
         Err(e) => Outcome::Failed(e.to_string()),
     }
 }
@@ -292,6 +305,7 @@ mod tests {
         // Same content, new mtime: hashed, still unchanged.
         let a = corpus.join("a.txt");
         std::fs::write(&a, BODY.replace("Leeds", "a.txt")).unwrap();
+        set_old_mtime(&a);
         // Changed content, same size: replaced.
         let b = corpus.join("b.txt");
         std::fs::write(&b, BODY.replace("Leeds", "B.txt")).unwrap();
@@ -302,6 +316,14 @@ mod tests {
             (0, 1, 1, 1)
         );
         let handle = index::open(&idx).unwrap();
+        // The touched file's new stat is recorded: the next run skips it unread.
+        let known = Writer::open(&handle, 20 * 1024 * 1024).unwrap();
+        let a_key = walk::display(&a);
+        assert_eq!(
+            known.known_files().get(&a_key).and_then(|k| k.stat),
+            Some(FileStat::of(&a).unwrap())
+        );
+        drop(known);
         let reader = index::Reader::open(&handle).unwrap();
         let paths: Vec<String> = reader
             .documents()

@@ -4,7 +4,7 @@
 mod common;
 
 use std::collections::HashSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use common::{json_lines, ofsearch, random_bytes};
@@ -24,6 +24,16 @@ fn corpus(dir: &Path, n: usize) {
         )
         .expect("write");
     }
+}
+
+/// A temporary folder with a corpus of `n` files (see [`corpus`]) and the
+/// path for an index beside it: (folder, corpus, index).
+fn workspace(n: usize) -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("corpus");
+    let index = tmp.path().join("index");
+    corpus(&dir, n);
+    (tmp, dir, index)
 }
 
 /// (passages, documents) matching the marker, or `None` if search failed.
@@ -74,12 +84,9 @@ fn assert_consistent(index: &Path) -> u64 {
 
 #[test]
 fn sigkill_at_random_moments_loses_nothing_and_a_rerun_completes() {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let dir = tmp.path().join("corpus");
-    let index = tmp.path().join("index");
     // 600 files: commits after 256, 512 and 600 files.
     const N: usize = 600;
-    corpus(&dir, N);
+    let (_tmp, dir, index) = workspace(N);
     // Random delays (seeded) spread over a debug-build ingest (~0.5 s).
     let delays: Vec<u64> = random_bytes(2024, 8)
         .iter()
@@ -130,10 +137,7 @@ fn sigkill_at_random_moments_loses_nothing_and_a_rerun_completes() {
 
 #[test]
 fn a_second_writer_fails_fast_with_a_clear_message() {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let dir = tmp.path().join("corpus");
-    let index = tmp.path().join("index");
-    corpus(&dir, 3);
+    let (_tmp, dir, index) = workspace(3);
     let handle = ofsearch::index::open_or_create(&index).expect("index");
     let writer = ofsearch::index::Writer::open(&handle, 15_000_000).expect("writer");
     let started = Instant::now();
@@ -159,11 +163,8 @@ fn a_second_writer_fails_fast_with_a_clear_message() {
 
 #[test]
 fn searches_during_an_ingest_never_fail_and_see_whole_commits() {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let dir = tmp.path().join("corpus");
-    let index = tmp.path().join("index");
     const N: usize = 600;
-    corpus(&dir, N);
+    let (_tmp, dir, index) = workspace(N);
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("ofsearch"))
         .env("OFSEARCH_INDEX", &index)
         .args(["ingest", "--quiet", "--memory", "15"])
@@ -195,10 +196,7 @@ fn searches_during_an_ingest_never_fail_and_see_whole_commits() {
 
 #[test]
 fn an_index_from_another_version_is_refused_with_a_rebuild_message() {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let dir = tmp.path().join("corpus");
-    let index = tmp.path().join("index");
-    corpus(&dir, 2);
+    let (_tmp, dir, index) = workspace(2);
     ofsearch(&index)
         .args(["ingest", "--quiet"])
         .arg(&dir)

@@ -92,6 +92,20 @@ impl Reader {
         }
     }
 
+    /// Load these passages, in index order (each doc-store block is
+    /// decompressed once), with their documents' metadata.
+    fn load_passages(
+        &self,
+        searcher: &Searcher,
+        addrs: impl IntoIterator<Item = DocAddress>,
+    ) -> Result<Vec<StoredPassage>, IndexError> {
+        let mut addrs: Vec<DocAddress> = addrs.into_iter().collect();
+        addrs.sort();
+        let mut loader = self.loader(searcher);
+        loader.prefetch(&addrs)?;
+        addrs.into_iter().map(|addr| loader.passage(addr)).collect()
+    }
+
     /// The number of distinct documents these passages belong to, read from
     /// the `path` fast field (no stored document is loaded).
     pub fn distinct_documents(
@@ -105,12 +119,7 @@ impl Reader {
             let Some(column) = segment.fast_fields().str("path").map_err(|e| self.err(e))? else {
                 continue;
             };
-            let mut ords: Vec<u64> = docs
-                .iter()
-                .filter_map(|&doc| column.term_ords(doc).next())
-                .collect();
-            ords.sort_unstable();
-            ords.dedup();
+            let ords = sorted_ords(&column, &docs);
             paths.extend(decode_sorted(&column, &ords).map_err(|e| self.err(e.into()))?);
         }
         Ok(paths.len())
@@ -139,14 +148,7 @@ impl Reader {
         let addrs = searcher
             .search(&query, &DocSetCollector)
             .map_err(|e| self.err(e))?;
-        let mut addrs = addrs.into_iter().collect::<Vec<_>>();
-        addrs.sort();
-        let mut loader = self.loader(searcher);
-        loader.prefetch(&addrs)?;
-        let mut out = addrs
-            .into_iter()
-            .map(|a| loader.passage(a))
-            .collect::<Result<Vec<_>, _>>()?;
+        let mut out = self.load_passages(searcher, addrs)?;
         out.sort_by_key(|p| p.passage.paragraph);
         Ok(out)
     }
@@ -162,11 +164,7 @@ impl Reader {
         let addrs = searcher
             .search(&query, &DocSetCollector)
             .map_err(|e| self.err(e))?;
-        let mut addrs = addrs.into_iter().collect::<Vec<_>>();
-        addrs.sort();
-        let mut loader = self.loader(&searcher);
-        loader.prefetch(&addrs)?;
-        addrs.into_iter().map(|addr| loader.passage(addr)).collect()
+        self.load_passages(&searcher, addrs)
     }
 
     /// Every document in the index, in path order.
@@ -210,6 +208,17 @@ pub(crate) fn decode_sorted(column: &StrColumn, ords: &[u64]) -> std::io::Result
     Ok(out)
 }
 
+/// The distinct first ordinals of these documents in a string fast field, sorted.
+fn sorted_ords(column: &StrColumn, docs: &[DocId]) -> Vec<u64> {
+    let mut ords: Vec<u64> = docs
+        .iter()
+        .filter_map(|&doc| column.term_ords(doc).next())
+        .collect();
+    ords.sort_unstable();
+    ords.dedup();
+    ords
+}
+
 /// The first value of a string fast field for each of these documents of one
 /// segment (`None` where a document has none), decoded in one dictionary pass.
 pub(crate) fn strings_of(
@@ -219,19 +228,13 @@ pub(crate) fn strings_of(
     let Some(column) = column else {
         return Ok(vec![None; docs.len()]);
     };
-    let ords: Vec<Option<u64>> = docs
-        .iter()
-        .map(|&doc| column.term_ords(doc).next())
-        .collect();
-    let mut sorted: Vec<u64> = ords.iter().flatten().copied().collect();
-    sorted.sort_unstable();
-    sorted.dedup();
+    let sorted = sorted_ords(column, docs);
     let names = decode_sorted(column, &sorted)?;
-    Ok(ords
-        .into_iter()
-        .map(|ord| {
-            ord.and_then(|o| sorted.binary_search(&o).ok())
-                .and_then(|i| names.get(i).cloned())
+    Ok(docs
+        .iter()
+        .map(|&doc| {
+            let ord = column.term_ords(doc).next()?;
+            names.get(sorted.binary_search(&ord).ok()?).cloned()
         })
         .collect())
 }
@@ -282,24 +285,20 @@ impl Loader<'_> {
 
     /// The metadata of the document a passage (or record) belongs to.
     pub fn meta(&mut self, addr: DocAddress) -> Result<Arc<DocumentMeta>, IndexError> {
-        let columns = self.columns(addr.segment_ord)?;
-        let Some(column) = &columns.doc_json else {
-            return Ok(Arc::default());
-        };
-        let Some(ord) = column.term_ords(addr.doc_id).next() else {
-            return Ok(Arc::default());
-        };
-        if let Some(meta) = columns.metas.get(&ord) {
-            return Ok(meta.clone());
+        if let Some(meta) = self.cached_meta(addr)? {
+            return Ok(meta);
         }
-        let mut json = String::new();
-        let meta: DocumentMeta = match column.ord_to_str(ord, &mut json) {
-            Ok(true) => serde_json::from_str(&json).unwrap_or_default(),
-            _ => DocumentMeta::default(),
-        };
-        let meta = Arc::new(meta);
-        columns.metas.insert(ord, meta.clone());
-        Ok(meta)
+        self.prefetch(&[addr])?;
+        Ok(self.cached_meta(addr)?.unwrap_or_default())
+    }
+
+    fn cached_meta(&mut self, addr: DocAddress) -> Result<Option<Arc<DocumentMeta>>, IndexError> {
+        let columns = self.columns(addr.segment_ord)?;
+        Ok(columns
+            .doc_json
+            .as_ref()
+            .and_then(|c| c.term_ords(addr.doc_id).next())
+            .and_then(|ord| columns.metas.get(&ord).cloned()))
     }
 
     /// Decode, in one pass per segment, the metadata of every document these
@@ -311,13 +310,8 @@ impl Loader<'_> {
             let Some(column) = &columns.doc_json else {
                 continue;
             };
-            let mut ords: Vec<u64> = docs
-                .iter()
-                .filter_map(|&doc| column.term_ords(doc).next())
-                .filter(|ord| !columns.metas.contains_key(ord))
-                .collect();
-            ords.sort_unstable();
-            ords.dedup();
+            let mut ords = sorted_ords(column, &docs);
+            ords.retain(|ord| !columns.metas.contains_key(ord));
             let jsons = decode_sorted(column, &ords).map_err(|e| self.reader.err(e.into()))?;
             let columns = self.columns(segment_ord)?;
             for (ord, json) in ords.into_iter().zip(jsons) {

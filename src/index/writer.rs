@@ -247,9 +247,10 @@ fn existing_files(handle: &IndexHandle) -> tantivy::Result<HashMap<String, Known
         Term::from_field_text(handle.fields.kind, KIND_DOC),
         tantivy::schema::IndexRecordOption::Basic,
     );
-    let addrs = searcher.search(&query, &tantivy::collector::DocSetCollector)?;
-    let mut addrs: Vec<tantivy::DocAddress> = addrs.into_iter().collect();
-    addrs.sort();
+    let addrs: Vec<tantivy::DocAddress> = searcher
+        .search(&query, &tantivy::collector::DocSetCollector)?
+        .into_iter()
+        .collect();
     let mut out = HashMap::with_capacity(addrs.len());
     // Everything comes from fast fields: no stored document is loaded.
     for (segment_ord, docs) in super::reader::by_segment(&addrs) {

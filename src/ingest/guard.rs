@@ -134,18 +134,25 @@ pub fn check_pdf_inflation(bytes: &[u8]) -> Result<(), IngestError> {
     measure_inflation(bytes)
 }
 
+/// The offset just past the next `stream` keyword (not `endstream`) at or after `from`.
+fn next_stream(bytes: &[u8], mut from: usize) -> Option<usize> {
+    loop {
+        let at = from + memchr::memmem::find(bytes.get(from..)?, b"stream")?;
+        from = at + b"stream".len();
+        if at < 3 || bytes.get(at - 3..at) != Some(b"end") {
+            return Some(from);
+        }
+    }
+}
+
 /// True when no stream can inflate past the per-stream limit and all of them
 /// together cannot pass the total one, judged from their compressed sizes.
 fn bounded_by_size(bytes: &[u8]) -> bool {
     let finder = memchr::memmem::Finder::new(b"endstream");
     let mut total = 0u64;
     let mut pos = 0usize;
-    while let Some(off) = memchr::memmem::find(bytes.get(pos..).unwrap_or(&[]), b"stream") {
-        let at = pos + off;
-        pos = at + b"stream".len();
-        if at >= 3 && bytes.get(at - 3..at) == Some(b"end") {
-            continue;
-        }
+    while let Some(after) = next_stream(bytes, pos) {
+        pos = after;
         // Without an end marker the stream runs to the end of the file.
         let rest = bytes.get(pos..).unwrap_or(&[]);
         let len = finder.find(rest).unwrap_or(rest.len()) as u64;
@@ -165,12 +172,8 @@ fn bounded_by_size(bytes: &[u8]) -> bool {
 fn measure_inflation(bytes: &[u8]) -> Result<(), IngestError> {
     let mut total = 0u64;
     let mut pos = 0usize;
-    while let Some(off) = memchr::memmem::find(bytes.get(pos..).unwrap_or(&[]), b"stream") {
-        let at = pos + off;
-        pos = at + b"stream".len();
-        if at >= 3 && bytes.get(at - 3..at) == Some(b"end") {
-            continue;
-        }
+    while let Some(after) = next_stream(bytes, pos) {
+        pos = after;
         let mut data_start = pos;
         if bytes.get(data_start) == Some(&b'\r') {
             data_start += 1;

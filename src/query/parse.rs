@@ -289,6 +289,15 @@ impl Parser {
         }
     }
 
+    /// Go one level deeper, failing with this message past [`MAX_DEPTH`].
+    fn enter(&mut self, what: &str, hint: &str) -> Result<(), QueryError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(QueryError::new(what, hint));
+        }
+        Ok(())
+    }
+
     fn unary(&mut self) -> Result<Expr, QueryError> {
         if self.is_keyword("NOT") || matches!(self.peek(), Some(Token::Minus)) {
             self.pos += 1;
@@ -299,13 +308,10 @@ impl Parser {
                 ));
             }
             // Each NOT nests like a group: bound it, or "- - - … a" overflows the stack.
-            self.depth += 1;
-            if self.depth > MAX_DEPTH {
-                return Err(QueryError::new(
-                    "too many NOT or - in a row",
-                    "one NOT (or -) before a term is enough",
-                ));
-            }
+            self.enter(
+                "too many NOT or - in a row",
+                "one NOT (or -) before a term is enough",
+            )?;
             let inner = self.unary()?;
             self.depth -= 1;
             return Ok(Expr::Not(Box::new(inner)));
@@ -319,13 +325,7 @@ impl Parser {
     fn primary(&mut self) -> Result<Expr, QueryError> {
         match self.next() {
             Some(Token::LParen) => {
-                self.depth += 1;
-                if self.depth > MAX_DEPTH {
-                    return Err(QueryError::new(
-                        "parentheses nested too deeply",
-                        "simplify the query",
-                    ));
-                }
+                self.enter("parentheses nested too deeply", "simplify the query")?;
                 let inner = self.or_expr()?;
                 self.depth -= 1;
                 match self.next() {

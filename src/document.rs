@@ -2,25 +2,104 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The judgements an inspection gives, each `outstanding`, `good`,
-/// `requires improvement` or `inadequate`; absent when the document gives none.
+/// Declares a closed set of domain words: each variant with the one name the
+/// output contract uses and the other names a user may type for it.
+macro_rules! domain_words {
+    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $display:literal $(| $alias:literal)*,)+ }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        pub enum $name {
+            $($(#[$vdoc])* #[serde(rename = $display)] $variant,)+
+        }
+
+        impl $name {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$variant,)+];
+
+            /// The name used in output and in the index.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $($name::$variant => $display,)+
+                }
+            }
+
+            /// Other names accepted for this value (lower case).
+            pub fn aliases(self) -> &'static [&'static str] {
+                match self {
+                    $($name::$variant => &[$($alias,)*],)+
+                }
+            }
+
+            /// The value named by `s` (its name or an alias; case, `_` and `-` ignored).
+            pub fn parse(s: &str) -> Option<$name> {
+                let key = s.trim().to_lowercase().replace(['_', '-'], " ");
+                Self::ALL
+                    .iter()
+                    .copied()
+                    .find(|v| v.name() == key || v.aliases().contains(&key.as_str()))
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.name())
+            }
+        }
+    };
+}
+
+domain_words! {
+    /// The kind of inspection or visit a document reports on.
+    VisitType {
+        /// A focused visit (2018 on): one area of practice, a letter.
+        FocusedVisit = "focused visit" | "focused",
+        /// A monitoring visit to an authority judged inadequate: a letter.
+        MonitoringVisit = "monitoring visit" | "monitoring",
+        /// A standard ILACS inspection (about two weeks on site).
+        StandardInspection = "standard inspection" | "standard",
+        /// A short ILACS inspection (about a week on site).
+        ShortInspection = "short inspection" | "short",
+        /// A 2013-2018 single inspection framework inspection.
+        SingleInspection = "single inspection" | "single" | "sif",
+        /// A joint targeted area inspection (Ofsted with CQC, HMICFRS, HMI Probation).
+        JointTargetedAreaInspection = "joint targeted area inspection" | "jtai" | "joint targeted",
+        /// A 2020 assurance visit (during the pandemic): a letter.
+        AssuranceVisit = "assurance visit" | "assurance",
+    }
+}
+
+domain_words! {
+    /// A judgement grade.
+    Grade {
+        /// Outstanding.
+        Outstanding = "outstanding",
+        /// Good.
+        Good = "good",
+        /// Requires improvement (to be good).
+        RequiresImprovement = "requires improvement" | "requires improvement to be good" | "require improvement" | "ri",
+        /// Inadequate.
+        Inadequate = "inadequate",
+    }
+}
+
+/// The judgements an inspection gives; absent when the document gives none.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Judgements {
     /// Overall effectiveness of children's services.
     #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub overall_effectiveness: Option<String>,
+    pub overall_effectiveness: Option<Grade>,
     /// Impact of leaders on social work practice.
     #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub leaders: Option<String>,
+    pub leaders: Option<Grade>,
     /// Experiences and progress of children who need help and protection.
     #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub help_and_protection: Option<String>,
+    pub help_and_protection: Option<Grade>,
     /// Experiences and progress of children in care.
     #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub in_care: Option<String>,
+    pub in_care: Option<Grade>,
     /// Experiences and progress of care leavers.
     #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub care_leavers: Option<String>,
+    pub care_leavers: Option<Grade>,
 }
 
 impl Judgements {
@@ -30,16 +109,13 @@ impl Judgements {
     }
 
     /// Each judgement with its JSON name, in a fixed order.
-    pub fn iter(&self) -> impl Iterator<Item = (&'static str, Option<&str>)> {
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, Option<Grade>)> {
         [
-            (
-                "overall_effectiveness",
-                self.overall_effectiveness.as_deref(),
-            ),
-            ("leaders", self.leaders.as_deref()),
-            ("help_and_protection", self.help_and_protection.as_deref()),
-            ("in_care", self.in_care.as_deref()),
-            ("care_leavers", self.care_leavers.as_deref()),
+            ("overall_effectiveness", self.overall_effectiveness),
+            ("leaders", self.leaders),
+            ("help_and_protection", self.help_and_protection),
+            ("in_care", self.in_care),
+            ("care_leavers", self.care_leavers),
         ]
         .into_iter()
     }
@@ -62,8 +138,8 @@ pub struct DocumentMeta {
     pub authority: Option<String>,
     /// Letter or publication date, else the last inspection date (`YYYY-MM-DD`).
     pub date: Option<String>,
-    /// Kind of inspection or visit, lower case.
-    pub visit_type: Option<String>,
+    /// Kind of inspection or visit.
+    pub visit_type: Option<VisitType>,
     /// Every named inspector.
     pub inspectors: Vec<String>,
     /// The lead inspector.
@@ -97,4 +173,28 @@ pub struct Document {
     pub meta: DocumentMeta,
     /// Passages in reading order.
     pub passages: Vec<Passage>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn domain_words_round_trip() {
+        for v in VisitType::ALL {
+            assert_eq!(VisitType::parse(v.name()), Some(*v));
+            let json = serde_json::to_string(v).unwrap();
+            assert_eq!(json, format!("\"{}\"", v.name()));
+        }
+        assert_eq!(
+            VisitType::parse("JTAI"),
+            Some(VisitType::JointTargetedAreaInspection)
+        );
+        assert_eq!(
+            Grade::parse("requires-improvement"),
+            Some(Grade::RequiresImprovement)
+        );
+        assert_eq!(Grade::parse("RI"), Some(Grade::RequiresImprovement));
+        assert_eq!(Grade::parse("excellent"), None);
+    }
 }

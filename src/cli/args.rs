@@ -229,6 +229,10 @@ pub struct ExtractArgs {
     /// Print document metadata and passages as one JSON object.
     #[arg(long)]
     pub json: bool,
+    /// Also show each dropped line of letter furniture with the rule that
+    /// dropped it, and the line or sentence each metadata field came from.
+    #[arg(long)]
+    pub explain: bool,
 }
 
 #[cfg(test)]

@@ -135,8 +135,11 @@ pub fn docs(cli: &Cli, args: &DocsArgs) -> Result<i32> {
 /// `ofsearch extract`.
 pub fn extract(cli: &Cli, args: &ExtractArgs) -> Result<i32> {
     let display = ingest::walk::display(&args.file);
-    let doc = ingest::ingest_file(&args.file, &display).with_context(|| display.clone())?;
+    let (doc, why) = ingest::explain_file(&args.file, &display).with_context(|| display.clone())?;
     let mut out = stdout(cli);
+    if args.explain && !args.json {
+        write_explanation(&mut out, &doc.meta, &why)?;
+    }
     if args.json {
         let passages: Vec<serde_json::Value> = doc
             .passages
@@ -150,10 +153,22 @@ pub fn extract(cli: &Cli, args: &ExtractArgs) -> Result<i32> {
                 })
             })
             .collect();
-        let obj = serde_json::json!({
+        let mut obj = serde_json::json!({
             "document": serde_json::Value::Object(json::document_object(&doc.meta)),
             "passages": passages,
         });
+        if args.explain {
+            obj["dropped"] = why
+                .dropped
+                .iter()
+                .map(|(rule, text)| serde_json::json!({"rule": rule.name(), "text": text}))
+                .collect();
+            obj["evidence"] = why
+                .evidence
+                .iter()
+                .map(|(field, text)| serde_json::json!({"field": field, "from": text}))
+                .collect();
+        }
         writeln!(out, "{obj}")?;
     } else {
         let mut section: Option<&str> = None;
@@ -169,6 +184,61 @@ pub fn extract(cli: &Cli, args: &ExtractArgs) -> Result<i32> {
     }
     out.flush()?;
     Ok(EXIT_OK)
+}
+
+/// The `--explain` header: fields with their sources, then dropped lines.
+fn write_explanation(
+    out: &mut impl Write,
+    meta: &crate::document::DocumentMeta,
+    why: &ingest::Explanation,
+) -> Result<()> {
+    let source = |field: &str| {
+        why.evidence
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, s)| format!("  ← {s}"))
+            .unwrap_or_default()
+    };
+    let dash = |v: Option<&str>| v.unwrap_or("-").to_string();
+    writeln!(out, "== fields")?;
+    let rows = [
+        ("title", meta.title.clone(), source("title")),
+        ("authority", dash(meta.authority.as_deref()), String::new()),
+        (
+            "visit_type",
+            dash(meta.visit_type.map(|v| v.name())),
+            source("visit_type"),
+        ),
+        ("date", dash(meta.date.as_deref()), source("date")),
+        (
+            "inspection dates",
+            format!(
+                "{} to {}",
+                dash(meta.inspection_start.as_deref()),
+                dash(meta.inspection_end.as_deref())
+            ),
+            source("inspection dates"),
+        ),
+        (
+            "inspectors",
+            meta.inspectors.join("; "),
+            source("inspectors"),
+        ),
+        (
+            "lead_inspector",
+            dash(meta.lead_inspector.as_deref()),
+            source("lead_inspector"),
+        ),
+    ];
+    for (name, value, from) in rows {
+        writeln!(out, "{name:>16}: {value}{from}")?;
+    }
+    writeln!(out, "== dropped ({} lines)", why.dropped.len())?;
+    for (rule, text) in &why.dropped {
+        writeln!(out, "{:>28}: {text}", rule.name())?;
+    }
+    writeln!(out, "== passages")?;
+    Ok(())
 }
 
 /// `ofsearch completions SHELL`.

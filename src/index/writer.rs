@@ -142,14 +142,14 @@ impl Writer {
         if let Some(a) = &meta.authority {
             shared.add_text(f.authority, a);
         }
-        if let Some(v) = &meta.visit_type {
-            shared.add_text(f.visit_type, v);
+        if let Some(v) = meta.visit_type {
+            shared.add_text(f.visit_type, v.name());
         }
         for name in &meta.inspectors {
             shared.add_text(f.inspector, name.to_lowercase());
         }
-        if let Some(j) = &meta.judgements.overall_effectiveness {
-            shared.add_text(f.judgement, j.to_lowercase());
+        if let Some(j) = meta.judgements.overall_effectiveness {
+            shared.add_text(f.judgement, j.name());
         }
         if let Some(s) = &meta.source {
             shared.add_text(f.source, s.to_lowercase());

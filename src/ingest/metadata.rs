@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use super::block::Block;
 use super::report_meta::{self, ReportMeta};
-use crate::document::{DocumentMeta, Judgements, Passage};
+use crate::document::{DocumentMeta, Passage, VisitType};
 use crate::gazetteer::Gazetteer;
 
 /// What a format cleaner knows about a document before metadata extraction.
@@ -21,6 +21,8 @@ pub struct Extracted {
     pub published: Option<(i16, i8, i8)>,
     /// Publisher from markup.
     pub publisher: Option<String>,
+    /// Letter furniture the cleaner dropped, with the rule that dropped each line.
+    pub dropped: Vec<(super::letter::DropRule, String)>,
 }
 
 /// `YYYY-MM-DD` for a valid civil date.
@@ -52,7 +54,7 @@ pub fn document_meta(
             path: path.to_string(),
             content_hash: content_hash.to_string(),
             source: ex.publisher.clone(),
-            visit_type: news_visit_type(&title, passages).map(str::to_string),
+            visit_type: news_visit_type(&title, passages),
             date: iso_date(ex.published),
             title,
             authority,
@@ -71,7 +73,6 @@ fn ofsted_meta(
     let date = iso_date(r.letter_date)
         .or_else(|| iso_date(r.published))
         .or_else(|| iso_date(r.inspection_end));
-    let j = r.judgements;
     DocumentMeta {
         path: path.to_string(),
         content_hash: content_hash.to_string(),
@@ -79,18 +80,12 @@ fn ofsted_meta(
         source: Some("ofsted".to_string()),
         authority,
         date,
-        visit_type: r.visit_type.map(str::to_string),
+        visit_type: r.visit_type,
         inspectors: r.inspectors,
         lead_inspector: r.lead_inspector,
         inspection_start: iso_date(r.inspection_start),
         inspection_end: iso_date(r.inspection_end),
-        judgements: Judgements {
-            overall_effectiveness: j.overall_effectiveness,
-            leaders: j.leaders,
-            help_and_protection: j.help_and_protection,
-            in_care: j.in_care,
-            care_leavers: j.care_leavers,
-        },
+        judgements: r.judgements,
     }
 }
 
@@ -126,20 +121,21 @@ pub fn about_authority(title: &str, passages: &[Passage]) -> Option<String> {
 }
 
 /// Visit types named in news, most specific first.
-const VISIT_PHRASES: &[(&str, &str)] = &[
+const VISIT_PHRASES: &[(&str, VisitType)] = &[
     (
         "joint targeted area inspection",
-        "joint targeted area inspection",
+        VisitType::JointTargetedAreaInspection,
     ),
-    ("jtai", "joint targeted area inspection"),
-    ("focused visit", "focused visit"),
-    ("monitoring visit", "monitoring visit"),
-    ("short inspection", "short inspection"),
-    ("standard inspection", "standard inspection"),
+    ("jtai", VisitType::JointTargetedAreaInspection),
+    ("focused visit", VisitType::FocusedVisit),
+    ("monitoring visit", VisitType::MonitoringVisit),
+    ("assurance visit", VisitType::AssuranceVisit),
+    ("short inspection", VisitType::ShortInspection),
+    ("standard inspection", VisitType::StandardInspection),
 ];
 
 /// The visit a news article reports on, from its title and opening paragraphs.
-fn news_visit_type(title: &str, passages: &[Passage]) -> Option<&'static str> {
+fn news_visit_type(title: &str, passages: &[Passage]) -> Option<VisitType> {
     let opening = std::iter::once(title).chain(passages.iter().take(3).map(|p| p.text.as_str()));
     for text in opening {
         let lower = text.to_lowercase();
@@ -200,7 +196,7 @@ mod tests {
         let passages = crate::ingest::passages::passages(&blocks);
         assert_eq!(
             news_visit_type("Pace of change", &passages),
-            Some("monitoring visit")
+            Some(VisitType::MonitoringVisit)
         );
         assert_eq!(news_visit_type("Nothing here", &[]), None);
     }

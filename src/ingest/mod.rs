@@ -8,6 +8,9 @@ pub mod block;
 pub mod detect;
 pub mod guard;
 pub mod html;
+pub mod kinds;
+pub mod letter;
+pub mod letter_meta;
 pub mod metadata;
 pub mod passages;
 pub mod pdf;
@@ -126,6 +129,38 @@ pub fn ingest_file(path: &Path, display_path: &str) -> Result<Document, IngestEr
     ingest_bytes(display_path, bytes, ext)
 }
 
+/// Why a document came out as it did: what the cleaners dropped and where
+/// each metadata field was read from (`ofsearch extract --explain`).
+#[derive(Debug, Clone, Default)]
+pub struct Explanation {
+    /// Each letter-furniture line dropped, with the rule that dropped it.
+    pub dropped: Vec<(letter::DropRule, String)>,
+    /// Each field read from a letter's own words, with the line or sentence.
+    pub evidence: Vec<(&'static str, String)>,
+}
+
+/// [`ingest_file`], also explaining what was dropped and where the fields came from.
+pub fn explain_file(
+    path: &Path,
+    display_path: &str,
+) -> Result<(Document, Explanation), IngestError> {
+    let bytes = read_file(path)?;
+    let hash = content_hash(&bytes);
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_string);
+    let display_path = display_path.to_string();
+    guard::run(guard::file_timeout(), move || {
+        let bytes = detect::gunzip_if_needed(bytes)?;
+        let mut extracted = extract_owned(bytes, ext.as_deref())?;
+        let dropped = std::mem::take(&mut extracted.dropped);
+        let evidence = report_meta::extract(&extracted.full_text).evidence;
+        let doc = document_from(&display_path, &hash, extracted)?;
+        Ok((doc, Explanation { dropped, evidence }))
+    })
+}
+
 /// Ingest a document from its bytes; `extension` only sharpens error messages.
 ///
 /// Extraction runs under [`guard::run`]: on a worker thread with a big stack,
@@ -165,7 +200,16 @@ fn extract_document(
     if bytes.len() as u64 > MAX_TEXT_BYTES && detect::detect(&bytes, None)? != Format::Pdf {
         return Err(IngestError::TooLarge(MAX_TEXT_BYTES));
     }
-    let mut extracted = extract_owned(bytes, extension)?;
+    let extracted = extract_owned(bytes, extension)?;
+    document_from(display_path, hash, extracted)
+}
+
+/// Passages and metadata from what a cleaner extracted.
+fn document_from(
+    display_path: &str,
+    hash: &str,
+    mut extracted: Extracted,
+) -> Result<Document, IngestError> {
     let passages = passages::from_blocks(std::mem::take(&mut extracted.blocks));
     if passages.is_empty() {
         return Err(IngestError::NoText);
@@ -191,12 +235,13 @@ fn extract_owned(bytes: Vec<u8>, extension: Option<&str>) -> Result<Extracted, I
 /// Text and Markdown: decoded in place, cleaned in pieces when large.
 fn extract_text(bytes: Vec<u8>) -> Result<Extracted, IngestError> {
     let text = detect::decode_text_owned(bytes);
-    let cleaned = text::clean_large(&text, text::CHUNK_BYTES)
+    let (cleaned, dropped) = text::clean_large(&text, text::CHUNK_BYTES)
         .map_err(|_| IngestError::LineTooLong(text::MAX_LINE_BYTES))?;
     Ok(Extracted {
         title: cleaned.title,
         full_text: cleaned.full_text,
         blocks: cleaned.blocks,
+        dropped,
         ..Extracted::default()
     })
 }
@@ -205,10 +250,11 @@ fn extract_text(bytes: Vec<u8>) -> Result<Extracted, IngestError> {
 fn extract_pdf(bytes: &[u8]) -> Result<Extracted, IngestError> {
     guard::check_pdf_inflation(bytes)?;
     let raw = pdf::extract_text(bytes)?;
-    let blocks = pdf::clean(&raw);
+    let (blocks, dropped) = pdf::clean_explained(&raw);
     Ok(Extracted {
         full_text: raw,
         blocks,
+        dropped,
         ..Extracted::default()
     })
 }
@@ -225,10 +271,13 @@ fn extract_html(bytes: &[u8]) -> Result<Extracted, IngestError> {
         .map(|b| b.text.as_str())
         .collect::<Vec<_>>()
         .join("\n\n");
+    // A letter reprinted in a page: each block is a group of its own.
+    let (blocks, dropped) = letter::drop_from_blocks(article.blocks);
     Ok(Extracted {
         title: article.title,
         full_text,
-        blocks: article.blocks,
+        blocks,
+        dropped,
         published: article.published_date,
         publisher: article.site_name,
     })

@@ -26,20 +26,8 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-/// Judgements of a full inspection.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Judgements {
-    /// Overall effectiveness.
-    pub overall_effectiveness: Option<String>,
-    /// Impact of leaders (SIF: leadership, management and governance).
-    pub leaders: Option<String>,
-    /// Experiences and progress of children who need help and protection.
-    pub help_and_protection: Option<String>,
-    /// Experiences and progress of children in care (SIF: looked after and achieving permanence).
-    pub in_care: Option<String>,
-    /// Experiences and progress of care leavers.
-    pub care_leavers: Option<String>,
-}
+use super::letter_meta;
+use crate::document::{Grade, Judgements, VisitType};
 
 /// Metadata extracted from a report's or letter's own text.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -54,11 +42,10 @@ pub struct ReportMeta {
     pub inspection_start: Option<(i16, i8, i8)>,
     /// Last day of the inspection or visit.
     pub inspection_end: Option<(i16, i8, i8)>,
-    /// "standard inspection", "short inspection", "single inspection",
-    /// "focused visit", "monitoring visit" or "joint targeted area inspection";
-    /// `None` for other kinds (e.g. the 2013 looked-after-children inspections
-    /// that predate the single inspection framework, or LSCB reviews).
-    pub visit_type: Option<&'static str>,
+    /// The kind of inspection or visit; `None` for other kinds (e.g. the 2013
+    /// looked-after-children inspections that predate the single inspection
+    /// framework, or LSCB reviews).
+    pub visit_type: Option<VisitType>,
     /// Lead (or reporting) inspector, name only.
     pub lead_inspector: Option<String>,
     /// Every named inspector, lead first, names only, no duplicates.
@@ -67,9 +54,12 @@ pub struct ReportMeta {
     pub judgements: Judgements,
     /// Is this Ofsted's own document?
     pub is_ofsted: bool,
+    /// For letters: each field with the line or sentence it was read from.
+    pub evidence: Vec<(&'static str, String)>,
 }
 
-type Date = (i16, i8, i8);
+/// A civil date as (year, month, day).
+pub(crate) type Date = (i16, i8, i8);
 
 fn re(cell: &'static OnceLock<Regex>, pat: &str) -> &'static Regex {
     cell.get_or_init(|| Regex::new(pat).unwrap_or_else(|e| panic!("bad regex {pat}: {e}")))
@@ -139,7 +129,8 @@ fn date_re() -> &'static Regex {
     )
 }
 
-fn parse_date_at_start(s: &str) -> Option<Date> {
+/// A date at the start of `s` ("14 September 2022", "Tuesday 3 May 2016", "12/09/2016").
+pub(crate) fn parse_date_at_start(s: &str) -> Option<Date> {
     static R: OnceLock<Regex> = OnceLock::new();
     let r = re(
         &R,
@@ -170,7 +161,7 @@ fn parse_date_at_start(s: &str) -> Option<Date> {
 /// Parse a date range at the start of `s`: "17 to 21 March 2025", "17 March to 21 March 2025",
 /// "30 November 2015 to 22 December 2015", "14 and 15 September 2022", "6 July 2015 - 30 July
 /// 2015", "12/09/2016 to 06/10/2016", or a single date.
-fn parse_range(s: &str) -> Option<(Date, Date)> {
+pub(crate) fn parse_range(s: &str) -> Option<(Date, Date)> {
     static R: OnceLock<Regex> = OnceLock::new();
     let r = re(
         &R,
@@ -218,28 +209,28 @@ fn days_from_civil(d: Date) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
-fn normalise_grade(g: &str) -> Option<String> {
+fn normalise_grade(g: &str) -> Option<Grade> {
     let l = g.to_lowercase();
     let v = if l.starts_with("outstanding") {
-        "outstanding"
+        Grade::Outstanding
     } else if l.starts_with("good") {
-        "good"
+        Grade::Good
     } else if l.starts_with("requires improvement")
         || l.starts_with("require improvement")
         || l == "improvement"
     {
-        "requires improvement"
+        Grade::RequiresImprovement
     } else if l.starts_with("inadequate") {
-        "inadequate"
+        Grade::Inadequate
     } else {
         return None;
     };
-    Some(v.to_string())
+    Some(v)
 }
 
 const GRADE: &str = r"(outstanding|good|requires? improvement|inadequate)";
 
-fn find_grade(text: &str, label: &'static str) -> Option<String> {
+fn find_grade(text: &str, label: &'static str) -> Option<Grade> {
     // Compiled once per label: compiling on every call was a sixth of the
     // time of ingesting plain text.
     static CACHE: OnceLock<std::sync::Mutex<std::collections::HashMap<&'static str, Regex>>> =
@@ -310,7 +301,7 @@ fn clean_name(raw: &str) -> Option<String> {
     static ROLE: OnceLock<Regex> = OnceLock::new();
     let role = re(
         &ROLE,
-        r"(?i)\b(?:senior\s+)?(?:s?hmi|(?:his|her) majesty's inspectors?|ofsted inspectors?|social care regulatory inspector|regulatory inspector|additional inspector|seconded inspector|contracted inspector|inspector|dr|mr|mrs|ms|miss)\b\.?",
+        r"(?i)\b(?:senior\s+|lead\s+|team\s+)?(?:s?hmi|(?:his|her) majesty's inspectors?|ofsted inspectors?|social care regulatory inspector|regulatory inspector|additional inspector|seconded inspector|contracted inspector|inspector|dr|mr|mrs|ms|miss)\b\.?",
     );
     let s = role.replace_all(s, " ");
     let s = s.trim_matches(|c: char| !c.is_alphanumeric());
@@ -336,7 +327,8 @@ fn clean_name(raw: &str) -> Option<String> {
     Some(words.join(" "))
 }
 
-fn split_names(list: &str) -> Vec<String> {
+/// Names in a list ("A, B and C"), roles and titles dropped.
+pub(crate) fn split_names(list: &str) -> Vec<String> {
     static SPLIT: OnceLock<Regex> = OnceLock::new();
     let split = re(&SPLIT, r"\s*(?:;|,|\band\b|&)\s*");
     // Commas also separate a name from its role ("Jo Bloggs, HMI"); clean_name rejects roles.
@@ -430,6 +422,8 @@ fn is_ofsted_doc(lines: &[&str], fl: &str) -> bool {
         "this letter summarises the findings",
         "focused visit to",
         "monitoring visit to",
+        "monitoring visit of",
+        "assurance visit to",
         "joint targeted area inspection of",
     ] {
         if line_starts(p) {
@@ -498,29 +492,13 @@ fn visit_type(
     title: Option<&str>,
     range: Option<(Date, Date)>,
     j: &Judgements,
-) -> Option<&'static str> {
+) -> Option<VisitType> {
     let t = title.unwrap_or("").to_lowercase();
     let h = fl_head.to_lowercase();
-    let letter_kind = |s: &str| -> Option<&'static str> {
-        if s.starts_with("focused visit") || s.contains("findings of the focused visit") {
-            Some("focused visit")
-        } else if s.starts_with("monitoring visit")
-            || s.contains("findings of the monitoring visit")
-            || s.contains("findings of a monitoring visit")
-        {
-            Some("monitoring visit")
-        } else if s.starts_with("joint targeted area inspection")
-            || s.contains("findings of the joint targeted area inspection")
-        {
-            Some("joint targeted area inspection")
-        } else {
-            None
-        }
-    };
-    if let Some(k) = letter_kind(&t) {
+    if let Some(k) = title.and_then(super::kinds::letter_heading_kind) {
         return Some(k);
     }
-    if let Some(k) = letter_kind(&h) {
+    if let Some(k) = super::kinds::named_kind(fl_head) {
         return Some(k);
     }
     // Pre-2013-framework looked-after-children inspections are none of the
@@ -532,7 +510,7 @@ fn visit_type(
         || h.contains("the overall judgement is")
         || h.contains("children looked after and achieving permanence");
     if sif {
-        return Some("single inspection");
+        return Some(VisitType::SingleInspection);
     }
     let ilacs = t.contains("children's services")
         || t.contains("children's social care services")
@@ -541,9 +519,9 @@ fn visit_type(
         if let Some((s, e)) = range {
             let span = days_from_civil(e) - days_from_civil(s);
             return Some(if span <= 7 {
-                "short inspection"
+                VisitType::ShortInspection
             } else {
-                "standard inspection"
+                VisitType::StandardInspection
             });
         }
     }
@@ -608,13 +586,45 @@ pub fn extract(text: &str) -> ReportMeta {
     meta.judgements = judgements(&fl);
     let head: String = fl.chars().take(6000).collect();
     meta.visit_type = visit_type(&head, meta.title.as_deref(), range, &meta.judgements);
+    let all_lines: Vec<&str> = norm.lines().map(str::trim).collect();
+    if letter_meta::is_letter(&lines) {
+        read_letter(&mut meta, text, &all_lines);
+    }
+    meta
+}
+
+/// A letter's own forms win over the report reader's guesses; a letter has no judgements.
+fn read_letter(meta: &mut ReportMeta, raw: &str, lines: &[&str]) {
+    let f = letter_meta::read(raw, lines);
+    if f.title.is_some() {
+        meta.title = f.title;
+    }
+    if f.visit_type.is_some() {
+        meta.visit_type = f.visit_type;
+    }
+    if f.date.is_some() {
+        meta.letter_date = f.date;
+    }
+    if let Some((s, e)) = f.visit {
+        meta.inspection_start = Some(s);
+        meta.inspection_end = Some(e);
+    }
+    if f.lead.is_some() {
+        meta.lead_inspector = f.lead;
+        meta.inspectors = f.inspectors;
+    }
+    meta.evidence = f.evidence;
     if matches!(
         meta.visit_type,
-        Some("focused visit" | "monitoring visit" | "joint targeted area inspection")
+        Some(
+            VisitType::FocusedVisit
+                | VisitType::MonitoringVisit
+                | VisitType::JointTargetedAreaInspection
+                | VisitType::AssuranceVisit
+        )
     ) {
         meta.judgements = Judgements::default();
     }
-    meta
 }
 
 #[cfg(test)]
@@ -628,12 +638,12 @@ mod tests {
         assert!(m.is_ofsted);
         assert_eq!(m.inspection_start, Some((2025, 3, 17)));
         assert_eq!(m.inspection_end, Some((2025, 3, 21)));
-        assert_eq!(m.visit_type, Some("short inspection"));
+        assert_eq!(m.visit_type, Some(VisitType::ShortInspection));
         assert_eq!(m.lead_inspector.as_deref(), Some("Sarah Canto"));
-        assert_eq!(m.judgements.leaders.as_deref(), Some("good"));
+        assert_eq!(m.judgements.leaders, Some(Grade::Good));
         assert_eq!(
-            m.judgements.overall_effectiveness.as_deref(),
-            Some("requires improvement")
+            m.judgements.overall_effectiveness,
+            Some(Grade::RequiresImprovement)
         );
     }
 

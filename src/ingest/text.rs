@@ -12,6 +12,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::block::{ends_sentence, join_split_paragraphs, normalize_space, Block, BlockKind};
+use super::letter::{self, DropRule};
 
 /// What the text cleaner makes of one file.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -89,17 +90,6 @@ const ICON_WORDS: &[&str] = &[
     "email",
 ];
 
-/// Lines that mark a letterhead, address or footer block.
-static CONTACT_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    re(concat!(
-        r"(?:(?-u:\b)[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}(?-u:\b)", // UK postcode
-        r"|(?i:^(?:t|tel|telephone|textphone|phone|fax|mobile)(?-u:\b)[:.]?\s*[\d(+])", // phone line
-        r"|(?-u:\b)0\d{3,4}\s?\d{3}\s?\d{3,4}(?-u:\b)", // UK phone number
-        r"|\S+@\S+",                                    // e-mail
-        r"|(?i:^(?:www\.|https?://)\S+$))"              // a bare web address
-    ))
-});
-
 /// Lines after which the article is over: related stories, comments, pleas.
 static TAIL_MARKER: LazyLock<Regex> = LazyLock::new(|| {
     re(concat!(
@@ -119,17 +109,6 @@ static TEASER_MARKER: LazyLock<Regex> =
 static CREDIT_LINE: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"(?i)^(?:photo|picture|image|photograph|credit|illustration|main image)(?: credit)?\s*[:：]",
-    )
-});
-
-static SALUTATION: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"^(?:Dear|To) (?:Mr|Mrs|Ms|Miss|Dr|Sir|Madam|[A-Z][a-z]+)(?-u:\b)[^.]{0,40}$")
-});
-static SIGN_OFF: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?i)^(?:yours (?:sincerely|faithfully)|kind regards|best regards),?$"));
-static LONE_DATE: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"(?i)^\d{1,2}(?:st|nd|rd|th)? (?:january|february|march|april|may|june|july|august|september|october|november|december) \d{4}$",
     )
 });
 
@@ -172,7 +151,7 @@ fn is_furniture_line(line: &str) -> bool {
 fn is_contact_block(block: &RawBlock) -> bool {
     let signals = block
         .iter()
-        .filter(|l| l.text.len() <= MAX_FURNITURE_LINE && CONTACT_LINE.is_match(&l.text))
+        .filter(|l| l.text.len() <= MAX_FURNITURE_LINE && letter::is_contact_line(&l.text))
         .count();
     if signals == 0 {
         return false;
@@ -262,13 +241,27 @@ fn tail_cut(units: &[Unit]) -> usize {
 
 /// Clean scraped text or Markdown.
 pub fn clean(input: &str) -> CleanText {
+    clean_explained(input).0
+}
+
+/// [`clean`], also returning each letter-furniture line dropped and the rule that dropped it.
+pub fn clean_explained(input: &str) -> (CleanText, Vec<(DropRule, String)>) {
     let input = input.trim_start_matches('\u{feff}');
-    let lines: Vec<Line> = input.lines().map(strip_markdown).collect();
+    let mut lines: Vec<Line> = input.lines().map(strip_markdown).collect();
     let full_text = lines
         .iter()
         .map(|l| l.text.as_str())
         .collect::<Vec<_>>()
         .join("\n");
+
+    // A letter's furniture goes first: a blanked line separates what was around it.
+    let marks = letter::mark(&lines.iter().map(|l| l.text.as_str()).collect::<Vec<_>>());
+    let mut dropped = Vec::new();
+    for (line, mark) in lines.iter_mut().zip(marks) {
+        if let Some(rule) = mark {
+            dropped.push((rule, std::mem::take(&mut line.text)));
+        }
+    }
 
     let mut raw_blocks: Vec<RawBlock> = Vec::new();
     let mut current: RawBlock = Vec::new();
@@ -283,14 +276,6 @@ pub fn clean(input: &str) -> CleanText {
     }
     if !current.is_empty() {
         raw_blocks.push(current);
-    }
-
-    // A signature ends a letter: nothing after "Yours sincerely" is body text.
-    if let Some(pos) = raw_blocks
-        .iter()
-        .position(|b| b.iter().any(|l| SIGN_OFF.is_match(&l.text)))
-    {
-        raw_blocks.truncate(pos);
     }
 
     // A tail marker stands alone, so a footer block glued to it cannot hide it.
@@ -315,11 +300,7 @@ pub fn clean(input: &str) -> CleanText {
         .filter(|b| !is_contact_block(b) && !is_credit_block(b))
         .map(|b| {
             b.into_iter()
-                .filter(|l| {
-                    !is_furniture_line(&l.text)
-                        && !SALUTATION.is_match(&l.text)
-                        && !LONE_DATE.is_match(&l.text)
-                })
+                .filter(|l| !is_furniture_line(&l.text))
                 .collect::<RawBlock>()
         })
         .filter(|b| !b.is_empty())
@@ -368,11 +349,12 @@ pub fn clean(input: &str) -> CleanText {
             }
         }
     }
-    CleanText {
+    let clean = CleanText {
         title,
         blocks: drop_empty_headings(blocks),
         full_text,
-    }
+    };
+    (clean, dropped)
 }
 
 /// Text larger than this is cleaned in pieces cut at paragraph breaks, so that a
@@ -418,15 +400,20 @@ fn chunk_end(text: &str, start: usize, chunk: usize) -> Result<usize, LineTooLon
 /// Clean text of any size: small text at once, large text in pieces of about
 /// `chunk` bytes cut at paragraph breaks (the first piece gives the title and
 /// the text metadata is read from).
-pub fn clean_large(input: &str, chunk: usize) -> Result<CleanText, LineTooLong> {
+pub fn clean_large(
+    input: &str,
+    chunk: usize,
+) -> Result<(CleanText, Vec<(DropRule, String)>), LineTooLong> {
     if input.len() <= chunk {
-        return Ok(clean(input));
+        return Ok(clean_explained(input));
     }
     let mut out = CleanText::default();
+    let mut dropped = Vec::new();
     let mut start = 0;
     while start < input.len() {
         let end = chunk_end(input, start, chunk.max(1))?;
-        let piece = clean(&input[start..end]);
+        let (piece, piece_dropped) = clean_explained(&input[start..end]);
+        dropped.extend(piece_dropped);
         if start == 0 {
             out.title = piece.title;
             out.full_text = piece.full_text;
@@ -437,7 +424,7 @@ pub fn clean_large(input: &str, chunk: usize) -> Result<CleanText, LineTooLong> 
         out.blocks.extend(piece.blocks);
         start = end;
     }
-    Ok(out)
+    Ok((out, dropped))
 }
 
 /// Headings with no paragraph under them are link labels or captions, not sections.
@@ -558,7 +545,7 @@ mod tests {
         let para = "The council has improved its services for children in care.\n\n";
         let text = format!("Headline here\n\n{}", para.repeat(2000));
         let whole = clean(&text);
-        let pieces = clean_large(&text, 4096).unwrap();
+        let (pieces, _) = clean_large(&text, 4096).unwrap();
         assert_eq!(pieces.title, whole.title);
         assert_eq!(paragraphs(&pieces).len(), 2000);
         let one_line = "a".repeat(10_000);

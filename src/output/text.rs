@@ -16,8 +16,8 @@ pub fn header(meta: &DocumentMeta) -> String {
     if let Some(d) = &meta.date {
         parts.push(d);
     }
-    if let Some(v) = &meta.visit_type {
-        parts.push(v);
+    if let Some(v) = meta.visit_type {
+        parts.push(v.name());
     }
     parts.push(&meta.path);
     parts.join(" · ")

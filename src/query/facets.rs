@@ -41,8 +41,8 @@ fn values(meta: &DocumentMeta, by: FacetBy) -> Vec<String> {
     match by {
         FacetBy::Authority => one(meta.authority.as_deref()),
         FacetBy::Year => one(meta.date.as_deref().and_then(|d| d.get(..4))),
-        FacetBy::Type => one(meta.visit_type.as_deref()),
-        FacetBy::Judgement => one(meta.judgements.overall_effectiveness.as_deref()),
+        FacetBy::Type => one(meta.visit_type.map(|v| v.name())),
+        FacetBy::Judgement => one(meta.judgements.overall_effectiveness.map(|g| g.name())),
         FacetBy::Inspector if meta.inspectors.is_empty() => one(None),
         FacetBy::Inspector => meta.inspectors.clone(),
     }

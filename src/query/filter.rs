@@ -2,6 +2,7 @@
 //! and judgement synonyms, and dates given as years, months or days.
 
 use super::parse::{FilterField, FilterValue, QueryError};
+use crate::document::{Grade, VisitType};
 use crate::gazetteer::Gazetteer;
 
 /// A filter resolved to what the index stores.
@@ -13,40 +14,6 @@ pub enum Resolved {
     Words(FilterField, String),
     /// Inclusive range of days, as seconds since the epoch.
     DateRange(Option<i64>, Option<i64>),
-}
-
-/// Visit types accepted, with their short forms.
-const VISIT_TYPES: &[(&str, &str)] = &[
-    ("focused visit", "focused visit"),
-    ("focused", "focused visit"),
-    ("monitoring visit", "monitoring visit"),
-    ("monitoring", "monitoring visit"),
-    ("standard inspection", "standard inspection"),
-    ("standard", "standard inspection"),
-    ("short inspection", "short inspection"),
-    ("short", "short inspection"),
-    ("single inspection", "single inspection"),
-    ("single", "single inspection"),
-    ("sif", "single inspection"),
-    (
-        "joint targeted area inspection",
-        "joint targeted area inspection",
-    ),
-    ("jtai", "joint targeted area inspection"),
-];
-
-const JUDGEMENTS: &[(&str, &str)] = &[
-    ("outstanding", "outstanding"),
-    ("good", "good"),
-    ("requires improvement", "requires improvement"),
-    ("requires improvement to be good", "requires improvement"),
-    ("ri", "requires improvement"),
-    ("inadequate", "inadequate"),
-];
-
-fn lookup(table: &[(&str, &'static str)], value: &str) -> Option<&'static str> {
-    let v = value.trim().to_lowercase().replace(['_', '-'], " ");
-    table.iter().find(|(k, _)| *k == v).map(|(_, c)| *c)
 }
 
 /// Canonical authority for a user-typed name. A misspelt name is taken as the
@@ -99,19 +66,27 @@ pub fn resolve(
         ));
     };
     match field {
-        FilterField::Authority | FilterField::Mentions => {
-            Ok(Resolved::Keyword(field, resolve_authority(v, notes)?.to_string()))
-        }
-        FilterField::Type => lookup(VISIT_TYPES, v)
-            .map(|t| Resolved::Keyword(field, t.to_string()))
+        FilterField::Authority | FilterField::Mentions => Ok(Resolved::Keyword(
+            field,
+            resolve_authority(v, notes)?.to_string(),
+        )),
+        FilterField::Type => VisitType::parse(v)
+            .map(|t| Resolved::Keyword(field, t.name().to_string()))
             .ok_or_else(|| {
                 QueryError::new(
                     format!("unknown visit type '{v}'"),
-                    "use focused visit, monitoring visit, standard inspection, short inspection, single inspection or joint targeted area inspection",
+                    format!(
+                        "use one of: {}",
+                        VisitType::ALL
+                            .iter()
+                            .map(|t| t.name())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
                 )
             }),
-        FilterField::Judgement => lookup(JUDGEMENTS, v)
-            .map(|j| Resolved::Keyword(field, j.to_string()))
+        FilterField::Judgement => Grade::parse(v)
+            .map(|j| Resolved::Keyword(field, j.name().to_string()))
             .ok_or_else(|| {
                 QueryError::new(
                     format!("unknown judgement '{v}'"),
@@ -120,7 +95,10 @@ pub fn resolve(
             }),
         FilterField::Inspector | FilterField::Source => Ok(Resolved::Keyword(
             field,
-            v.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase(),
+            v.split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_lowercase(),
         )),
         FilterField::Section | FilterField::Title => Ok(Resolved::Words(field, v.clone())),
         FilterField::Date => unreachable_date(),

@@ -60,6 +60,7 @@ pub fn metadata(data: &[u8]) {
         blocks,
         published: None,
         publisher: None,
+        dropped: Vec::new(),
     };
     let _ = ingest::metadata::document_meta("fuzz.txt", "0", &extracted, &passages);
 }

@@ -5,6 +5,7 @@ mod furniture;
 mod paragraphs;
 
 pub use super::block::{Block, BlockKind};
+use super::letter::{self, DropRule};
 
 /// Why a PDF could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -33,9 +34,44 @@ pub fn extract_text(bytes: &[u8]) -> Result<String, PdfError> {
 
 /// Clean raw extracted text into blocks: furniture removed, paragraphs rebuilt.
 pub fn clean(raw: &str) -> Vec<Block> {
+    clean_explained(raw).0
+}
+
+/// [`clean`], also returning each letter-furniture line dropped and the rule that dropped it.
+pub fn clean_explained(raw: &str) -> (Vec<Block>, Vec<(DropRule, String)>) {
     let pages = furniture::split_pages(raw);
-    let pages = furniture::remove_furniture(pages);
-    paragraphs::build_blocks(&pages)
+    let mut pages = furniture::remove_furniture(pages);
+    let dropped = drop_letter_furniture(&mut pages);
+    (paragraphs::build_blocks(&pages), dropped)
+}
+
+/// Blank out a letter's furniture lines before paragraphs are built, so that a
+/// letterhead at a page's foot cannot join the paragraph running over the break.
+fn drop_letter_furniture(pages: &mut [furniture::PageLines]) -> Vec<(DropRule, String)> {
+    // One list of lines, a blank between pages so no group spans a page break.
+    let mut flat: Vec<&str> = Vec::new();
+    let mut at: Vec<(usize, usize)> = Vec::new();
+    for (pi, page) in pages.iter().enumerate() {
+        for (li, line) in page.lines.iter().enumerate() {
+            flat.push(line);
+            at.push((pi, li));
+        }
+        flat.push("");
+        at.push((pi, usize::MAX));
+    }
+    let marks = letter::mark(&flat);
+    let mut dropped = Vec::new();
+    let hits: Vec<(usize, usize, DropRule)> = marks
+        .iter()
+        .zip(&at)
+        .filter_map(|(m, &(pi, li))| m.map(|rule| (pi, li, rule)))
+        .collect();
+    for (pi, li, rule) in hits {
+        if let Some(line) = pages[pi].lines.get_mut(li) {
+            dropped.push((rule, std::mem::take(line).trim().to_string()));
+        }
+    }
+    dropped
 }
 
 #[cfg(test)]

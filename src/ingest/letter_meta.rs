@@ -1,0 +1,313 @@
+//! Facts read from an Ofsted letter: its heading, kind, date, visit dates,
+//! inspectors and signer, each with the sentence it came from.
+//!
+//! The forms handled are the ones Ofsted's letters use across the years:
+//! `on 23 and 24 November 2022`, `from 24 to 28 April 2023`, `on 30 April and
+//! 1 May 2019`; `The inspectors were X, HMI, and Y, HMI`, `Her Majesty's
+//! Inspectors for this visit were X and Y`, `carried out by X, Y and Z, Her
+//! Majesty's Inspectors`, `lead inspector X and team inspectors Y and Z`, or
+//! only a signature. The lead inspector is the one who signs (for a joint
+//! inspection, Ofsted's signer).
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::kinds;
+use super::letter::{self, Signer};
+use super::report_meta::{parse_date_at_start, parse_range, split_names, Date};
+use crate::document::VisitType;
+
+/// What a letter says about itself.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LetterFacts {
+    /// The whole heading, joined across line breaks.
+    pub title: Option<String>,
+    /// The kind of letter.
+    pub visit_type: Option<VisitType>,
+    /// The letter's date line.
+    pub date: Option<Date>,
+    /// First and last day of the visit.
+    pub visit: Option<(Date, Date)>,
+    /// Every inspector named, lead first.
+    pub inspectors: Vec<String>,
+    /// The signer (Ofsted's, for a joint inspection).
+    pub lead: Option<String>,
+    /// For each field, the line or sentence it was read from.
+    pub evidence: Vec<(&'static str, String)>,
+}
+
+fn re(pattern: &str) -> Regex {
+    Regex::new(pattern).unwrap_or_else(|e| panic!("bad built-in regex {pattern}: {e}"))
+}
+
+/// Does this text read as a letter (a salutation, a sign-off, a letter's heading or opening)?
+pub fn is_letter(lines: &[&str]) -> bool {
+    let head = &lines[..lines.len().min(120)];
+    head.iter().any(|l| {
+        letter::is_salutation(l)
+            || kinds::letter_heading_kind(l).is_some()
+            || l.to_lowercase().starts_with("this letter summarises")
+    }) || lines.iter().any(|l| letter::is_sign_off(l))
+}
+
+/// Read a letter. `raw` is the text as extracted (pages split by form feeds);
+/// `lines` the same text normalised (typographic quotes and dashes folded),
+/// one entry per line, blank lines kept as empty strings.
+pub fn read(raw: &str, lines: &[&str]) -> LetterFacts {
+    let mut f = LetterFacts::default();
+    let non_blank: Vec<&str> = lines.iter().copied().filter(|l| !l.is_empty()).collect();
+
+    if let Some((title, kind)) = heading(lines) {
+        f.visit_type = Some(kind);
+        f.evidence.push(("title", title.clone()));
+        f.title = Some(title);
+    }
+    let opening = opening(&non_blank);
+    if f.visit_type.is_none() {
+        f.visit_type = kinds::named_kind(&opening);
+        if f.visit_type.is_some() {
+            f.evidence.push(("visit_type", first_sentence(&opening)));
+        }
+    }
+
+    if let Some((d, line)) = date_line(raw) {
+        f.date = Some(d);
+        f.evidence.push(("date", line));
+    }
+    if let Some((range, sentence)) = visit_dates(&opening) {
+        f.visit = Some(range);
+        f.evidence.push(("inspection dates", sentence));
+    }
+
+    let (named, sentence) = named_inspectors(&opening);
+    let signers: Vec<Signer> = letter::letter_signers(&non_blank);
+    let ofsted_signer = signers
+        .iter()
+        .find(|s| s.is_ofsted())
+        .map(|s| s.name.clone());
+    let named_lead = lead_named(&opening);
+    f.lead = ofsted_signer
+        .clone()
+        .or_else(|| named_lead.clone())
+        .or_else(|| named.first().cloned());
+    if let Some(s) = sentence {
+        f.evidence.push(("inspectors", s));
+    }
+    if let Some(s) = &ofsted_signer {
+        let roles: Vec<String> = signers
+            .iter()
+            .map(|s| format!("{} ({})", s.name, s.role))
+            .collect();
+        f.evidence
+            .push(("lead_inspector", format!("signed by {}", roles.join(", "))));
+        let _ = s;
+    } else if let Some(l) = &named_lead {
+        f.evidence
+            .push(("lead_inspector", format!("named as lead inspector: {l}")));
+    }
+    let mut all = named;
+    if all.is_empty() {
+        // Named only in the signatures (every inspectorate's, for a joint inspection).
+        all = signers.iter().map(|s| s.name.clone()).collect();
+    }
+    if let Some(lead) = &f.lead {
+        all.retain(|n| !same_name(n, lead));
+        all.insert(0, lead.clone());
+    }
+    f.inspectors = all;
+    f
+}
+
+fn same_name(a: &str, b: &str) -> bool {
+    let k = |s: &str| s.to_lowercase().replace([' ', '-'], "");
+    k(a) == k(b)
+}
+
+/// The letter's heading (joined across its lines) and the kind it names.
+fn heading(lines: &[&str]) -> Option<(String, VisitType)> {
+    let limit = lines.len().min(200);
+    let at = lines[..limit]
+        .iter()
+        .position(|l| kinds::letter_heading_kind(l).is_some())?;
+    let kind = kinds::letter_heading_kind(lines[at])?;
+    let mut title = lines[at].trim().to_string();
+    // A heading set on two or three lines continues until the blank line under it.
+    for next in lines[at + 1..].iter().take(3) {
+        let next = next.trim();
+        if next.is_empty()
+            || next.to_lowercase().starts_with("this letter")
+            || next.split_whitespace().count() > 14
+            || letter::is_salutation(next)
+        {
+            break;
+        }
+        title.push(' ');
+        title.push_str(next);
+    }
+    let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
+    Some((title, kind))
+}
+
+/// The opening of the letter: its first 3,000 characters from "This letter" or
+/// the heading on, as one line.
+fn opening(non_blank: &[&str]) -> String {
+    let start = non_blank
+        .iter()
+        .position(|l| l.to_lowercase().starts_with("this letter"))
+        .or_else(|| {
+            non_blank
+                .iter()
+                .position(|l| kinds::letter_heading_kind(l).is_some())
+        })
+        .unwrap_or(0);
+    let mut s = String::new();
+    for l in &non_blank[start..] {
+        if s.len() > 3000 {
+            break;
+        }
+        if !s.is_empty() {
+            s.push(' ');
+        }
+        s.push_str(l.trim());
+    }
+    s
+}
+
+fn first_sentence(s: &str) -> String {
+    sentence_at(s, 0)
+}
+
+/// The sentence of `s` that holds byte `at`.
+fn sentence_at(s: &str, at: usize) -> String {
+    static END: LazyLock<Regex> = LazyLock::new(|| re(r"\.\s+[A-Z]"));
+    let start = END
+        .find_iter(s)
+        .take_while(|m| m.start() < at)
+        .last()
+        .map(|m| m.start() + 1)
+        .unwrap_or(0);
+    let end = END
+        .find_iter(s)
+        .find(|m| m.start() >= at)
+        .map(|m| m.start() + 1)
+        .unwrap_or(s.len());
+    s.get(start..end).unwrap_or("").trim().to_string()
+}
+
+/// The first line of the first page that holds only a date.
+fn date_line(raw: &str) -> Option<(Date, String)> {
+    let first_page = raw.split('\u{c}').next().unwrap_or(raw);
+    let find = |text: &str| {
+        text.lines()
+            .map(str::trim)
+            .find(|l| letter::is_lone_date(l))
+            .and_then(|l| parse_date_at_start(l).map(|d| (d, l.to_string())))
+    };
+    find(first_page).or_else(|| {
+        let head: String = raw.lines().take(40).collect::<Vec<_>>().join("\n");
+        find(&head)
+    })
+}
+
+/// The visit's days, from the opening: `on 23 and 24 November 2022`,
+/// `from 24 to 28 April 2023`, `between 1 and 5 May 2023`.
+fn visit_dates(opening: &str) -> Option<((Date, Date), String)> {
+    static FINDINGS: LazyLock<Regex> = LazyLock::new(|| {
+        re(r"(?i)\bfindings of (?:the|a|an|this) [^.]{0,240}? (?:on|between|from)\s+")
+    });
+    static ANY: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)\b(?:on|between|from)\s+"));
+    let found = FINDINGS
+        .find_iter(opening)
+        .chain(ANY.find_iter(opening))
+        .find_map(|m| {
+            let rest = opening.get(m.end()..)?;
+            parse_range(rest).map(|r| (r, m.start()))
+        })?;
+    let (range, at) = found;
+    Some((range, sentence_at(opening, at)))
+}
+
+/// Inspectors named in the opening, and the sentence naming them.
+fn named_inspectors(opening: &str) -> (Vec<String>, Option<String>) {
+    static NAMING: LazyLock<Regex> = LazyLock::new(|| {
+        re(concat!(
+            r"(?i)(?:carried out by|undertaken by|conducted by|",
+            r"inspectors?(?: for this (?:visit|inspection))? (?:were|was)|",
+            r"(?:the )?inspection team (?:was|were|comprised)|visiting inspectors? (?:were|was))",
+            r"\s*:?\s*([^.]{3,400}?)(?:\.\s|\.$|$)"
+        ))
+    });
+    for c in NAMING.captures_iter(opening) {
+        let Some(list) = c.get(1) else { continue };
+        let names = split_names(&strip_roles(list.as_str()));
+        if !names.is_empty() {
+            let at = c.get(0).map(|m| m.start()).unwrap_or(0);
+            return (names, Some(sentence_at(opening, at)));
+        }
+    }
+    (Vec::new(), None)
+}
+
+/// Remove role words around names ("lead inspector X and team inspectors Y").
+fn strip_roles(list: &str) -> String {
+    static ROLES: LazyLock<Regex> = LazyLock::new(|| {
+        re(concat!(
+            r"(?i)\b(?:(?:the\s+)?(?:lead|team|deputy lead|senior|regulatory|social care regulatory)\s+inspectors?|",
+            r"(?:her|his) majesty'?s\s+inspectors?(?:\s*\(hmis?\))?|hmis?|ofsted inspectors?|inspectors?)\b"
+        ))
+    });
+    ROLES.replace_all(list, ",").into_owned()
+}
+
+/// `lead inspector X` in the opening.
+fn lead_named(opening: &str) -> Option<String> {
+    static LEAD: LazyLock<Regex> = LazyLock::new(|| {
+        re(r"(?i)\blead inspector(?: was|:)?\s+([A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){1,3})")
+    });
+    let c = LEAD.captures(opening)?;
+    split_names(c.get(1)?.as_str()).into_iter().next()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn facts(text: &str) -> LetterFacts {
+        let lines: Vec<&str> = text.lines().map(str::trim).collect();
+        read(text, &lines)
+    }
+
+    #[test]
+    fn forms_of_naming_inspectors() {
+        let cases = [
+            ("carried out by Linda Steele and Donna Marriott, Her Majesty's Inspectors.", vec!["Linda Steele", "Donna Marriott"]),
+            ("The visit was carried out by Her Majesty's Inspectors Matt Reed and Rachel Holden.", vec!["Matt Reed", "Rachel Holden"]),
+            ("The inspectors were Andy Whippey, Her Majesty's Inspector, and Anne Waterman, Her Majesty's Inspector.", vec!["Andy Whippey", "Anne Waterman"]),
+            ("Her Majesty's Inspectors were Jan Edwards, Victoria Horsefield and Alison Smale.", vec!["Jan Edwards", "Victoria Horsefield", "Alison Smale"]),
+            ("His Majesty's Inspectors for this visit were lead inspector Sophie Wales and team inspectors Sally Sinclair and Mark Scanlon.", vec!["Sophie Wales", "Sally Sinclair", "Mark Scanlon"]),
+            ("The inspectors were Margaret Burke HMI and Nigel Parkes HMI.", vec!["Margaret Burke", "Nigel Parkes"]),
+        ];
+        for (sentence, want) in cases {
+            let text = format!("Focused visit to Leeds children's services\n\nThis letter summarises the findings of the focused visit to Leeds children's services on 1 and 2 May 2019. {sentence}\n\nMore text.");
+            let f = facts(&text);
+            assert_eq!(f.inspectors, want, "{sentence}");
+            assert_eq!(f.visit, Some(((2019, 5, 1), (2019, 5, 2))));
+        }
+    }
+
+    #[test]
+    fn signer_is_the_lead_and_dates_span_months() {
+        let text = "12 June 2019\n\nDear Ms X\n\nMonitoring visit to Leeds\nchildren's services\n\nThis letter summarises the findings of the third monitoring visit to Leeds children's services on 30 April and 1 May 2019. The inspectors were Ann One and Bob Two.\n\nYours sincerely\n\nBob Two\nHer Majesty's Inspector\n";
+        let f = facts(text);
+        assert_eq!(
+            f.title.as_deref(),
+            Some("Monitoring visit to Leeds children's services")
+        );
+        assert_eq!(f.visit_type, Some(VisitType::MonitoringVisit));
+        assert_eq!(f.date, Some((2019, 6, 12)));
+        assert_eq!(f.visit, Some(((2019, 4, 30), (2019, 5, 1))));
+        assert_eq!(f.lead.as_deref(), Some("Bob Two"));
+        assert_eq!(f.inspectors, vec!["Bob Two", "Ann One"]);
+    }
+}

@@ -3,6 +3,7 @@
 
 pub mod reader;
 pub mod schema;
+pub mod tokenize;
 pub mod writer;
 
 use std::path::{Path, PathBuf};
@@ -94,6 +95,7 @@ pub fn open(dir: &Path) -> Result<IndexHandle, IndexError> {
         });
     }
     let index = Index::open_in_dir(dir).map_err(tantivy_err(dir))?;
+    tokenize::register(&index);
     let fields = schema::fields_of(&index.schema()).map_err(tantivy_err(dir))?;
     Ok(IndexHandle {
         index,
@@ -125,6 +127,7 @@ pub fn open_or_create(dir: &Path) -> Result<IndexHandle, IndexError> {
         .settings(schema::settings())
         .create_in_dir(dir)
         .map_err(tantivy_err(dir))?;
+    tokenize::register(&index);
     Ok(IndexHandle {
         index,
         fields,

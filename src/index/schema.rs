@@ -12,12 +12,12 @@ use tantivy::schema::{
 };
 
 /// Bump when the schema or the meaning of a field changes: older indexes are refused.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// Tokenizer of the stemmed fields (tantivy's built-in English stemmer).
-pub const STEMMED: &str = "en_stem";
+pub const STEMMED: &str = "ofs_stem";
 /// Tokenizer of the exact fields: split and lower-case only.
-pub const EXACT: &str = "default";
+pub const EXACT: &str = "ofs_exact";
 
 /// `kind` value of a passage.
 pub const KIND_PASSAGE: &str = "passage";

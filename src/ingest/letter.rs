@@ -81,7 +81,7 @@ static LONE_DATE: LazyLock<Regex> = LazyLock::new(|| {
     re(concat!(
         r"(?i)^(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?\d{1,2}(?:st|nd|rd|th)?\s+",
         r"(?:january|february|march|april|may|june|july|august|september|october|november|december)",
-        r",?\s+\d{4}\.?$"
+        r",?\s+\d{4}$"
     ))
 });
 
@@ -108,13 +108,17 @@ fn words(s: &str) -> usize {
 /// A line short enough to be part of an address, a name or a role.
 fn is_short(s: &str) -> bool {
     let w = words(s);
-    w > 0 && w <= 12 && s.chars().count() <= 90
+    w > 0 && w <= 10 && s.chars().count() <= 80
 }
 
 /// A short line that does not read as a sentence.
 fn is_label(s: &str) -> bool {
+    static NUMBERED: LazyLock<Regex> = LazyLock::new(|| re(r"^\(?\d{1,3}[.)]\s"));
     let t = s.trim();
-    is_short(t) && !(t.ends_with('.') && words(t) > 4) && !t.ends_with(['?', '!', ':'])
+    is_short(t)
+        && !(t.ends_with('.') && words(t) > 4)
+        && !t.ends_with(['?', '!', ':'])
+        && !NUMBERED.is_match(t)
 }
 
 /// Is this line a letter's date line?
@@ -320,7 +324,9 @@ pub fn mark<S: AsRef<str>>(lines: &[S]) -> Marks {
             continue;
         }
         let line = text[i];
-        if is_lone_date(line) {
+        // A date line opens its group; a date ending a wrapped sentence does not.
+        let opens_group = i == 0 || text[i - 1].is_empty();
+        if is_lone_date(line) && opens_group {
             marks[i] = Some(DropRule::DateLine);
             mark_recipient_after(&text, &mut marks, i);
         } else if is_salutation(line) {

@@ -31,6 +31,9 @@ pub enum Matcher {
     Sequence {
         /// Tokens in analyzer form.
         tokens: Vec<String>,
+        /// Each token's position relative to the first (punctuation in the
+        /// query opens the same gaps as in the text; see `index::tokenize`).
+        offsets: Vec<usize>,
         /// Words allowed between them.
         slop: u32,
         /// Compare stemmed forms.
@@ -69,6 +72,25 @@ impl Analyzers {
         }
     }
 
+    /// Tokens of `text` with their positions relative to the first token.
+    pub fn tokens_at(&mut self, text: &str, stemmed: bool) -> (Vec<String>, Vec<usize>) {
+        let analyzer = if stemmed {
+            &mut self.stemmed
+        } else {
+            &mut self.exact
+        };
+        let mut stream = analyzer.token_stream(text);
+        let (mut tokens, mut offsets) = (Vec::new(), Vec::new());
+        let mut first = None;
+        while stream.advance() {
+            let t = stream.token();
+            let start = *first.get_or_insert(t.position);
+            tokens.push(t.text.clone());
+            offsets.push(t.position - start);
+        }
+        (tokens, offsets)
+    }
+
     /// Tokens of `text` in stemmed or exact form.
     pub fn tokens(&mut self, text: &str, stemmed: bool) -> Vec<String> {
         let analyzer = if stemmed {
@@ -101,18 +123,17 @@ fn term_query(field: Field, text: &str) -> Box<dyn Query> {
     ))
 }
 
-fn sequence_query(field: Field, tokens: &[String], slop: u32) -> Box<dyn Query> {
+fn sequence_query(field: Field, tokens: &[String], offsets: &[usize], slop: u32) -> Box<dyn Query> {
     match tokens {
         [] => Box::new(EmptyQuery),
         [one] => term_query(field, one),
         many => {
             let terms = many
                 .iter()
-                .map(|t| Term::from_field_text(field, t))
+                .zip(offsets.iter().copied().chain(many.len()..))
+                .map(|(t, at)| (at, Term::from_field_text(field, t)))
                 .collect();
-            let mut q = PhraseQuery::new(terms);
-            q.set_slop(slop);
-            Box::new(q)
+            Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop))
         }
     }
 }
@@ -129,19 +150,20 @@ impl Builder<'_> {
     /// Query for a run of words, recording its highlight matcher.
     fn words(&mut self, text: &str, slop: u32, stemmed: bool) -> Box<dyn Query> {
         let mut stemmed = stemmed;
-        let mut tokens = self.analyzers.tokens(text, stemmed);
+        let (mut tokens, mut offsets) = self.analyzers.tokens_at(text, stemmed);
         // The stemmed field has no positions: a word that splits into several
         // tokens ("decision-making") is matched as an exact phrase.
         if stemmed && tokens.len() > 1 {
             stemmed = false;
-            tokens = self.analyzers.tokens(text, false);
+            (tokens, offsets) = self.analyzers.tokens_at(text, false);
         }
         if tokens.is_empty() {
             return Box::new(EmptyQuery);
         }
-        let q = sequence_query(self.text_field(stemmed), &tokens, slop);
+        let q = sequence_query(self.text_field(stemmed), &tokens, &offsets, slop);
         self.matchers.push(Matcher::Sequence {
             tokens,
+            offsets,
             slop,
             stemmed,
         });
@@ -426,9 +448,9 @@ pub fn compile(
         clauses.push((Occur::Must, b.expr(expr, true)?));
         // Passages that hold the words as a phrase rank first.
         if let Some(words) = plain_words(expr) {
-            let tokens = b.analyzers.tokens(&words.join(" "), false);
+            let (tokens, offsets) = b.analyzers.tokens_at(&words.join(" "), false);
             if tokens.len() > 1 {
-                let phrase = sequence_query(handle.fields.text_exact, &tokens, 0);
+                let phrase = sequence_query(handle.fields.text_exact, &tokens, &offsets, 0);
                 clauses.push((Occur::Should, Box::new(BoostQuery::new(phrase, 100.0))));
             }
         }

@@ -7,6 +7,8 @@ use super::build::{Analyzers, Matcher};
 struct Tok {
     start: usize,
     end: usize,
+    /// Position as indexed (punctuation opens gaps: `index::tokenize`).
+    pos: usize,
     exact: (usize, usize),
     stemmed: (usize, usize),
 }
@@ -41,6 +43,7 @@ fn tokenize(text: &str, analyzers: &mut Analyzers, need_stemmed: bool) -> Toks {
         toks.push(Tok {
             start: t.offset_from,
             end: t.offset_to,
+            pos: t.position,
             exact,
             // Stemming is the costly half; exact-only matchers never read it.
             stemmed: exact,
@@ -87,18 +90,32 @@ pub fn highlights(
             ),
             Matcher::Sequence {
                 tokens,
+                offsets,
                 slop,
                 stemmed,
             } => {
                 let Some(first) = tokens.first() else {
                     continue;
                 };
+                // The position step before each later token of the query.
+                let steps: Vec<usize> = (1..tokens.len())
+                    .map(|k| match (offsets.get(k), offsets.get(k - 1)) {
+                        (Some(b), Some(a)) => b.saturating_sub(*a).max(1),
+                        _ => 1,
+                    })
+                    .collect();
                 for (i, t) in toks.iter().enumerate() {
                     if all.form(t, *stemmed) != first {
                         continue;
                     }
                     let rest = toks.get(i + 1..).unwrap_or_default();
-                    if let Some(end) = match_rest(&all, rest, &tokens[1..], *slop, *stemmed) {
+                    let want = Want {
+                        tokens: &tokens[1..],
+                        steps: &steps,
+                        slop: *slop as usize,
+                        stemmed: *stemmed,
+                    };
+                    if let Some(end) = match_rest(&all, rest, t.pos, &want) {
                         spans.push((t.start, end.unwrap_or(t.end)));
                     }
                 }
@@ -108,30 +125,38 @@ pub fn highlights(
     merge(spans)
 }
 
-/// Match the remaining tokens in order, allowing `slop` skipped tokens in all;
-/// returns the end of the last matched token (`None` when nothing remained).
-fn match_rest(
-    all: &Toks,
-    toks: &[Tok],
-    rest: &[String],
-    slop: u32,
+/// The rest of a sequence to match after its first token.
+struct Want<'a> {
+    tokens: &'a [String],
+    steps: &'a [usize],
+    slop: usize,
     stemmed: bool,
-) -> Option<Option<usize>> {
-    let mut budget = slop as usize;
-    let mut pos = 0;
+}
+
+/// Match the remaining tokens in order, each at its step from the one before,
+/// allowing `slop` positions of drift in all, as the index's phrase query does
+/// (so a phrase never spans punctuation); returns the end of the last matched
+/// token (`None` when nothing remained).
+fn match_rest(all: &Toks, toks: &[Tok], first_pos: usize, want: &Want) -> Option<Option<usize>> {
+    let mut budget = want.slop;
+    let mut prev = first_pos;
+    let mut i = 0;
     let mut end = None;
-    for want in rest {
+    for (token, step) in want.tokens.iter().zip(want.steps) {
+        let expected = prev + step;
         loop {
-            let t = toks.get(pos)?;
-            pos += 1;
-            if all.form(t, stemmed) == want {
+            let t = toks.get(i)?;
+            i += 1;
+            let drift = t.pos.saturating_sub(expected);
+            if drift > budget {
+                return None;
+            }
+            if t.pos >= expected && all.form(t, want.stemmed) == token {
+                budget -= drift;
+                prev = t.pos;
                 end = Some(t.end);
                 break;
             }
-            if budget == 0 {
-                return None;
-            }
-            budget -= 1;
         }
     }
     Some(end)
@@ -203,16 +228,16 @@ mod tests {
     use super::*;
 
     fn analyzers() -> Analyzers {
-        let tm = tantivy::tokenizer::TokenizerManager::default();
         Analyzers {
-            stemmed: tm.get("en_stem").unwrap(),
-            exact: tm.get("default").unwrap(),
+            stemmed: crate::index::tokenize::stemmed_analyzer(),
+            exact: crate::index::tokenize::exact_analyzer(),
         }
     }
 
     fn seq(words: &[&str], slop: u32, stemmed: bool) -> Matcher {
         Matcher::Sequence {
             tokens: words.iter().map(|w| w.to_string()).collect(),
+            offsets: (0..words.len()).collect(),
             slop,
             stemmed,
         }
@@ -234,6 +259,30 @@ mod tests {
             &mut analyzers(),
         );
         assert_eq!(h.len(), 2);
+    }
+
+    #[test]
+    fn a_phrase_never_spans_punctuation() {
+        let mo = || seq(&["management", "oversight"], 0, false);
+        for text in [
+            "performance management. Oversight of quality",
+            "the management, oversight and learning",
+            "management (oversight)",
+            "management – oversight",
+        ] {
+            assert!(
+                highlights(text, &[mo()], &mut analyzers()).is_empty(),
+                "{text}"
+            );
+        }
+        let h = highlights("management\n oversight", &[mo()], &mut analyzers());
+        assert_eq!(h.len(), 1);
+        let near = seq(&["management", "oversight"], 1, false);
+        assert_eq!(
+            highlights("management, oversight", &[near.clone()], &mut analyzers()).len(),
+            1
+        );
+        assert!(highlights("management. Oversight", &[near], &mut analyzers()).is_empty());
     }
 
     #[test]

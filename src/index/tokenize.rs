@@ -1,0 +1,156 @@
+//! The analyzers of the text fields: tantivy's word splitting, with gaps in
+//! token positions where punctuation stands between two words.
+//!
+//! A phrase matches consecutive positions, so a gap keeps `"management
+//! oversight"` from matching `…performance management. Oversight of…` or
+//! `the management, oversight and…`. A clause mark (`,` `;` `:` brackets,
+//! spaced dashes) opens a gap of one: a phrase never crosses it, `~1` may. A
+//! sentence end (`.` `?` `!`) opens a gap wider than any slop the query
+//! language allows, so proximity never crosses it. Line and page breaks,
+//! hyphens inside words and apostrophes open no gap.
+
+use tantivy::tokenizer::{
+    Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer, Token,
+    TokenStream, Tokenizer,
+};
+
+/// Position gap at a clause mark.
+pub const CLAUSE_GAP: usize = 1;
+
+/// Position gap at a sentence end: more than the largest `~N` a query may ask.
+pub const SENTENCE_GAP: usize = 128;
+
+/// Longest token indexed, in bytes (tantivy's default analyzers' limit).
+const MAX_TOKEN_BYTES: usize = 40;
+
+/// The gap that the characters between two tokens open.
+pub fn gap(between: &str) -> usize {
+    let mut gap = 0;
+    let bytes = between.as_bytes();
+    for (i, c) in between.char_indices() {
+        match c {
+            '.' | '?' | '!' | '…' => return SENTENCE_GAP,
+            ',' | ';' | ':' | '(' | ')' | '[' | ']' | '{' | '}' | '–' | '—' | '―' => {
+                gap = CLAUSE_GAP
+            }
+            // A hyphen joins the words of a compound; with a space beside it, it is a dash.
+            '-' => {
+                // `between` starts and ends at a word, so its edges are not spaces.
+                let spaced_before = i > 0 && bytes[i - 1].is_ascii_whitespace();
+                let spaced_after = bytes.get(i + 1).is_some_and(|b| b.is_ascii_whitespace());
+                if spaced_before || spaced_after {
+                    gap = CLAUSE_GAP;
+                }
+            }
+            _ => {}
+        }
+    }
+    gap
+}
+
+/// Tantivy's [`SimpleTokenizer`] with punctuation gaps in positions.
+#[derive(Clone, Default)]
+pub struct ClauseTokenizer {
+    inner: SimpleTokenizer,
+}
+
+/// The token stream of [`ClauseTokenizer`].
+pub struct ClauseTokenStream<'a> {
+    text: &'a str,
+    inner: <SimpleTokenizer as Tokenizer>::TokenStream<'a>,
+    last_end: Option<usize>,
+}
+
+impl Tokenizer for ClauseTokenizer {
+    type TokenStream<'a> = ClauseTokenStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> ClauseTokenStream<'a> {
+        ClauseTokenStream {
+            text,
+            inner: self.inner.token_stream(text),
+            last_end: None,
+        }
+    }
+}
+
+impl TokenStream for ClauseTokenStream<'_> {
+    fn advance(&mut self) -> bool {
+        if !self.inner.advance() {
+            return false;
+        }
+        let (from, to) = {
+            let t = self.inner.token();
+            (t.offset_from, t.offset_to)
+        };
+        // The inner tokenizer numbers each token from the one before as we
+        // left it, so adding this gap shifts every later token too.
+        if let Some(end) = self.last_end {
+            self.inner.token_mut().position += gap(self.text.get(end..from).unwrap_or(""));
+        }
+        self.last_end = Some(to);
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.inner.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.inner.token_mut()
+    }
+}
+
+/// Lower-cased words, not stemmed (the `text_exact` field and phrases).
+pub fn exact_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(ClauseTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(LowerCaser)
+        .build()
+}
+
+/// Lower-cased English stems (the `text` field, sections and titles).
+pub fn stemmed_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(ClauseTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(LowerCaser)
+        .filter(Stemmer::new(Language::English))
+        .build()
+}
+
+/// Register both analyzers on an index under the schema's tokenizer names.
+pub fn register(index: &tantivy::Index) {
+    let m = index.tokenizers();
+    m.register(super::schema::EXACT, exact_analyzer());
+    m.register(super::schema::STEMMED, stemmed_analyzer());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn positions(text: &str) -> Vec<(String, usize)> {
+        let mut a = exact_analyzer();
+        let mut s = a.token_stream(text);
+        let mut out = Vec::new();
+        while s.advance() {
+            out.push((s.token().text.clone(), s.token().position));
+        }
+        out
+    }
+
+    #[test]
+    fn punctuation_opens_gaps_and_breaks_do_not() {
+        let p = positions("management\noversight, of multi-agency work. Then (this) - that");
+        let pos: Vec<usize> = p.iter().map(|(_, p)| *p).collect();
+        // management oversight | , | of multi agency work | . | then ( this ) - that
+        assert_eq!(pos[1], pos[0] + 1, "a line break is no gap");
+        assert_eq!(pos[2], pos[1] + 1 + CLAUSE_GAP);
+        assert_eq!(pos[4], pos[3] + 1, "a hyphen inside a word is no gap");
+        assert_eq!(pos[6], pos[5] + 1 + SENTENCE_GAP);
+        assert_eq!(pos[7], pos[6] + 1 + CLAUSE_GAP);
+        assert_eq!(pos[8], pos[7] + 1 + CLAUSE_GAP);
+        assert_eq!(p[8].0, "that");
+        assert_eq!(gap(" children's "), 0);
+        assert_eq!(gap(" – "), CLAUSE_GAP);
+    }
+}

@@ -115,10 +115,8 @@ fn is_short(s: &str) -> bool {
 fn is_label(s: &str) -> bool {
     static NUMBERED: LazyLock<Regex> = LazyLock::new(|| re(r"^\(?\d{1,3}[.)]\s"));
     let t = s.trim();
-    is_short(t)
-        && !(t.ends_with('.') && words(t) > 4)
-        && !t.ends_with(['?', '!', ':'])
-        && !NUMBERED.is_match(t)
+    let sentence = t.ends_with('.') && words(t) > 4;
+    is_short(t) && !sentence && !t.ends_with(['?', '!', ':']) && !NUMBERED.is_match(t)
 }
 
 /// Is this line a letter's date line?
@@ -472,9 +470,11 @@ fn mark_signature_after(text: &[&str], marks: &mut Marks, sign_off: usize) {
         if line.is_empty() {
             continue;
         }
+        let columns = cells(line);
+        let label = is_label(line) || (columns.len() > 1 && columns.iter().all(|c| is_label(c)));
         if COPY_TO.is_match(line) {
             copy_to = true;
-        } else if !is_label(line) {
+        } else if !label {
             break;
         }
         marks[j] = Some(if copy_to {

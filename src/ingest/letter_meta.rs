@@ -232,7 +232,7 @@ fn visit_dates(opening: &str) -> Option<((Date, Date), String)> {
 fn named_inspectors(opening: &str) -> (Vec<String>, Option<String>) {
     static NAMING: LazyLock<Regex> = LazyLock::new(|| {
         re(concat!(
-            r"(?i)(?:carried out by|undertaken by|conducted by|",
+            r"(?i)(?:(?:carried out|undertaken|conducted)(?: [^.]{0,80}?)? by|",
             r"inspectors?(?: for this (?:visit|inspection))? (?:were|was)|",
             r"(?:the )?inspection team (?:was|were|comprised)|visiting inspectors? (?:were|was))",
             r"\s*:?\s*([^.]{3,400}?)(?:\.\s|\.$|$)"

@@ -40,10 +40,14 @@ pub fn document_meta(
     passages: &[Passage],
 ) -> DocumentMeta {
     let report = report_meta::extract(&ex.full_text);
-    let title = ex
-        .title
-        .clone()
-        .or_else(|| report.title.clone())
+    // An Ofsted document's own heading beats a cleaner's guess at a title.
+    let (first, second) = if report.is_ofsted {
+        (report.title.clone(), ex.title.clone())
+    } else {
+        (ex.title.clone(), report.title.clone())
+    };
+    let title = first
+        .or(second)
         .or_else(|| first_heading(passages))
         .unwrap_or_else(|| fallback_title(path));
     let authority = about_authority(&title, passages);

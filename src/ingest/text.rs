@@ -248,14 +248,25 @@ pub fn clean(input: &str) -> CleanText {
 pub fn clean_explained(input: &str) -> (CleanText, Vec<(DropRule, String)>) {
     let input = input.trim_start_matches('\u{feff}');
     let mut lines: Vec<Line> = input.lines().map(strip_markdown).collect();
-    let full_text = lines
-        .iter()
-        .map(|l| l.text.as_str())
-        .collect::<Vec<_>>()
-        .join("\n");
+    // Lines set in columns (a joint letter's signatures) keep their column gaps
+    // for the letter rules and the metadata readers.
+    let columned: Vec<std::borrow::Cow<str>> = input
+        .lines()
+        .zip(&lines)
+        .map(|(raw, line)| {
+            let raw = raw.trim();
+            if raw.contains("  ") || raw.contains('\t') {
+                std::borrow::Cow::Owned(letter::cells(raw).join("  "))
+            } else {
+                std::borrow::Cow::Borrowed(line.text.as_str())
+            }
+        })
+        .collect();
+    let full_text = columned.join("\n");
 
     // A letter's furniture goes first: a blanked line separates what was around it.
-    let marks = letter::mark(&lines.iter().map(|l| l.text.as_str()).collect::<Vec<_>>());
+    let marks = letter::mark(&columned);
+    drop(columned);
     let mut dropped = Vec::new();
     for (line, mark) in lines.iter_mut().zip(marks) {
         if let Some(rule) = mark {

@@ -279,7 +279,12 @@ mod tests {
         assert_eq!(h.len(), 1);
         let near = seq(&["management", "oversight"], 1, false);
         assert_eq!(
-            highlights("management, oversight", &[near.clone()], &mut analyzers()).len(),
+            highlights(
+                "management, oversight",
+                std::slice::from_ref(&near),
+                &mut analyzers()
+            )
+            .len(),
             1
         );
         assert!(highlights("management. Oversight", &[near], &mut analyzers()).is_empty());

@@ -11,7 +11,7 @@ const F1_FLOOR: f64 = 0.97;
 
 #[test]
 fn benchmark_f1_stays_above_floor() {
-    let Some(shared) = common::shared() else {
+    let Some(shared) = common::shared_for("the HTML cleaner benchmark") else {
         return;
     };
     let bin = assert_cmd::cargo::cargo_bin("ofsearch");

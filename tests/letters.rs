@@ -269,7 +269,7 @@ fn explain_names_the_rule_and_the_sentence() {
 }
 
 fn letters_dir() -> Option<PathBuf> {
-    common::shared().map(|s| s.join("corpus").join("ofsted-letters"))
+    common::shared_for("the real-letter floors").map(|s| s.join("corpus").join("ofsted-letters"))
 }
 
 /// Names compared as the fact sheet writes them (case, hyphen spacing).

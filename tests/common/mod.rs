@@ -7,7 +7,11 @@ use assert_cmd::Command;
 
 /// The repository root.
 pub fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    // Read when the test runs, not when it was compiled: two checkouts that
+    // share a target folder may run one build of the tests.
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")))
 }
 
 /// The bundled corpus.
@@ -44,8 +48,9 @@ pub fn json_lines(cmd: &mut Command) -> Vec<serde_json::Value> {
         .collect()
 }
 
-/// `../shared` beside the repository, when present. Under CI it must exist.
-pub fn shared() -> Option<PathBuf> {
+/// `../shared` beside the repository, when present. Under CI it must exist;
+/// elsewhere its absence skips `what`, said in one line on the terminal.
+pub fn shared_for(what: &str) -> Option<PathBuf> {
     let dir = root().join("..").join("shared");
     if dir.is_dir() {
         return Some(dir);
@@ -53,8 +58,76 @@ pub fn shared() -> Option<PathBuf> {
     if std::env::var("CI").is_ok_and(|v| v == "true") {
         panic!("../shared is missing under CI: {}", dir.display());
     }
-    eprintln!("skipping: ../shared not found at {}", dir.display());
+    // Straight to stderr: the test harness captures eprintln!, and a skip must be seen.
+    use std::io::Write;
+    let _ = writeln!(
+        std::io::stderr(),
+        "skipping {what}: ../shared not found at {} (it holds the real letters, reports and news pages)",
+        dir.display()
+    );
     None
+}
+
+/// [`shared_for`] for a test that does not say what it skips.
+pub fn shared() -> Option<PathBuf> {
+    shared_for("a test over ../shared")
+}
+
+/// Documents made for the query-language tests, so they test something real
+/// without ../shared: an inspection report and a focused-visit letter as text.
+pub fn write_query_fixtures(dir: &Path) {
+    let report = "Inspection of Derby local authority children's services
+
+Inspection dates: 7 to 18 November 2022
+
+Lead inspector: Alex Example, His Majesty's Inspector
+
+Judgement Grade
+
+The impact of leaders on social work practice with children and families Inadequate
+
+The experiences and progress of children who need help and protection Inadequate
+
+The experiences and progress of children in care Requires improvement to be good
+
+The experiences and progress of care leavers Requires improvement to be good
+
+Overall effectiveness Inadequate
+
+Main findings
+
+Team managers hold regular management discussion and oversight of children's plans, but it does not improve practice.
+
+Children are supervised during family time. Managers supervise newly qualified workers closely.
+
+The LADO responds to allegations against staff quickly.
+
+Work under the PLO is timely.
+
+Strategy meetings for children at risk of neglect are prompt, and the abuse strategy is clear.
+
+Oversight by senior leaders of the front door is not strong enough.
+";
+    let letter = "12 March 2020
+
+Dear Director
+
+Focused visit to Doncaster children's services
+
+This letter summarises the findings of the focused visit to Doncaster children's services on 4 and 5 February 2020. Her Majesty's Inspectors for this visit were Ann Example and Bob Example.
+
+Headline findings
+
+Independent reviewing officers have good oversight of plans for children in care.
+
+Yours sincerely
+
+Ann Example
+Her Majesty's Inspector
+";
+    std::fs::create_dir_all(dir).expect("fixture folder");
+    std::fs::write(dir.join("derby-report.txt"), report).expect("write fixture");
+    std::fs::write(dir.join("doncaster-letter.txt"), letter).expect("write fixture");
 }
 
 /// File name of a hit's path.

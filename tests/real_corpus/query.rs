@@ -162,9 +162,6 @@ fn field_filters_in_the_query_and_as_flags() {
 
 #[test]
 fn judgement_and_date_filters() {
-    let Some(_) = super::reports_dir() else {
-        return;
-    };
     let inadequate = all("oversight judgement:inadequate", &[]);
     assert!(!inadequate.is_empty());
     assert!(inadequate

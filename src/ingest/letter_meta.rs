@@ -58,9 +58,12 @@ pub fn read(raw: &str, lines: &[&str]) -> LetterFacts {
     let mut f = LetterFacts::default();
     let non_blank: Vec<&str> = lines.iter().copied().filter(|l| !l.is_empty()).collect();
 
-    if let Some((title, kind)) = heading(lines) {
+    if let Some((title, kind, set_on)) = heading(lines) {
         f.visit_type = Some(kind);
-        f.evidence.push(("title", title.clone()));
+        f.evidence
+            .push(("title", format!("the heading, set on {set_on} line(s)")));
+        f.evidence
+            .push(("visit_type", format!("the heading: {title}")));
         f.title = Some(title);
     }
     let opening = opening(&non_blank);
@@ -125,13 +128,14 @@ fn same_name(a: &str, b: &str) -> bool {
 }
 
 /// The letter's heading (joined across its lines) and the kind it names.
-fn heading(lines: &[&str]) -> Option<(String, VisitType)> {
+fn heading(lines: &[&str]) -> Option<(String, VisitType, usize)> {
     let limit = lines.len().min(200);
     let at = lines[..limit]
         .iter()
         .position(|l| kinds::letter_heading_kind(l).is_some())?;
     let kind = kinds::letter_heading_kind(lines[at])?;
     let mut title = lines[at].trim().to_string();
+    let mut set_on = 1;
     // A heading set on two or three lines continues until the blank line under it.
     for next in lines[at + 1..].iter().take(3) {
         let next = next.trim();
@@ -144,9 +148,10 @@ fn heading(lines: &[&str]) -> Option<(String, VisitType)> {
         }
         title.push(' ');
         title.push_str(next);
+        set_on += 1;
     }
     let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
-    Some((title, kind))
+    Some((title, kind, set_on))
 }
 
 /// The opening of the letter: its first 3,000 characters from "This letter" or

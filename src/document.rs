@@ -152,6 +152,21 @@ pub struct DocumentMeta {
     pub judgements: Judgements,
 }
 
+impl DocumentMeta {
+    /// A stable short id for the document: the first 12 hex digits of the
+    /// BLAKE3 hash of its path (the same path always gets the same id, so a
+    /// link to it survives re-ingesting a changed file).
+    pub fn id(&self) -> String {
+        doc_id(&self.path)
+    }
+}
+
+/// The id [`DocumentMeta::id`] gives the document at `path`.
+pub fn doc_id(path: &str) -> String {
+    let hex = blake3::hash(path.as_bytes()).to_hex();
+    hex[..12].to_string()
+}
+
 /// One paragraph or bullet item of a document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Passage {

@@ -50,8 +50,12 @@ pub enum Command {
     Search(SearchArgs),
     /// Every passage that names an authority, by any of its names, grouped by document.
     Mentions(MentionsArgs),
-    /// List indexed documents with their metadata.
+    /// List indexed documents (filters and a query as for `search`; newest first).
     Docs(DocsArgs),
+    /// Print one indexed document: its metadata, then every passage with its section and number.
+    Show(ShowArgs),
+    /// What the index holds: documents and passages by source and type, dates, authorities, size.
+    Stats(StatsArgs),
     /// Show what the ingester makes of one file, without indexing it.
     Extract(ExtractArgs),
     /// Count matching passages and documents per authority, year, type, inspector or judgement.
@@ -72,6 +76,9 @@ pub struct FacetsArgs {
     /// What to count by.
     #[arg(long, value_enum, default_value = "authority")]
     pub by: crate::query::FacetBy,
+    /// Row order (default: time order for year and month, else most passages first).
+    #[arg(long, value_enum)]
+    pub sort: Option<crate::query::FacetSort>,
     /// Match words exactly (no stemming).
     #[arg(long)]
     pub exact: bool,
@@ -166,6 +173,12 @@ pub struct FilterArgs {
     /// Only documents dated on or before this year, month or day.
     #[arg(long, value_name = "DATE")]
     pub until: Option<String>,
+    /// Only documents from this source (`ofsted` or a publisher; repeatable).
+    #[arg(long, value_name = "SOURCE")]
+    pub source: Vec<String>,
+    /// Only documents with this overall judgement (`ri` for requires improvement; repeatable).
+    #[arg(long, value_name = "GRADE")]
+    pub judgement: Vec<String>,
 }
 
 /// Arguments of `search`.
@@ -216,8 +229,53 @@ pub struct MentionsArgs {
 /// Arguments of `docs`.
 #[derive(Debug, Args)]
 pub struct DocsArgs {
+    /// Only documents with a passage matching this query (the query language of `search`).
+    #[arg(value_name = "QUERY", allow_hyphen_values = true)]
+    pub query: Option<String>,
+    /// Order: newest first, by authority, or by path.
+    #[arg(long, value_enum, default_value = "date")]
+    pub sort: crate::query::docs::DocSort,
+    /// Most documents to list.
+    #[arg(long, short = 'n', value_name = "N")]
+    pub limit: Option<usize>,
+    /// Print only the number of documents.
+    #[arg(long, short = 'c')]
+    pub count: bool,
+    /// Match words exactly (no stemming).
+    #[arg(long)]
+    pub exact: bool,
+    #[command(flatten)]
+    pub filters: FilterArgs,
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+/// Arguments of `show`.
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The document: its path as `docs` lists it, its file name when unique, or its `doc_id`.
+    #[arg(value_name = "DOC")]
+    pub doc: String,
+    /// Print one object: `{"document": {…}, "passages": [{paragraph, section, text, authorities_mentioned}, …]}`.
+    #[arg(long)]
+    pub json: bool,
+    /// Only this passage (its number, as `¶N` in search results).
+    #[arg(long, value_name = "N")]
+    pub passage: Option<usize>,
+    /// With --passage: also N passages before and after it.
+    #[arg(long, short = 'C', value_name = "N", default_value_t = 0)]
+    pub context: usize,
+}
+
+/// Arguments of `stats`.
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// Also list the children's services authorities with no document.
+    #[arg(long)]
+    pub missing: bool,
+    /// Print one JSON object.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Arguments of `extract`.

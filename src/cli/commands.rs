@@ -5,11 +5,11 @@ use std::io::{self, Write};
 use anyhow::{Context, Result};
 use termcolor::BufferedStandardStream;
 
-use super::args::{Cli, CompletionsArgs, DocsArgs, ExtractArgs, IngestArgs, DEFAULT_CORPUS};
+use super::args::{Cli, CompletionsArgs, ExtractArgs, IngestArgs, DEFAULT_CORPUS};
 use super::{color_choice, index_dir, should_build_default, EXIT_ERROR, EXIT_NO_RESULTS, EXIT_OK};
 use crate::index::{self, Reader};
 use crate::ingest;
-use crate::output::{json, table, text, Format};
+use crate::output::json;
 use crate::pipeline::{self, IngestOptions};
 
 /// Exit status for a listing: 0 with results, 1 without.
@@ -94,44 +94,6 @@ pub fn stdout(cli: &Cli) -> BufferedStandardStream {
     BufferedStandardStream::stdout(color_choice(cli.color))
 }
 
-/// `ofsearch docs`.
-pub fn docs(cli: &Cli, args: &DocsArgs) -> Result<i32> {
-    let reader = open_reader(cli)?;
-    let docs = reader.documents()?;
-    let mut out = stdout(cli);
-    let format = args.output.format();
-    match format {
-        Format::Text => {
-            for d in &docs {
-                writeln!(
-                    out,
-                    "{}  ({} passages)  {}",
-                    text::header(&d.meta),
-                    d.passages,
-                    d.meta.title
-                )?;
-            }
-        }
-        Format::Json => {
-            for d in &docs {
-                let mut obj = json::document_object(&d.meta);
-                obj.insert("passages".into(), serde_json::json!(d.passages));
-                writeln!(out, "{}", serde_json::Value::Object(obj))?;
-            }
-        }
-        Format::Csv | Format::Tsv => {
-            let columns = table::doc_columns();
-            let mut w = table::writer(&mut out, format == Format::Tsv, &columns)?;
-            for d in &docs {
-                w.write_record(table::doc_row(&d.meta, d.passages))?;
-            }
-            w.flush()?;
-        }
-    }
-    out.flush()?;
-    Ok(exit_for(!docs.is_empty()))
-}
-
 /// `ofsearch extract`.
 pub fn extract(cli: &Cli, args: &ExtractArgs) -> Result<i32> {
     let display = ingest::walk::display(&args.file);
@@ -141,22 +103,7 @@ pub fn extract(cli: &Cli, args: &ExtractArgs) -> Result<i32> {
         write_explanation(&mut out, &doc.meta, &why)?;
     }
     if args.json {
-        let passages: Vec<serde_json::Value> = doc
-            .passages
-            .iter()
-            .map(|p| {
-                serde_json::json!({
-                    "paragraph": p.paragraph,
-                    "section": p.section,
-                    "text": p.text,
-                    "authorities_mentioned": p.authorities_mentioned,
-                })
-            })
-            .collect();
-        let mut obj = serde_json::json!({
-            "document": serde_json::Value::Object(json::document_object(&doc.meta)),
-            "passages": passages,
-        });
+        let mut obj = json::document_with_passages(&doc.meta, &doc.passages);
         if args.explain {
             obj["dropped"] = why
                 .dropped

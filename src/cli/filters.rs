@@ -24,6 +24,8 @@ pub fn groups(
     group(FilterField::Authority, &args.authority)?;
     group(FilterField::Type, &args.visit_type)?;
     group(FilterField::Inspector, &args.inspector)?;
+    group(FilterField::Source, &args.source)?;
+    group(FilterField::Judgement, &args.judgement)?;
     if args.since.is_some() || args.until.is_some() {
         let from = args
             .since

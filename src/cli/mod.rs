@@ -3,6 +3,7 @@
 
 pub mod args;
 mod commands;
+mod docs_cmd;
 mod filters;
 mod search_cmd;
 
@@ -26,7 +27,9 @@ pub fn run(cli: Cli) -> i32 {
         Command::Search(a) => search_cmd::search(&cli, a),
         Command::Mentions(a) => search_cmd::mentions(&cli, a),
         Command::Facets(a) => search_cmd::facets(&cli, a),
-        Command::Docs(a) => commands::docs(&cli, a),
+        Command::Docs(a) => docs_cmd::docs(&cli, a),
+        Command::Show(a) => docs_cmd::show(&cli, a),
+        Command::Stats(a) => docs_cmd::stats(&cli, a),
         Command::Extract(a) => commands::extract(&cli, a),
         Command::Completions(a) => commands::completions(a),
         Command::Man => commands::man(),

@@ -318,7 +318,8 @@ pub fn facets(cli: &Cli, args: &FacetsArgs) -> Result<i32> {
         options: MatchOptions { exact: args.exact },
         limit: None,
     };
-    let (rows, notes) = query::facets(&reader, &request, args.by)?;
+    let sort = args.sort.unwrap_or(args.by.default_sort());
+    let (rows, notes) = query::facets(&reader, &request, args.by, sort)?;
     print_notes(&notes);
     let by = format!("{:?}", args.by).to_lowercase();
     let mut out = stdout(cli);

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use tantivy::Index;
 
-pub use reader::Reader;
+pub use reader::{Reader, StoredDocument};
 pub use schema::Fields;
 pub use writer::Writer;
 

@@ -113,6 +113,16 @@ impl Reader {
         searcher: &Searcher,
         addrs: &[DocAddress],
     ) -> Result<usize, IndexError> {
+        Ok(self.distinct_paths(searcher, addrs)?.len())
+    }
+
+    /// The paths of the documents these passages belong to, read from the
+    /// `path` fast field (no stored document is loaded).
+    pub fn distinct_paths(
+        &self,
+        searcher: &Searcher,
+        addrs: &[DocAddress],
+    ) -> Result<std::collections::HashSet<String>, IndexError> {
         let mut paths = std::collections::HashSet::new();
         for (segment_ord, docs) in by_segment(addrs) {
             let segment = searcher.segment_reader(segment_ord);
@@ -122,7 +132,7 @@ impl Reader {
             let ords = sorted_ords(&column, &docs);
             paths.extend(decode_sorted(&column, &ords).map_err(|e| self.err(e.into()))?);
         }
-        Ok(paths.len())
+        Ok(paths)
     }
 
     /// Passages of one document within a range of positions, in order.

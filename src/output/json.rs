@@ -6,6 +6,26 @@ use crate::document::DocumentMeta;
 use crate::document::Passage;
 use crate::query::{DocGroup, Hit};
 
+/// A document and its passages as one object (`extract --json`, `show --json`):
+/// `{"document": {…}, "passages": [{paragraph, section, text, authorities_mentioned}, …]}`.
+pub fn document_with_passages(meta: &DocumentMeta, passages: &[Passage]) -> Value {
+    let passages: Vec<Value> = passages
+        .iter()
+        .map(|p| {
+            json!({
+                "paragraph": p.paragraph,
+                "section": p.section,
+                "text": p.text,
+                "authorities_mentioned": p.authorities_mentioned,
+            })
+        })
+        .collect();
+    json!({
+        "document": Value::Object(document_object(meta)),
+        "passages": passages,
+    })
+}
+
 /// Document fields of the contract, in order.
 pub fn document_object(meta: &DocumentMeta) -> Map<String, Value> {
     let mut judgements = Map::new();
@@ -26,6 +46,7 @@ pub fn document_object(meta: &DocumentMeta) -> Map<String, Value> {
     m.insert("inspection_start".into(), json!(meta.inspection_start));
     m.insert("inspection_end".into(), json!(meta.inspection_end));
     m.insert("judgements".into(), Value::Object(judgements));
+    m.insert("doc_id".into(), json!(meta.id()));
     m
 }
 

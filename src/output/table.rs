@@ -25,6 +25,7 @@ pub const DOCUMENT_COLUMNS: &[&str] = &[
     "help_and_protection",
     "in_care",
     "care_leavers",
+    "doc_id",
 ];
 
 /// Passage columns that follow the document columns in a hit row.

@@ -182,3 +182,130 @@ pub fn write_hit_with_context(
     }
     writeln!(out)
 }
+
+/// One document as indexed: its metadata, then each passage as `¶N · section`
+/// and its text; `focus` (a passage number) is marked when given.
+pub fn write_document(
+    out: &mut dyn WriteColor,
+    meta: &DocumentMeta,
+    passages: &[Passage],
+    focus: Option<usize>,
+) -> io::Result<()> {
+    set(out, Some(Color::Magenta), true)?;
+    writeln!(out, "{}", meta.title)?;
+    out.reset()?;
+    let dash = |v: Option<&str>| v.unwrap_or("-").to_string();
+    let judgements: Vec<String> = meta
+        .judgements
+        .iter()
+        .filter_map(|(k, v)| v.map(|g| format!("{k}: {g}")))
+        .collect();
+    let rows = [
+        ("path", meta.path.clone()),
+        ("doc_id", meta.id()),
+        ("source", dash(meta.source.as_deref())),
+        ("authority", dash(meta.authority.as_deref())),
+        ("date", dash(meta.date.as_deref())),
+        ("visit type", dash(meta.visit_type.map(|v| v.name()))),
+        (
+            "visit dates",
+            format!(
+                "{} to {}",
+                dash(meta.inspection_start.as_deref()),
+                dash(meta.inspection_end.as_deref())
+            ),
+        ),
+        ("inspectors", meta.inspectors.join("; ")),
+        ("lead inspector", dash(meta.lead_inspector.as_deref())),
+        ("judgements", judgements.join("; ")),
+    ];
+    for (k, v) in rows {
+        if !v.is_empty() && v != "-" && v != "- to -" {
+            writeln!(out, "{k:>14}: {v}")?;
+        }
+    }
+    writeln!(out)?;
+    for p in passages {
+        let marked = focus == Some(p.paragraph);
+        set(out, Some(Color::Cyan), marked)?;
+        write!(out, "¶{}", p.paragraph)?;
+        if let Some(s) = &p.section {
+            write!(out, " · {s}")?;
+        }
+        if marked {
+            write!(out, "  ◀")?;
+        }
+        out.reset()?;
+        writeln!(out)?;
+        writeln!(out, "{}\n", p.text)?;
+    }
+    Ok(())
+}
+
+/// What an index holds, as a short report.
+pub fn write_stats(
+    out: &mut dyn io::Write,
+    s: &crate::query::stats::Stats,
+    missing: bool,
+) -> io::Result<()> {
+    writeln!(
+        out,
+        "{} documents, {} passages",
+        s.total.documents, s.total.passages
+    )?;
+    let table = |out: &mut dyn io::Write,
+                 title: &str,
+                 rows: &std::collections::BTreeMap<String, crate::query::stats::Tally>|
+     -> io::Result<()> {
+        let width = rows
+            .keys()
+            .map(|k| k.chars().count())
+            .chain(std::iter::once(title.len()))
+            .max()
+            .unwrap_or(0);
+        writeln!(
+            out,
+            "\n{title:<width$}  {:>9}  {:>8}",
+            "documents", "passages"
+        )?;
+        for (k, t) in rows {
+            writeln!(out, "{k:<width$}  {:>9}  {:>8}", t.documents, t.passages)?;
+        }
+        Ok(())
+    };
+    table(out, "source", &s.by_source)?;
+    table(out, "visit type", &s.by_visit_type)?;
+    writeln!(out)?;
+    let dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
+    writeln!(
+        out,
+        "dates:        {} to {}",
+        dash(&s.first_date),
+        dash(&s.last_date)
+    )?;
+    writeln!(
+        out,
+        "authorities:  {} of {} children's services authorities have a document{}",
+        s.authorities_covered,
+        s.authorities_total,
+        if missing || s.authorities_covered == s.authorities_total {
+            ""
+        } else {
+            " (--missing lists the others)"
+        }
+    )?;
+    writeln!(
+        out,
+        "index:        {:.1} MiB on disk, schema {}, last written {}",
+        s.index_bytes as f64 / (1024.0 * 1024.0),
+        s.schema_version,
+        dash(&s.last_ingest)
+    )?;
+    if missing {
+        writeln!(out, "\nno document ({}):", s.authorities_missing.len())?;
+        for a in &s.authorities_missing {
+            writeln!(out, "  {a}")?;
+        }
+    }
+    Ok(())
+}

@@ -14,12 +14,33 @@ pub enum FacetBy {
     Authority,
     /// The year of the document's date.
     Year,
+    /// The month of the document's date (`YYYY-MM`).
+    Month,
     /// Visit type.
     Type,
     /// Each named inspector.
     Inspector,
     /// The overall judgement.
     Judgement,
+}
+
+/// Order of facet rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FacetSort {
+    /// Most passages first (ties by value).
+    Count,
+    /// By value: time order for years and months (undated last).
+    Key,
+}
+
+impl FacetBy {
+    /// The natural order of this facet: time order for dates, else by count.
+    pub fn default_sort(self) -> FacetSort {
+        match self {
+            FacetBy::Year | FacetBy::Month => FacetSort::Key,
+            _ => FacetSort::Count,
+        }
+    }
 }
 
 /// One facet value and its counts.
@@ -41,6 +62,7 @@ fn values(meta: &DocumentMeta, by: FacetBy) -> Vec<String> {
     match by {
         FacetBy::Authority => one(meta.authority.as_deref()),
         FacetBy::Year => one(meta.date.as_deref().and_then(|d| d.get(..4))),
+        FacetBy::Month => one(meta.date.as_deref().and_then(|d| d.get(..7))),
         FacetBy::Type => one(meta.visit_type.map(|v| v.name())),
         FacetBy::Judgement => one(meta.judgements.overall_effectiveness.map(|g| g.name())),
         FacetBy::Inspector if meta.inspectors.is_empty() => one(None),
@@ -48,11 +70,12 @@ fn values(meta: &DocumentMeta, by: FacetBy) -> Vec<String> {
     }
 }
 
-/// Counts per value, most passages first (ties by value), and any query corrections.
+/// Counts per value in `sort` order, and any query corrections.
 pub fn facets(
     reader: &Reader,
     request: &SearchRequest,
     by: FacetBy,
+    sort: FacetSort,
 ) -> Result<(Vec<FacetRow>, Vec<String>), SearchError> {
     let (addrs, searcher, notes) = matching_request(reader, request)?;
     let mut meta_cache: HashMap<String, Vec<String>> = HashMap::new();
@@ -80,10 +103,16 @@ pub fn facets(
             documents: docs.len(),
         })
         .collect();
-    rows.sort_by(|a, b| {
-        b.passages
-            .cmp(&a.passages)
-            .then_with(|| a.value.cmp(&b.value))
-    });
+    match sort {
+        FacetSort::Count => rows.sort_by(|a, b| {
+            b.passages
+                .cmp(&a.passages)
+                .then_with(|| a.value.cmp(&b.value))
+        }),
+        // "(none)" sorts after every value.
+        FacetSort::Key => {
+            rows.sort_by(|a, b| (a.value == NONE, &a.value).cmp(&(b.value == NONE, &b.value)))
+        }
+    }
     Ok((rows, notes))
 }

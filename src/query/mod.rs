@@ -2,15 +2,17 @@
 //! group and count.
 
 pub mod build;
+pub mod docs;
 pub mod facets;
 pub mod filter;
 pub mod group;
 pub mod highlight;
 pub mod parse;
 pub mod search;
+pub mod stats;
 
 pub use build::MatchOptions;
-pub use facets::{facets, FacetBy, FacetRow};
+pub use facets::{facets, FacetBy, FacetRow, FacetSort};
 pub use group::{by_document, DocGroup};
 pub use parse::{parse, Expr, QueryError};
 pub use search::{

@@ -1,0 +1,138 @@
+//! `docs`, `show` and `stats`: the documents side of the index.
+
+use std::io::Write;
+
+use anyhow::Result;
+
+use super::args::{Cli, DocsArgs, ShowArgs, StatsArgs};
+use super::commands::{exit_for, open_reader, stdout};
+use super::{filters, EXIT_NO_RESULTS, EXIT_OK};
+use crate::output::{json, table, text, Format};
+use crate::query::docs::{self, DocsRequest, ShowError};
+use crate::query::stats::stats as index_stats;
+use crate::query::{MatchOptions, SearchRequest};
+
+/// `ofsearch docs`.
+pub fn docs(cli: &Cli, args: &DocsArgs) -> Result<i32> {
+    let mut notes = Vec::new();
+    let filters = filters::groups(&args.filters, &mut notes)?;
+    let reader = open_reader(cli)?;
+    let request = DocsRequest {
+        search: SearchRequest {
+            query: args.query.clone().unwrap_or_default(),
+            filters,
+            options: MatchOptions { exact: args.exact },
+            limit: None,
+        },
+        sort: args.sort,
+        limit: args.limit,
+    };
+    let list = docs::list(&reader, &request)?;
+    for n in notes.iter().chain(&list.notes) {
+        eprintln!("ofsearch: note: {n}");
+    }
+    let mut out = stdout(cli);
+    let format = args.output.format();
+    if args.count {
+        match format {
+            Format::Json => writeln!(out, "{}", serde_json::json!({"documents": list.total}))?,
+            _ => writeln!(out, "{} documents", list.total)?,
+        }
+        out.flush()?;
+        return Ok(exit_for(list.total > 0));
+    }
+    match format {
+        Format::Text => {
+            for d in &list.docs {
+                writeln!(
+                    out,
+                    "{}  ({} passages)  {}",
+                    text::header(&d.meta),
+                    d.passages,
+                    d.meta.title
+                )?;
+            }
+        }
+        Format::Json => {
+            for d in &list.docs {
+                let mut obj = json::document_object(&d.meta);
+                obj.insert("passages".into(), serde_json::json!(d.passages));
+                writeln!(out, "{}", serde_json::Value::Object(obj))?;
+            }
+        }
+        Format::Csv | Format::Tsv => {
+            let columns = table::doc_columns();
+            let mut w = table::writer(&mut out, format == Format::Tsv, &columns)?;
+            for d in &list.docs {
+                w.write_record(table::doc_row(&d.meta, d.passages))?;
+            }
+            w.flush()?;
+        }
+    }
+    out.flush()?;
+    Ok(exit_for(!list.docs.is_empty()))
+}
+
+/// `ofsearch show DOC`.
+pub fn show(cli: &Cli, args: &ShowArgs) -> Result<i32> {
+    let reader = open_reader(cli)?;
+    let found = match docs::find(&reader, &args.doc) {
+        Ok(d) => d,
+        Err(e @ ShowError::Unknown { .. }) => {
+            eprintln!("ofsearch: {e}");
+            return Ok(EXIT_NO_RESULTS);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let mut doc = docs::read(&reader, &found)?;
+    if let Some(n) = args.passage {
+        let (lo, hi) = (
+            n.saturating_sub(args.context),
+            n.saturating_add(args.context),
+        );
+        doc.passages.retain(|p| (lo..=hi).contains(&p.paragraph));
+        if !doc.passages.iter().any(|p| p.paragraph == n) {
+            eprintln!(
+                "ofsearch: {} has no passage {n} (hint: it has passages 0 to {})",
+                doc.meta.path,
+                found.passages.saturating_sub(1)
+            );
+            return Ok(EXIT_NO_RESULTS);
+        }
+    }
+    let mut out = stdout(cli);
+    if args.json {
+        writeln!(
+            out,
+            "{}",
+            json::document_with_passages(&doc.meta, &doc.passages)
+        )?;
+    } else {
+        text::write_document(&mut out, &doc.meta, &doc.passages, args.passage)?;
+    }
+    out.flush()?;
+    Ok(EXIT_OK)
+}
+
+/// `ofsearch stats`.
+pub fn stats(cli: &Cli, args: &StatsArgs) -> Result<i32> {
+    let reader = open_reader(cli)?;
+    let mut s = index_stats(&reader)?;
+    if !args.missing {
+        s.authorities_missing.clear();
+    }
+    let mut out = stdout(cli);
+    if args.json {
+        let mut v = serde_json::to_value(&s)?;
+        if !args.missing {
+            if let Some(o) = v.as_object_mut() {
+                o.remove("authorities_missing");
+            }
+        }
+        writeln!(out, "{v}")?;
+    } else {
+        text::write_stats(&mut out, &s, args.missing)?;
+    }
+    out.flush()?;
+    Ok(exit_for(s.total.documents > 0))
+}

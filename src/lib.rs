@@ -3,7 +3,7 @@
 //!
 //! The pipeline runs one way: [`ingest`] (files → clean passages + metadata) →
 //! [`index`] (tantivy) → [`query`] (parse, filter, rank, highlight) →
-//! [`output`] (text, JSON lines, CSV) → [`cli`].
+//! [`output`] (text, JSON lines, CSV) → front ends: [`cli`] and [`serve`].
 
 pub mod acronyms;
 pub mod cli;
@@ -14,3 +14,4 @@ pub mod ingest;
 pub mod output;
 pub mod pipeline;
 pub mod query;
+pub mod serve;

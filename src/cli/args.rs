@@ -56,6 +56,8 @@ pub enum Command {
     Show(ShowArgs),
     /// What the index holds: documents and passages by source and type, dates, authorities, size.
     Stats(StatsArgs),
+    /// Serve a search page and an HTTP JSON API on this machine (read-only).
+    Serve(ServeArgs),
     /// Show what the ingester makes of one file, without indexing it.
     Extract(ExtractArgs),
     /// Count matching passages and documents per authority, year, type, inspector or judgement.
@@ -265,6 +267,22 @@ pub struct ShowArgs {
     /// With --passage: also N passages before and after it.
     #[arg(long, short = 'C', value_name = "N", default_value_t = 0)]
     pub context: usize,
+}
+
+/// Arguments of `serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on. The default answers this machine only;
+    /// binding to another address (e.g. 0.0.0.0:7878) lets anyone who can reach
+    /// it search the index and download its files: do that deliberately.
+    #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:7878")]
+    pub bind: std::net::SocketAddr,
+    /// Open the page in a browser once serving.
+    #[arg(long)]
+    pub open: bool,
+    /// Let pages from this origin call the API from a browser (CORS); none by default.
+    #[arg(long, value_name = "ORIGIN")]
+    pub cors: Option<String>,
 }
 
 /// Arguments of `stats`.

@@ -188,6 +188,19 @@ fn write_explanation(
     Ok(())
 }
 
+/// `ofsearch serve`.
+pub fn serve(cli: &Cli, args: &super::args::ServeArgs) -> Result<i32> {
+    // Builds ./index from ./corpus first when that is the default and it is empty.
+    drop(open_reader(cli)?);
+    crate::serve::run(crate::serve::ServeOptions {
+        index: index_dir(cli),
+        bind: args.bind,
+        cors: args.cors.clone(),
+        open: args.open,
+    })?;
+    Ok(EXIT_OK)
+}
+
 /// `ofsearch completions SHELL`.
 pub fn completions(args: &CompletionsArgs) -> Result<i32> {
     let mut cmd = <Cli as clap::CommandFactory>::command();

@@ -30,6 +30,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Docs(a) => docs_cmd::docs(&cli, a),
         Command::Show(a) => docs_cmd::show(&cli, a),
         Command::Stats(a) => docs_cmd::stats(&cli, a),
+        Command::Serve(a) => commands::serve(&cli, a),
         Command::Extract(a) => commands::extract(&cli, a),
         Command::Completions(a) => commands::completions(a),
         Command::Man => commands::man(),

@@ -7,7 +7,9 @@ pub mod facets;
 pub mod filter;
 pub mod group;
 pub mod highlight;
+pub mod page;
 pub mod parse;
+pub mod request;
 pub mod search;
 pub mod stats;
 

@@ -345,3 +345,21 @@ pub fn context(
     }
     Ok((before, after))
 }
+
+/// Highlight spans of a query in each of these texts (a document's passages
+/// shown whole), as search results highlight them.
+pub fn highlight_texts(
+    reader: &Reader,
+    query: &str,
+    options: MatchOptions,
+    texts: &[&str],
+) -> Result<Vec<Vec<(usize, usize)>>, SearchError> {
+    let expr = parse(query)?;
+    let searcher = reader.searcher();
+    let compiled = compile(reader.handle(), &searcher, Some(&expr), &[], options)?;
+    let mut analyzers = Analyzers::of(reader.handle());
+    Ok(texts
+        .iter()
+        .map(|t| highlights(t, &compiled.matchers, &mut analyzers))
+        .collect())
+}

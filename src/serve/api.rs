@@ -1,0 +1,307 @@
+//! The JSON API: the CLI's answers over HTTP, with the same fields as
+//! `search --json`, plus totals. Errors are `{error, hint}`.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::{json, Value};
+
+use super::error::ApiError;
+use super::params::Params;
+use super::{blocking, page_request, search_request};
+use crate::index::Reader;
+use crate::output::{json as out_json, table};
+use crate::query::{self, docs};
+
+type Shared = State<Arc<super::AppState>>;
+
+fn notes_value(notes: &[String]) -> Value {
+    json!(notes)
+}
+
+/// Context passages around each hit of a page, as `search --context` gives them.
+fn hits_json(reader: &Reader, hits: &[query::Hit], context: usize) -> Result<Vec<Value>, ApiError> {
+    hits.iter()
+        .map(|h| {
+            let obj = if context > 0 {
+                let (before, after) = query::context(reader, h, context)?;
+                out_json::hit_with_context(h, &before, &after)
+            } else {
+                out_json::hit_object(h)
+            };
+            Ok(Value::Object(obj))
+        })
+        .collect()
+}
+
+/// `GET /api/search`: a page of hits (or of documents with `group_by=doc`) and the totals.
+pub async fn search(State(state): Shared, RawQuery(raw): RawQuery) -> Response {
+    let result = async {
+        let p = Params::parse(raw.as_deref())?;
+        blocking(&state, move |reader| {
+            let req = page_request(&p)?;
+            let page = query::page::page(&reader, &req)?;
+            let mut body = json!({
+                "query": p.q,
+                "passages": page.passages,
+                "documents": page.documents,
+                "offset": p.offset,
+                "n": p.n,
+                "notes": notes_value(&page.notes),
+            });
+            if p.group {
+                body["groups"] = page
+                    .groups
+                    .iter()
+                    .map(|g| Value::Object(out_json::group_object(g)))
+                    .collect();
+            } else {
+                body["hits"] = Value::Array(hits_json(&reader, &page.hits, p.context)?);
+            }
+            Ok(body)
+        })
+        .await
+    }
+    .await;
+    respond(result)
+}
+
+/// `GET /api/count`: exact numbers of passages and documents.
+pub async fn count(State(state): Shared, RawQuery(raw): RawQuery) -> Response {
+    let result = async {
+        let p = Params::parse(raw.as_deref())?;
+        blocking(&state, move |reader| {
+            let c = query::count(&reader, &search_request(&p, None)?)?;
+            Ok(json!({"query": p.q, "passages": c.passages, "documents": c.documents, "notes": c.notes}))
+        })
+        .await
+    }
+    .await;
+    respond(result)
+}
+
+/// `GET /api/facets?by=…`: passages and documents per value.
+pub async fn facets(State(state): Shared, RawQuery(raw): RawQuery) -> Response {
+    let result = async {
+        let p = Params::parse(raw.as_deref())?;
+        let by = p.by.unwrap_or(query::FacetBy::Authority);
+        blocking(&state, move |reader| {
+            let (rows, notes) =
+                query::facets(&reader, &search_request(&p, None)?, by, by.default_sort())?;
+            let by_name = format!("{by:?}").to_lowercase();
+            Ok(json!({"query": p.q, "by": by_name, "rows": rows, "notes": notes}))
+        })
+        .await
+    }
+    .await;
+    respond(result)
+}
+
+/// `GET /api/mentions?name=…`: every passage naming an authority.
+pub async fn mentions(State(state): Shared, RawQuery(raw): RawQuery) -> Response {
+    let result = async {
+        let p = Params::parse(raw.as_deref())?;
+        if p.q.trim().is_empty() {
+            return Err(ApiError::bad_request(
+                "no authority given",
+                "add name=South+Glos (any of an authority's names)",
+            ));
+        }
+        blocking(&state, move |reader| {
+            let mut notes = Vec::new();
+            let filters = p.filters.resolve(&mut notes)?;
+            let found = query::mentions(&reader, &p.q, &filters)?;
+            notes.extend(found.notes);
+            let total = found.hits.len();
+            let docs: std::collections::HashSet<&str> =
+                found.hits.iter().map(|h| h.meta.path.as_str()).collect();
+            let documents = docs.len();
+            let hits: Vec<Value> = found
+                .hits
+                .iter()
+                .skip(p.offset)
+                .take(p.n)
+                .map(|h| Value::Object(out_json::hit_object(h)))
+                .collect();
+            Ok(json!({"name": p.q, "passages": total, "documents": documents, "offset": p.offset, "n": p.n, "hits": hits, "notes": notes}))
+        })
+        .await
+    }
+    .await;
+    respond(result)
+}
+
+/// `GET /api/docs`: documents matching the filters (and query), newest first.
+pub async fn docs_list(State(state): Shared, RawQuery(raw): RawQuery) -> Response {
+    let result = async {
+        let p = Params::parse(raw.as_deref())?;
+        blocking(&state, move |reader| {
+            let request = docs::DocsRequest {
+                search: search_request(&p, None)?,
+                sort: match p.sort {
+                    super::params::Sort::Date | super::params::Sort::Relevance => docs::DocSort::Date,
+                },
+                limit: None,
+            };
+            let list = docs::list(&reader, &request)?;
+            let page: Vec<Value> = list
+                .docs
+                .iter()
+                .skip(p.offset)
+                .take(p.n)
+                .map(|d| {
+                    let mut o = out_json::document_object(&d.meta);
+                    o.insert("passages".into(), json!(d.passages));
+                    Value::Object(o)
+                })
+                .collect();
+            Ok(json!({"documents": list.total, "offset": p.offset, "n": p.n, "docs": page, "notes": list.notes}))
+        })
+        .await
+    }
+    .await;
+    respond(result)
+}
+
+/// `GET /api/docs/{id}`: one document as indexed (the `extract --json` shape).
+pub async fn doc(State(state): Shared, Path(id): Path<String>) -> Response {
+    let result = blocking(&state, move |reader| {
+        let found = docs::find(&reader, &id)?;
+        let shown = docs::read(&reader, &found)?;
+        Ok(out_json::document_with_passages(
+            &shown.meta,
+            &shown.passages,
+        ))
+    })
+    .await;
+    respond(result)
+}
+
+/// Bytes sent to the client at a time while exporting.
+const EXPORT_CHUNK_BYTES: usize = 64 * 1024;
+
+/// Bytes written by a printer on a blocking thread, sent to the response body
+/// in chunks; a closed connection makes the next write fail, which ends the export.
+struct ChannelWriter {
+    tx: tokio::sync::mpsc::Sender<Result<Vec<u8>, std::io::Error>>,
+    buf: Vec<u8>,
+}
+
+impl ChannelWriter {
+    fn send(&mut self) -> std::io::Result<()> {
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        let chunk = std::mem::replace(&mut self.buf, Vec::with_capacity(EXPORT_CHUNK_BYTES));
+        self.tx
+            .blocking_send(Ok(chunk))
+            .map_err(|_| std::io::Error::new(std::io::ErrorKind::BrokenPipe, "client went away"))
+    }
+}
+
+impl std::io::Write for ChannelWriter {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        self.buf.extend_from_slice(data);
+        if self.buf.len() >= EXPORT_CHUNK_BYTES {
+            self.send()?;
+        }
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// `GET /api/export.csv` and `/api/export.jsonl`: every hit of the view, streamed.
+pub async fn export(
+    State(state): Shared,
+    Path(file): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let csv = match file.as_str() {
+        "export.csv" => true,
+        "export.jsonl" => false,
+        _ => {
+            return ApiError::not_found(
+                format!("no such export '{file}'"),
+                "use /api/export.csv or /api/export.jsonl",
+            )
+            .into_response()
+        }
+    };
+    let p = match Params::parse(raw.as_deref()) {
+        Ok(p) => p,
+        Err(e) => return e.into_response(),
+    };
+    let (tx, rx) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(4);
+    // Run the query before answering 200: a bad one is a 400, not a broken file.
+    let hits = blocking(&state, move |reader| {
+        let req = search_request(&p, None)?;
+        Ok(query::search(&reader, &req)?.hits)
+    })
+    .await;
+    let hits = match hits {
+        Ok(h) => h,
+        Err(e) => return e.into_response(),
+    };
+    tokio::task::spawn_blocking(move || {
+        let mut sink = ChannelWriter {
+            tx,
+            buf: Vec::with_capacity(EXPORT_CHUNK_BYTES),
+        };
+        // The CLI's printers, so the file is what `search --all --format csv|json` prints.
+        let written = if csv {
+            table::writer(&mut sink, false, &table::hit_columns())
+                .and_then(|mut w| {
+                    for h in &hits {
+                        w.write_record(table::hit_row(h))?;
+                    }
+                    w.flush()?;
+                    Ok(())
+                })
+                .map_err(std::io::Error::other)
+        } else {
+            hits.iter().try_for_each(|h| {
+                use std::io::Write;
+                writeln!(sink, "{}", out_json::hit_line(h))
+            })
+        };
+        if written.is_ok() {
+            let _ = sink.send();
+        }
+    });
+    let body = Body::from_stream(tokio_stream::wrappers::ReceiverStream::new(rx));
+    let (mime, name) = if csv {
+        ("text/csv; charset=utf-8", "ofsearch-export.csv")
+    } else {
+        ("application/x-ndjson", "ofsearch-export.jsonl")
+    };
+    let mut resp = (StatusCode::OK, body).into_response();
+    let h = resp.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    resp
+}
+
+fn respond(result: Result<Value, ApiError>) -> Response {
+    match result {
+        Ok(v) => Json(v).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// Any other `/api/…` path.
+pub async fn unknown() -> Response {
+    ApiError::not_found(
+        "no such endpoint",
+        "see the README: /api/search, /api/count, /api/facets, /api/mentions, /api/docs, /api/export.csv",
+    )
+    .into_response()
+}

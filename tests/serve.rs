@@ -153,6 +153,11 @@ async fn facets_mentions_and_documents() {
     }
     let (_, v) = get_json("/api/mentions?name=South+Glos").await;
     assert!(v["passages"].as_u64().is_some_and(|n| n > 0));
+    let (status, all) = get_json("/api/docs?n=500").await;
+    assert_eq!(status, StatusCode::OK, "{all}");
+    let cli = cli_json(&["docs", "--json"]);
+    assert_eq!(all["documents"].as_u64(), Some(cli.len() as u64));
+    assert_eq!(all["docs"].as_array().cloned().unwrap_or_default(), cli);
     let (_, v) = get_json("/api/docs?type=focused").await;
     let docs = v["docs"].as_array().cloned().unwrap_or_default();
     assert!(!docs.is_empty() && docs.iter().all(|d| d["visit_type"] == "focused visit"));

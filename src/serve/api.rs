@@ -140,14 +140,23 @@ pub async fn docs_list(State(state): Shared, RawQuery(raw): RawQuery) -> Respons
     let result = async {
         let p = Params::parse(raw.as_deref())?;
         blocking(&state, move |reader| {
+            // No query and no filter lists every document.
+            let mut notes = Vec::new();
+            let search = query::SearchRequest {
+                query: p.q.clone(),
+                filters: p.filters.resolve(&mut notes)?,
+                options: query::MatchOptions { exact: p.exact },
+                limit: None,
+            };
             let request = docs::DocsRequest {
-                search: search_request(&p, None)?,
+                search,
                 sort: match p.sort {
                     super::params::Sort::Date | super::params::Sort::Relevance => docs::DocSort::Date,
                 },
                 limit: None,
             };
-            let list = docs::list(&reader, &request)?;
+            let mut list = docs::list(&reader, &request)?;
+            notes.append(&mut list.notes);
             let page: Vec<Value> = list
                 .docs
                 .iter()
@@ -159,7 +168,7 @@ pub async fn docs_list(State(state): Shared, RawQuery(raw): RawQuery) -> Respons
                     Value::Object(o)
                 })
                 .collect();
-            Ok(json!({"documents": list.total, "offset": p.offset, "n": p.n, "docs": page, "notes": list.notes}))
+            Ok(json!({"documents": list.total, "offset": p.offset, "n": p.n, "docs": page, "notes": notes}))
         })
         .await
     }

@@ -150,6 +150,29 @@ pub struct DocumentMeta {
     pub inspection_end: Option<String>,
     /// Judgements given by the inspection.
     pub judgements: Judgements,
+    /// For a news document: the letter or report it is about (`ofsearch link`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reports_on: Option<LinkRef>,
+    /// For a letter or report: the news documents about it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reported_by: Vec<LinkRef>,
+}
+
+/// One end of a link between a news document and the letter or report it is about.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LinkRef {
+    /// The other document's path.
+    pub path: String,
+    /// Its title.
+    pub title: String,
+    /// Its date.
+    pub date: Option<String>,
+    /// Its `doc_id`.
+    pub doc_id: String,
+    /// How sure the link is, in [0, 1].
+    pub confidence: f64,
+    /// Why: quoted sentences found in the letter, the authority, the dates.
+    pub evidence: Vec<String>,
 }
 
 impl DocumentMeta {

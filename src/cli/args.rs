@@ -58,6 +58,13 @@ pub enum Command {
     Stats(StatsArgs),
     /// Serve a search page and an HTTP JSON API on this machine (read-only).
     Serve(ServeArgs),
+    /// Link each news document to the letter or report it is about (ingest does this too).
+    Link,
+    /// Every news document with the letter or report it is about, or none.
+    Links(LinksArgs),
+    /// How many documents match each query per year, month, authority, type or judgement.
+    #[command(after_help = QUERY_HELP)]
+    Trend(TrendArgs),
     /// Show what the ingester makes of one file, without indexing it.
     Extract(ExtractArgs),
     /// Count matching passages and documents per authority, year, type, inspector or judgement.
@@ -207,6 +214,9 @@ pub struct SearchArgs {
     /// Group hits: `doc` gives one entry per document (hit count, best passages).
     #[arg(long, value_enum, value_name = "GROUP")]
     pub group_by: Option<GroupBy>,
+    /// For a hit in a news story linked to a letter, also show the letter's passage it quotes.
+    #[arg(long)]
+    pub with_letter: bool,
     #[command(flatten)]
     pub filters: FilterArgs,
     #[command(flatten)]
@@ -283,6 +293,37 @@ pub struct ServeArgs {
     /// Let pages from this origin call the API from a browser (CORS); none by default.
     #[arg(long, value_name = "ORIGIN")]
     pub cors: Option<String>,
+}
+
+/// Arguments of `links`.
+#[derive(Debug, Args)]
+pub struct LinksArgs {
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// Arguments of `trend`.
+#[derive(Debug, Args)]
+pub struct TrendArgs {
+    /// One or more queries, compared side by side (a query starting with `-` goes after `--`).
+    #[arg(value_name = "QUERY", required = true)]
+    pub queries: Vec<String>,
+    /// What a bucket is.
+    #[arg(long, value_enum, default_value = "year")]
+    pub by: crate::query::FacetBy,
+    /// Match words exactly (no stemming).
+    #[arg(long)]
+    pub exact: bool,
+    /// Also draw the chart to this file: SVG for .svg, else PNG.
+    #[arg(long, value_name = "FILE")]
+    pub plot: Option<PathBuf>,
+    /// Bars drawn for authorities, types or judgements (the most matching).
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub top: usize,
+    #[command(flatten)]
+    pub filters: FilterArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// Arguments of `stats`.

@@ -5,7 +5,9 @@ pub mod args;
 mod commands;
 mod docs_cmd;
 mod filters;
+mod link_cmd;
 mod search_cmd;
+mod trend_cmd;
 
 use std::io::{self, IsTerminal};
 use std::path::{Path, PathBuf};
@@ -31,6 +33,9 @@ pub fn run(cli: Cli) -> i32 {
         Command::Show(a) => docs_cmd::show(&cli, a),
         Command::Stats(a) => docs_cmd::stats(&cli, a),
         Command::Serve(a) => commands::serve(&cli, a),
+        Command::Trend(a) => trend_cmd::trend(&cli, a),
+        Command::Link => link_cmd::link(&cli),
+        Command::Links(a) => link_cmd::links(&cli, a),
         Command::Extract(a) => commands::extract(&cli, a),
         Command::Completions(a) => commands::completions(a),
         Command::Man => commands::man(),

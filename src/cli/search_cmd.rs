@@ -22,6 +22,7 @@ struct Shape<'a> {
     context: usize,
     batch_query: Option<&'a str>,
     grouped_by_doc: bool,
+    with_letter: bool,
 }
 
 fn print_notes(notes: &[String]) {
@@ -45,6 +46,19 @@ fn write_hits(
         .iter()
         .map(|h| query::context(reader, h, shape.context))
         .collect::<Result<_, _>>()?;
+    // The letter passage each news hit quotes, when asked for.
+    let letters: Vec<Option<(String, Passage)>> = hits
+        .iter()
+        .map(|h| -> Result<_> {
+            let Some(l) = h.meta.reports_on.as_ref().filter(|_| shape.with_letter) else {
+                return Ok(None);
+            };
+            Ok(
+                query::link::quoted_passage(reader, &l.path, &h.passage.text)?
+                    .map(|(p, _)| (l.path.clone(), p)),
+            )
+        })
+        .collect::<Result<_>>()?;
     match shape.format {
         Format::Text => {
             for (i, (hit, (before, after))) in hits.iter().zip(&contexts).enumerate() {
@@ -53,15 +67,26 @@ fn write_hits(
                 } else {
                     text::write_hit(out, i + 1, hit)?;
                 }
+                if let Some((path, p)) = &letters[i] {
+                    text::write_letter_passage(out, path, p)?;
+                }
             }
         }
         Format::Json => {
-            for (hit, (before, after)) in hits.iter().zip(&contexts) {
+            for ((hit, (before, after)), letter) in hits.iter().zip(&contexts).zip(&letters) {
                 let mut obj = if shape.context > 0 {
                     json::hit_with_context(hit, before, after)
                 } else {
                     json::hit_object(hit)
                 };
+                if shape.with_letter {
+                    obj.insert(
+                        "letter_passage".into(),
+                        letter.as_ref().map_or(serde_json::Value::Null, |(path, p)| {
+                            serde_json::json!({"path": path, "paragraph": p.paragraph, "section": p.section, "text": p.text})
+                        }),
+                    );
+                }
                 if let Some(q) = shape.batch_query {
                     obj.insert("query".into(), serde_json::json!(q));
                 }
@@ -186,6 +211,7 @@ pub fn search(cli: &Cli, args: &SearchArgs) -> Result<i32> {
         context: args.context,
         batch_query: None,
         grouped_by_doc: grouped,
+        with_letter: args.with_letter,
     };
     let found = run_one(&reader, &mut out, args, &make(&args.query), shape)?;
     out.flush()?;
@@ -257,6 +283,7 @@ fn search_batch(
             context: args.context,
             batch_query: Some(q),
             grouped_by_doc: args.group_by == Some(GroupBy::Doc),
+            with_letter: args.with_letter,
         };
         match run_one(reader, out, args, &make(q), shape) {
             Ok(found) => any_hit |= found,
@@ -299,6 +326,7 @@ pub fn mentions(cli: &Cli, args: &MentionsArgs) -> Result<i32> {
             context: 0,
             batch_query: None,
             grouped_by_doc: false,
+            with_letter: false,
         };
         write_hits(&mut out, &reader, hits, shape)?;
     }

@@ -1,6 +1,7 @@
 //! Index: the tantivy schema, the writer that stores ingested documents, and the
 //! reader that loads them back. Never parses documents.
 
+pub mod links;
 pub mod reader;
 pub mod schema;
 pub mod tokenize;

@@ -22,6 +22,7 @@ const DOC_STORE_CACHE_BLOCKS: usize = 4;
 pub struct Reader {
     handle: IndexHandle,
     reader: IndexReader,
+    links: super::links::Links,
 }
 
 /// A passage with its document's metadata, as stored.
@@ -58,6 +59,7 @@ impl Reader {
         Ok(Reader {
             handle: handle.clone(),
             reader,
+            links: super::links::Links::read(&handle.dir),
         })
     }
 
@@ -323,9 +325,11 @@ impl Loader<'_> {
             let mut ords = sorted_ords(column, &docs);
             ords.retain(|ord| !columns.metas.contains_key(ord));
             let jsons = decode_sorted(column, &ords).map_err(|e| self.reader.err(e.into()))?;
+            let reader = self.reader;
             let columns = self.columns(segment_ord)?;
             for (ord, json) in ords.into_iter().zip(jsons) {
-                let meta: DocumentMeta = serde_json::from_str(&json).unwrap_or_default();
+                let mut meta: DocumentMeta = serde_json::from_str(&json).unwrap_or_default();
+                reader.links.attach(&mut meta);
                 columns.metas.insert(ord, Arc::new(meta));
             }
         }

@@ -90,6 +90,7 @@ fn ofsted_meta(
         inspection_start: iso_date(r.inspection_start),
         inspection_end: iso_date(r.inspection_end),
         judgements: r.judgements,
+        ..DocumentMeta::default()
     }
 }
 

@@ -420,15 +420,23 @@ fn is_ofsted_doc(lines: &[&str], fl: &str) -> bool {
         "judgement grade",
         "piccadilly gate",
         "this letter summarises the findings",
-        "focused visit to",
-        "monitoring visit to",
-        "monitoring visit of",
-        "assurance visit to",
-        "joint targeted area inspection of",
     ] {
         if line_starts(p) {
             signals += 1;
         }
+    }
+    // A letter's heading ("Monitoring visit of X") also heads news stories and
+    // their teasers: it counts only beside a letter's own salutation or sign-off.
+    let letter_heading = head
+        .iter()
+        .any(|l| super::kinds::letter_heading_kind(l).is_some());
+    let letter_shape = lines
+        .iter()
+        .take(120)
+        .any(|l| super::letter::is_salutation(l))
+        || lines.iter().any(|l| super::letter::is_sign_off(l));
+    if letter_heading && letter_shape {
+        signals += 1;
     }
     if head_flat.contains("judgement grade") || head_flat.contains("the overall judgement is") {
         signals += 1;

@@ -47,6 +47,14 @@ pub fn document_object(meta: &DocumentMeta) -> Map<String, Value> {
     m.insert("inspection_end".into(), json!(meta.inspection_end));
     m.insert("judgements".into(), Value::Object(judgements));
     m.insert("doc_id".into(), json!(meta.id()));
+    // Links (`ofsearch link`): news documents say what they report on, letters who reported them.
+    if meta.source.as_deref() == Some("ofsted") {
+        if !meta.reported_by.is_empty() {
+            m.insert("reported_by".into(), json!(meta.reported_by));
+        }
+    } else {
+        m.insert("reports_on".into(), json!(meta.reports_on));
+    }
     m
 }
 

@@ -2,6 +2,7 @@
 //! Never queries; takes the plain data the query stage returns.
 
 pub mod json;
+pub mod plot;
 pub mod table;
 pub mod text;
 

@@ -309,3 +309,53 @@ pub fn write_stats(
     }
     Ok(())
 }
+
+/// A trend as an aligned table: a bucket per row, three columns per query.
+pub fn write_trend(out: &mut dyn io::Write, t: &crate::query::trend::Trend) -> io::Result<()> {
+    let key_w = t
+        .buckets
+        .iter()
+        .map(|b| b.key.chars().count())
+        .chain(std::iter::once(t.by.len()))
+        .max()
+        .unwrap_or(4);
+    const CELL: usize = 26;
+    write!(out, "{:<key_w$}  {:>9}", "", "")?;
+    for q in &t.queries {
+        let q: String = q.chars().take(CELL).collect();
+        write!(out, "  {q:<CELL$}")?;
+    }
+    writeln!(out)?;
+    write!(out, "{:<key_w$}  {:>9}", t.by, "documents")?;
+    for _ in &t.queries {
+        write!(out, "  {:>8} {:>7} {:>9}", "matching", "share", "passages")?;
+    }
+    writeln!(out)?;
+    for b in &t.buckets {
+        write!(out, "{:<key_w$}  {:>9}", b.key, b.documents)?;
+        if b.documents == 0 {
+            writeln!(out, "  (no documents)")?;
+            continue;
+        }
+        for c in &b.cells {
+            let share = c
+                .share
+                .map_or("-".to_string(), |s| format!("{:.1}%", s * 100.0));
+            write!(out, "  {:>8} {:>7} {:>9}", c.documents, share, c.passages)?;
+        }
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+/// The letter passage a news hit quotes (`search --with-letter`).
+pub fn write_letter_passage(out: &mut dyn WriteColor, path: &str, p: &Passage) -> io::Result<()> {
+    set(out, Some(Color::Cyan), false)?;
+    write!(out, "   ↳ in the letter {path} ¶{}", p.paragraph)?;
+    if let Some(s) = &p.section {
+        write!(out, " · {s}")?;
+    }
+    out.reset()?;
+    writeln!(out)?;
+    writeln!(out, "   {}\n", p.text)
+}

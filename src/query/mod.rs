@@ -7,11 +7,13 @@ pub mod facets;
 pub mod filter;
 pub mod group;
 pub mod highlight;
+pub mod link;
 pub mod page;
 pub mod parse;
 pub mod request;
 pub mod search;
 pub mod stats;
+pub mod trend;
 
 pub use build::MatchOptions;
 pub use facets::{facets, FacetBy, FacetRow, FacetSort};

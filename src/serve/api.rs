@@ -101,6 +101,21 @@ pub async fn facets(State(state): Shared, RawQuery(raw): RawQuery) -> Response {
     respond(result)
 }
 
+/// `GET /api/trend?q=…&by=year`: documents matching per bucket, as `trend --json` rows.
+pub async fn trend(State(state): Shared, RawQuery(raw): RawQuery) -> Response {
+    let result = async {
+        let p = Params::parse(raw.as_deref())?;
+        let by = p.by.unwrap_or(query::FacetBy::Year);
+        blocking(&state, move |reader| {
+            let t = super::trend_of(&reader, &p, by)?;
+            Ok(json!({"query": p.q, "by": t.by, "rows": t.rows(), "notes": t.notes}))
+        })
+        .await
+    }
+    .await;
+    respond(result)
+}
+
 /// `GET /api/mentions?name=…`: every passage naming an authority.
 pub async fn mentions(State(state): Shared, RawQuery(raw): RawQuery) -> Response {
     let result = async {

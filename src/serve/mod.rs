@@ -79,6 +79,24 @@ pub(crate) fn page_request(p: &Params) -> Result<PageRequest, ApiError> {
     })
 }
 
+/// The trend of a view's query by `by`, under its filters.
+pub(crate) fn trend_of(
+    reader: &Reader,
+    p: &Params,
+    by: crate::query::FacetBy,
+) -> Result<crate::query::trend::Trend, ApiError> {
+    let request = search_request(p, None)?;
+    Ok(crate::query::trend::trend(
+        reader,
+        &crate::query::trend::TrendRequest {
+            queries: vec![p.q.clone()],
+            filters: request.filters,
+            options: request.options,
+            by,
+        },
+    )?)
+}
+
 /// Run `work` with a reader of the last commit on a blocking thread, at most
 /// [`AppState::searches`] at once.
 pub(crate) async fn blocking<T: Send + 'static>(
@@ -120,6 +138,7 @@ pub fn router(state: Arc<AppState>, cors: Option<&str>) -> Router {
         .route("/mentions", get(api::mentions))
         .route("/docs", get(api::docs_list))
         .route("/docs/{id}", get(api::doc))
+        .route("/trend", get(api::trend))
         .route("/{file}", get(api::export))
         .fallback(api::unknown);
     let mut api = api;

@@ -272,11 +272,21 @@ pub async fn search(State(state): State<Arc<AppState>>, RawQuery(raw): RawQuery)
             let (rows, _) = query::facets(&reader, &request, *by, by.default_sort())?;
             facets.push((*by, *label, *param, rows));
         }
-        Ok((page, facets))
+        // The query's trend by year, as `ofsearch trend` draws it.
+        let chart = if p2.q.trim().is_empty() {
+            None
+        } else {
+            super::trend_of(&reader, &p2, FacetBy::Year)
+                .ok()
+                .and_then(|t| crate::output::plot::svg(&t, 20).ok())
+        };
+        Ok((page, facets, chart))
     })
     .await;
     match answered {
-        Ok((page, facets)) => Html(results(&p, &page, &facets).into_string()).into_response(),
+        Ok((page, facets, chart)) => {
+            Html(results(&p, &page, &facets, chart.as_deref()).into_string()).into_response()
+        }
         Err(e) => page_with_error(&p, e).into_response(),
     }
 }
@@ -313,6 +323,7 @@ fn results(
     p: &Params,
     page: &query::page::Page,
     facets: &[(FacetBy, &str, &str, Vec<FacetRow>)],
+    chart: Option<&str>,
 ) -> Markup {
     let total = if p.group {
         page.documents
@@ -336,6 +347,14 @@ fn results(
                         @if total > 0 { " · page " (p.page()) " of " (total.div_ceil(p.n).max(1)) }
                     }
                     @for n in &page.notes { p.note { "Note: " (n) } }
+                    @if let Some(svg) = chart {
+                        details.trend {
+                            summary { "Share of documents matching, by year" }
+                            // Drawn by plotters, which escapes its text; inline so the points' tooltips work.
+                            figure { (maud::PreEscaped(svg)) }
+                            p.downloads { a href=(format!("/api/trend?{}", p.link(|q| { q.offset = 0; q.n = 10; q.group = false; }))) { "the numbers (JSON)" } }
+                        }
+                    }
                     p.downloads { "Download every hit: "
                         a href=(format!("/api/export.csv?{export}")) download { "CSV" } " · "
                         a href=(format!("/api/export.jsonl?{export}")) download { "JSON lines" } }

@@ -7,6 +7,7 @@ mod common;
 mod docs;
 mod query;
 mod reports;
+mod trend;
 
 use std::path::PathBuf;
 use std::sync::OnceLock;

@@ -1,0 +1,103 @@
+//! `link` and `links`: news documents and the letters they are about.
+
+use std::io::Write;
+
+use anyhow::{Context, Result};
+
+use super::args::{Cli, LinksArgs};
+use super::commands::{exit_for, open_reader, stdout};
+use super::{index_dir, EXIT_OK};
+use crate::index::Reader;
+use crate::output::{json, table, text, Format};
+use crate::query::link;
+
+/// Compute every news document's link and keep them beside the index;
+/// returns (news documents, linked).
+pub fn relink(reader: &Reader) -> Result<(usize, usize)> {
+    let linked = link::link_all(reader)?;
+    let links = link::links_of(&linked);
+    links
+        .write(&reader.handle().dir)
+        .with_context(|| format!("writing links in {}", reader.handle().dir.display()))?;
+    Ok((linked.len(), links.reports_on.len()))
+}
+
+/// `ofsearch link`.
+pub fn link(cli: &Cli) -> Result<i32> {
+    let reader = open_reader(cli)?;
+    let (news, linked) = relink(&reader)?;
+    eprintln!(
+        "ofsearch: {linked} of {news} news documents linked to a letter or report in {}",
+        index_dir(cli).display()
+    );
+    Ok(EXIT_OK)
+}
+
+/// `ofsearch links`.
+pub fn links(cli: &Cli, args: &LinksArgs) -> Result<i32> {
+    let reader = open_reader(cli)?;
+    let linked = link::link_all(&reader)?;
+    let mut out = stdout(cli);
+    let format = args.output.format();
+    match format {
+        Format::Text => {
+            for (story, l) in &linked {
+                writeln!(out, "{}  {}", text::header(story), story.title)?;
+                match l {
+                    Some(l) => {
+                        writeln!(
+                            out,
+                            "   → {} · {} · confidence {:.2}  {}",
+                            l.date.as_deref().unwrap_or("undated"),
+                            l.path,
+                            l.confidence,
+                            l.title
+                        )?;
+                        for e in &l.evidence {
+                            writeln!(out, "     {e}")?;
+                        }
+                    }
+                    None => writeln!(out, "   → no letter or report in the index fits")?,
+                }
+            }
+        }
+        Format::Json => {
+            for (story, l) in &linked {
+                let mut obj = json::document_object(story);
+                obj.insert("reports_on".into(), serde_json::json!(l));
+                writeln!(out, "{}", serde_json::Value::Object(obj))?;
+            }
+        }
+        Format::Csv | Format::Tsv => {
+            let mut w = table::writer(
+                &mut out,
+                format == Format::Tsv,
+                &[
+                    "path",
+                    "title",
+                    "authority",
+                    "date",
+                    "reports_on",
+                    "reports_on_date",
+                    "confidence",
+                ],
+            )?;
+            for (story, l) in &linked {
+                w.write_record([
+                    story.path.clone(),
+                    story.title.clone(),
+                    story.authority.clone().unwrap_or_default(),
+                    story.date.clone().unwrap_or_default(),
+                    l.as_ref().map(|l| l.path.clone()).unwrap_or_default(),
+                    l.as_ref().and_then(|l| l.date.clone()).unwrap_or_default(),
+                    l.as_ref()
+                        .map(|l| format!("{:.3}", l.confidence))
+                        .unwrap_or_default(),
+                ])?;
+            }
+            w.flush()?;
+        }
+    }
+    out.flush()?;
+    Ok(exit_for(!linked.is_empty()))
+}

@@ -1,0 +1,79 @@
+//! `trend`: documents matching each query per bucket, as a table, rows for
+//! scripts, and a chart.
+
+use std::io::Write;
+
+use anyhow::{Context, Result};
+
+use super::args::{Cli, TrendArgs};
+use super::commands::{exit_for, open_reader, stdout};
+use super::filters;
+use crate::output::{plot, table, text, Format};
+use crate::query::trend::{trend as run_trend, TrendRequest};
+use crate::query::MatchOptions;
+
+/// `ofsearch trend`.
+pub fn trend(cli: &Cli, args: &TrendArgs) -> Result<i32> {
+    let mut notes = Vec::new();
+    let filters = filters::groups(&args.filters, &mut notes)?;
+    let reader = open_reader(cli)?;
+    let t = run_trend(
+        &reader,
+        &TrendRequest {
+            queries: args.queries.clone(),
+            filters,
+            options: MatchOptions { exact: args.exact },
+            by: args.by,
+        },
+    )?;
+    for n in notes.iter().chain(&t.notes) {
+        eprintln!("ofsearch: note: {n}");
+    }
+    if let Some(path) = &args.plot {
+        plot::write(&t, path, args.top).with_context(|| path.display().to_string())?;
+        eprintln!("ofsearch: chart written to {}", path.display());
+    }
+    let mut out = stdout(cli);
+    let format = args.output.format();
+    match format {
+        Format::Text => text::write_trend(&mut out, &t)?,
+        Format::Json => {
+            for row in t.rows() {
+                writeln!(out, "{}", serde_json::to_value(&row)?)?;
+            }
+        }
+        Format::Csv | Format::Tsv => {
+            let mut w = table::writer(
+                &mut out,
+                format == Format::Tsv,
+                &[
+                    "by",
+                    "bucket",
+                    "bucket_documents",
+                    "query",
+                    "documents",
+                    "share",
+                    "passages",
+                ],
+            )?;
+            for r in t.rows() {
+                w.write_record([
+                    r.by.to_string(),
+                    r.bucket.to_string(),
+                    r.bucket_documents.to_string(),
+                    r.query.to_string(),
+                    r.documents.to_string(),
+                    r.share.map(|s| format!("{s:.4}")).unwrap_or_default(),
+                    r.passages.to_string(),
+                ])?;
+            }
+            w.flush()?;
+        }
+    }
+    out.flush()?;
+    let any = t
+        .buckets
+        .iter()
+        .any(|b| b.cells.iter().any(|c| c.documents > 0));
+    Ok(exit_for(any))
+}

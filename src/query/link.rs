@@ -1,0 +1,338 @@
+//! Which letter or report is a news story about?
+//!
+//! For each news document: the candidates are Ofsted's letters and reports
+//! about the same authority (any of its names), dated up to [`WINDOW_DAYS`]
+//! before the story (any date when the story has none). Each is scored by the
+//! sentences the story quotes that are found in it (near-verbatim: quotes,
+//! dashes, line breaks and ellipses folded), then by the runs of six words the
+//! two share, then by the visit type the story names. A story links to the
+//! best candidate only when something it quotes or repeats is found there: a
+//! story whose letter is not indexed links to nothing, not to the nearest
+//! letter of that council.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::search::SearchError;
+use crate::document::{DocumentMeta, LinkRef};
+use crate::index::links::Links;
+use crate::index::{Reader, StoredDocument};
+
+/// How long before a story its letter may be dated, in days.
+pub const WINDOW_DAYS: i64 = 60;
+/// How long after a story its letter may be dated (publication lags), in days.
+pub const AFTER_DAYS: i64 = 3;
+/// Words in a shared run.
+const SHINGLE: usize = 6;
+/// Fewest words a quoted fragment needs to count.
+const MIN_QUOTE_WORDS: usize = 5;
+/// Lowest confidence that makes a link.
+pub const MIN_CONFIDENCE: f64 = 0.25;
+
+/// Lower-case words, typography folded: the form texts are compared in.
+pub fn words(text: &str) -> Vec<String> {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '\u{2019}'))
+        .map(|w| {
+            w.trim_matches(|c| c == '\'' || c == '\u{2019}')
+                .replace('\u{2019}', "'")
+                .to_lowercase()
+        })
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// Quoted fragments of a story (double quotes, straight or curly), split at
+/// ellipses, each of at least [`MIN_QUOTE_WORDS`] words.
+pub fn quotes(text: &str) -> Vec<Vec<String>> {
+    static QUOTED: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r#"[“"]([^“”"]{10,2000})[”"]"#).unwrap_or_else(|e| panic!("{e}"))
+    });
+    static ELLIPSIS: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"…|\.\.\.|\[\s*\.\.\.\s*\]").unwrap_or_else(|e| panic!("{e}"))
+    });
+    QUOTED
+        .captures_iter(text)
+        .filter_map(|c| c.get(1))
+        .flat_map(|m| ELLIPSIS.split(m.as_str()).map(words).collect::<Vec<_>>())
+        .filter(|w| w.len() >= MIN_QUOTE_WORDS)
+        .collect()
+}
+
+fn shingles(words: &[String]) -> HashSet<u64> {
+    use std::hash::{Hash, Hasher};
+    words
+        .windows(SHINGLE)
+        .map(|w| {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            w.hash(&mut h);
+            h.finish()
+        })
+        .collect()
+}
+
+fn days(date: &str) -> Option<i64> {
+    let d: jiff::civil::Date = date.parse().ok()?;
+    Some(i64::from(
+        d.since(jiff::civil::date(1970, 1, 1)).ok()?.get_days(),
+    ))
+}
+
+/// A candidate's text, prepared once.
+struct Candidate<'a> {
+    doc: &'a StoredDocument,
+    joined: String,
+    shingles: HashSet<u64>,
+}
+
+/// How well a story fits one candidate.
+#[derive(Debug, Clone, Default)]
+struct Fit {
+    quoted_words: usize,
+    matched_words: usize,
+    matched: Vec<String>,
+    containment: f64,
+    same_type: bool,
+}
+
+impl Fit {
+    fn confidence(&self) -> f64 {
+        let quote = if self.quoted_words == 0 {
+            0.0
+        } else {
+            self.matched_words as f64 / self.quoted_words as f64
+        };
+        let shared = (self.containment * 4.0).min(1.0);
+        let base = if self.quoted_words > 0 {
+            0.65 * quote + 0.35 * shared
+        } else {
+            shared
+        };
+        (base + if self.same_type { 0.05 } else { 0.0 }).min(1.0)
+    }
+
+    fn evidence_found(&self) -> bool {
+        self.matched_words > 0 || self.containment >= 0.05
+    }
+}
+
+fn fit(
+    story: &DocumentMeta,
+    quotes: &[Vec<String>],
+    shingles: &HashSet<u64>,
+    c: &Candidate,
+) -> Fit {
+    let mut f = Fit {
+        same_type: story.visit_type.is_some() && story.visit_type == c.doc.meta.visit_type,
+        ..Fit::default()
+    };
+    for q in quotes {
+        f.quoted_words += q.len();
+        let needle = format!(" {} ", q.join(" "));
+        if c.joined.contains(&needle) {
+            f.matched_words += q.len();
+            f.matched.push(q.join(" "));
+        }
+    }
+    if !shingles.is_empty() {
+        let shared = shingles.iter().filter(|s| c.shingles.contains(s)).count();
+        f.containment = shared as f64 / shingles.len() as f64;
+    }
+    f
+}
+
+fn link_ref(meta: &DocumentMeta, confidence: f64, evidence: Vec<String>) -> LinkRef {
+    LinkRef {
+        path: meta.path.clone(),
+        title: meta.title.clone(),
+        date: meta.date.clone(),
+        doc_id: meta.id(),
+        confidence: (confidence * 1000.0).round() / 1000.0,
+        evidence,
+    }
+}
+
+fn full_text(reader: &Reader, path: &str) -> Result<String, SearchError> {
+    let searcher = reader.searcher();
+    let passages = reader.passages_between(&searcher, path, 0, usize::MAX)?;
+    Ok(passages
+        .into_iter()
+        .map(|p| p.passage.text)
+        .collect::<Vec<_>>()
+        .join("\n"))
+}
+
+/// Is this document Ofsted's own (a letter or report), not news?
+fn is_ofsted(meta: &DocumentMeta) -> bool {
+    meta.source.as_deref() == Some("ofsted")
+}
+
+/// Every news document with the letter or report it is about, if any.
+pub fn link_all(reader: &Reader) -> Result<Vec<(DocumentMeta, Option<LinkRef>)>, SearchError> {
+    let docs = reader.documents()?;
+    let mut by_authority: HashMap<&str, Vec<&StoredDocument>> = HashMap::new();
+    for d in docs.iter().filter(|d| is_ofsted(&d.meta)) {
+        if let Some(a) = &d.meta.authority {
+            by_authority.entry(a.as_str()).or_default().push(d);
+        }
+    }
+    let mut prepared: HashMap<String, Candidate> = HashMap::new();
+    let mut out = Vec::new();
+    for story in docs.iter().filter(|d| !is_ofsted(&d.meta)) {
+        let meta = &story.meta;
+        let Some(authority) = meta.authority.as_deref() else {
+            out.push((meta.clone(), None));
+            continue;
+        };
+        let story_day = meta.date.as_deref().and_then(days);
+        let in_window =
+            |c: &StoredDocument| match (story_day, c.meta.date.as_deref().and_then(days)) {
+                (Some(s), Some(l)) => l >= s - WINDOW_DAYS && l <= s + AFTER_DAYS,
+                (None, _) => true,
+                (Some(_), None) => false,
+            };
+        let candidates: Vec<&StoredDocument> = by_authority
+            .get(authority)
+            .map(|v| v.iter().copied().filter(|c| in_window(c)).collect())
+            .unwrap_or_default();
+        if candidates.is_empty() {
+            out.push((meta.clone(), None));
+            continue;
+        }
+        let text = full_text(reader, &meta.path)?;
+        let story_quotes = quotes(&text);
+        let story_shingles = shingles(&words(&text));
+        let mut best: Option<(f64, Fit, &StoredDocument)> = None;
+        for c in candidates {
+            if !prepared.contains_key(&c.meta.path) {
+                let w = words(&full_text(reader, &c.meta.path)?);
+                prepared.insert(
+                    c.meta.path.clone(),
+                    Candidate {
+                        doc: c,
+                        joined: format!(" {} ", w.join(" ")),
+                        shingles: shingles(&w),
+                    },
+                );
+            }
+            let Some(prep) = prepared.get(&c.meta.path) else {
+                continue;
+            };
+            let f = fit(meta, &story_quotes, &story_shingles, prep);
+            if !f.evidence_found() {
+                continue;
+            }
+            let conf = f.confidence();
+            let closer = |a: &StoredDocument, b: &StoredDocument| {
+                let gap =
+                    |d: &StoredDocument| match (story_day, d.meta.date.as_deref().and_then(days)) {
+                        (Some(s), Some(l)) => (s - l).abs(),
+                        _ => i64::MAX,
+                    };
+                gap(a) < gap(b)
+            };
+            let better = match &best {
+                None => true,
+                Some((b, _, bd)) => conf > *b + 1e-9 || ((conf - *b).abs() < 1e-9 && closer(c, bd)),
+            };
+            if better {
+                best = Some((conf, f, c));
+            }
+        }
+        let link = best
+            .filter(|(conf, _, _)| *conf >= MIN_CONFIDENCE)
+            .map(|(conf, f, c)| {
+                let mut evidence: Vec<String> = f
+                    .matched
+                    .iter()
+                    .take(3)
+                    .map(|q| format!("quoted: \"{q}\""))
+                    .collect();
+                if f.matched.is_empty() {
+                    evidence.push(format!(
+                        "{:.0}% of the story's six-word runs are in the letter",
+                        f.containment * 100.0
+                    ));
+                }
+                evidence.push(format!("authority: {authority}"));
+                if let (Some(s), Some(l)) = (story_day, c.meta.date.as_deref().and_then(days)) {
+                    evidence.push(format!("dated {} day(s) before the story", s - l));
+                }
+                if f.same_type {
+                    if let Some(v) = c.meta.visit_type {
+                        evidence.push(format!("visit type: {v}"));
+                    }
+                }
+                link_ref(&c.meta, conf, evidence)
+            });
+        out.push((meta.clone(), link));
+    }
+    Ok(out)
+}
+
+/// The links to keep beside the index: each story's, and each letter's stories.
+pub fn links_of(linked: &[(DocumentMeta, Option<LinkRef>)]) -> Links {
+    let mut links = Links::default();
+    for (story, link) in linked {
+        let Some(link) = link else { continue };
+        links
+            .reported_by
+            .entry(link.path.clone())
+            .or_default()
+            .push(link_ref(story, link.confidence, link.evidence.clone()));
+        links.reports_on.insert(story.path.clone(), link.clone());
+    }
+    links
+}
+
+/// The passage of `letter` that a news passage quotes or repeats most, with
+/// the share of the news passage's six-word runs found in it.
+pub fn quoted_passage(
+    reader: &Reader,
+    letter_path: &str,
+    news_text: &str,
+) -> Result<Option<(crate::document::Passage, f64)>, SearchError> {
+    let wanted = shingles(&words(news_text));
+    let quoted = quotes(news_text);
+    if wanted.is_empty() && quoted.is_empty() {
+        return Ok(None);
+    }
+    let searcher = reader.searcher();
+    let passages = reader.passages_between(&searcher, letter_path, 0, usize::MAX)?;
+    let mut best: Option<(crate::document::Passage, f64)> = None;
+    for p in passages {
+        let w = words(&p.passage.text);
+        let joined = format!(" {} ", w.join(" "));
+        let have = shingles(&w);
+        let shared = if wanted.is_empty() {
+            0.0
+        } else {
+            wanted.iter().filter(|s| have.contains(s)).count() as f64 / wanted.len() as f64
+        };
+        let quote_hit = quoted
+            .iter()
+            .any(|q| joined.contains(&format!(" {} ", q.join(" "))));
+        let score = shared + if quote_hit { 1.0 } else { 0.0 };
+        if score > 0.0 && best.as_ref().is_none_or(|(_, b)| score > *b) {
+            best = Some((p.passage, score));
+        }
+    }
+    Ok(best.filter(|(_, s)| *s >= 0.2))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotes_are_split_at_ellipses_and_folded() {
+        let q = quotes("Ofsted said: “Leaders have a clear vision … but practice is not yet consistently good.” And \"short\".");
+        assert_eq!(q.len(), 2, "{q:?}");
+        assert_eq!(q[1], words("but practice is not yet consistently good"));
+        assert_eq!(
+            words("Children’s  services\nare—weak"),
+            vec!["children's", "services", "are", "weak"]
+        );
+    }
+}

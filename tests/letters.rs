@@ -519,6 +519,29 @@ fn news_links_to_the_letter_it_quotes_and_to_nothing_else() {
         .collect();
     // Two letters in three are indexed; stories about the third must link to nothing.
     let mut expect: BTreeMap<String, Option<String>> = BTreeMap::new();
+    // Every letter's facts first, so that a story about a letter that is not
+    // indexed can be dated beside one of the same council's that is.
+    let mut indexed_dates: BTreeMap<String, String> = BTreeMap::new();
+    for (i, pdf) in pdfs.iter().enumerate().take(75) {
+        if i % 3 == 2 {
+            continue;
+        }
+        let out = ofsearch(work.path())
+            .arg("extract")
+            .arg(pdf)
+            .arg("--json")
+            .output()
+            .expect("extract");
+        if let Ok(e) = serde_json::from_slice::<Value>(&out.stdout) {
+            if let (Some(a), Some(d)) = (
+                e["document"]["authority"].as_str(),
+                e["document"]["date"].as_str(),
+            ) {
+                indexed_dates.insert(a.to_string(), d.to_string());
+            }
+        }
+    }
+    let mut beside = 0;
     for (i, pdf) in pdfs.iter().enumerate().take(75) {
         let out = ofsearch(work.path())
             .arg("extract")
@@ -546,7 +569,16 @@ fn news_links_to_the_letter_it_quotes_and_to_nothing_else() {
         if indexed {
             std::fs::copy(pdf, kept_dir.join(&file)).expect("copy");
         }
-        // Dated a few days after the letter; named by a nickname where it has one.
+        // Dated a few days after the letter (for a letter not indexed, after
+        // another of the council's that is, when there is one); named by a
+        // nickname where it has one.
+        let date = match indexed_dates.get(authority) {
+            Some(other) if !indexed => {
+                beside += 1;
+                other.as_str()
+            }
+            _ => date,
+        };
         let day: jiff::civil::Date = date.parse().expect("date");
         let published = day
             .checked_add(jiff::Span::new().days((i % 9) as i64))
@@ -624,6 +656,10 @@ fn news_links_to_the_letter_it_quotes_and_to_nothing_else() {
     println!(
         "letter absent, linked to nothing: {quiet}/{absent} ({:.1}%)",
         silent * 100.0
+    );
+    println!("misses: {wrong:?}");
+    println!(
+        "stories about an absent letter dated beside the same council's indexed one: {beside}"
     );
     assert!(present >= 30 && absent >= 15, "{present} {absent}");
     assert!(recall >= 0.95, "{wrong:#?}");

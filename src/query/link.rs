@@ -28,6 +28,8 @@ pub const AFTER_DAYS: i64 = 3;
 const SHINGLE: usize = 6;
 /// Fewest words a quoted fragment needs to count.
 const MIN_QUOTE_WORDS: usize = 5;
+/// Words quoted verbatim that make a link certain.
+const QUOTE_SURE_WORDS: f64 = 20.0;
 /// Lowest confidence that makes a link.
 pub const MIN_CONFIDENCE: f64 = 0.25;
 
@@ -98,14 +100,12 @@ struct Fit {
 
 impl Fit {
     fn confidence(&self) -> f64 {
-        let quote = if self.quoted_words == 0 {
-            0.0
-        } else {
-            self.matched_words as f64 / self.quoted_words as f64
-        };
+        // Twenty words quoted verbatim are as sure as it gets; a story's other
+        // quotes (the council's reply) take nothing away.
+        let quote = (self.matched_words as f64 / QUOTE_SURE_WORDS).min(1.0);
         let shared = (self.containment * 4.0).min(1.0);
         let base = if self.quoted_words > 0 {
-            0.65 * quote + 0.35 * shared
+            0.7 * quote + 0.3 * shared
         } else {
             shared
         };

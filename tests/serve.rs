@@ -529,6 +529,19 @@ async fn the_page_in_a_real_browser() {
         c.screenshot().await.expect("shot"),
     )
     .expect("save");
+    // The query's trend, drawn as `ofsearch trend` draws it, with tooltips.
+    c.find(Locator::Css("details.trend summary"))
+        .await
+        .expect("trend")
+        .click()
+        .await
+        .expect("open");
+    let tips = c
+        .find_all(Locator::Css("details.trend svg title"))
+        .await
+        .expect("tooltips");
+    assert!(!tips.is_empty(), "each point has its counts");
+    std::fs::write(shots.join("trend.png"), c.screenshot().await.expect("shot")).expect("save");
 
     // The CSV link of this view gives what the CLI prints.
     let href = c

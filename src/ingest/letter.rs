@@ -472,9 +472,11 @@ fn mark_signature_after(text: &[&str], marks: &mut Marks, sign_off: usize) {
         }
         let columns = cells(line);
         let label = is_label(line) || (columns.len() > 1 && columns.iter().all(|c| is_label(c)));
+        // Names and roles end with no full stop; a sentence is text again.
+        let sentence = line.ends_with(['.', '!', '?']) && !copy_to;
         if COPY_TO.is_match(line) {
             copy_to = true;
-        } else if !label {
+        } else if !label || sentence {
             break;
         }
         marks[j] = Some(if copy_to {
@@ -567,6 +569,31 @@ mod tests {
         assert!(!s[1].is_ofsted());
         assert!(!s[2].is_ofsted());
         assert_eq!(kept(&lines.join("\n")), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_letter_reprinted_in_a_page_loses_its_furniture() {
+        use super::super::block::Block;
+        let blocks = vec![
+            Block::paragraph("The council published the letter in full."),
+            Block::paragraph("Dear Ms Doe,"),
+            Block::paragraph("This letter summarises the findings of the focused visit."),
+            Block::paragraph("Yours sincerely,"),
+            Block::paragraph("John Smith"),
+            Block::paragraph("His Majesty's Inspector"),
+            Block::paragraph("Readers can comment below."),
+        ];
+        let (kept, dropped) = drop_from_blocks(blocks);
+        let texts: Vec<&str> = kept.iter().map(|b| b.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            vec![
+                "The council published the letter in full.",
+                "This letter summarises the findings of the focused visit.",
+                "Readers can comment below."
+            ]
+        );
+        assert_eq!(dropped.len(), 4);
     }
 
     #[test]

@@ -57,7 +57,8 @@ pub struct FacetRow {
 /// Placeholder for documents without a value.
 pub const NONE: &str = "(none)";
 
-fn values(meta: &DocumentMeta, by: FacetBy) -> Vec<String> {
+/// A document's values for a facet ([`NONE`] when it has none).
+pub(crate) fn values(meta: &DocumentMeta, by: FacetBy) -> Vec<String> {
     let one = |v: Option<&str>| vec![v.unwrap_or(NONE).to_string()];
     match by {
         FacetBy::Authority => one(meta.authority.as_deref()),

@@ -9,10 +9,9 @@ use std::collections::{BTreeMap, HashMap};
 use serde::Serialize;
 
 use super::docs::{self, DocsRequest};
-use super::facets::{facets, FacetBy, FacetSort, NONE};
+use super::facets::{facets, values, FacetBy, FacetSort, NONE};
 use super::search::{SearchError, SearchRequest};
 use super::MatchOptions;
-use crate::document::DocumentMeta;
 use crate::index::Reader;
 
 /// What to trend.
@@ -63,19 +62,6 @@ pub struct Trend {
     /// Corrections made to the queries or filters.
     #[serde(skip)]
     pub notes: Vec<String>,
-}
-
-fn key_of(meta: &DocumentMeta, by: FacetBy) -> Vec<String> {
-    let one = |v: Option<&str>| vec![v.unwrap_or(NONE).to_string()];
-    match by {
-        FacetBy::Authority => one(meta.authority.as_deref()),
-        FacetBy::Year => one(meta.date.as_deref().and_then(|d| d.get(..4))),
-        FacetBy::Month => one(meta.date.as_deref().and_then(|d| d.get(..7))),
-        FacetBy::Type => one(meta.visit_type.map(|v| v.name())),
-        FacetBy::Judgement => one(meta.judgements.overall_effectiveness.map(|g| g.name())),
-        FacetBy::Inspector if meta.inspectors.is_empty() => one(None),
-        FacetBy::Inspector => meta.inspectors.clone(),
-    }
 }
 
 /// Every year or month from `first` to `last` inclusive (`YYYY` or `YYYY-MM`).
@@ -130,7 +116,7 @@ pub fn trend(reader: &Reader, req: &TrendRequest) -> Result<Trend, SearchError> 
     let mut notes = list.notes;
     let mut totals: HashMap<String, usize> = HashMap::new();
     for d in &list.docs {
-        for k in key_of(&d.meta, req.by) {
+        for k in values(&d.meta, req.by) {
             *totals.entry(k).or_default() += 1;
         }
     }

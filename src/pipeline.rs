@@ -110,20 +110,31 @@ pub fn ingest(
     let known: HashMap<String, KnownFile> = writer.known_files().clone();
     let started = now_nanos();
 
-    let bar = progress_bar(options.progress, files.len() as u64);
+    // The bar moves as files are extracted, by bytes, so its rate and ETA
+    // follow the work (a batch is extracted long before it is written).
+    let sizes: Vec<u64> = files
+        .iter()
+        .map(|f| std::fs::metadata(&f.path).map_or(0, |m| m.len()))
+        .collect();
+    let bar = progress_bar(options.progress, sizes.iter().sum());
+    let extracted = std::sync::atomic::AtomicUsize::new(0);
     let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<(String, Outcome)>>(1);
     let result = std::thread::scope(|scope| -> Result<(), IndexError> {
         let known = &known;
         let files = &files;
+        let (bar, sizes, extracted) = (&bar, &sizes, &extracted);
         scope.spawn(move || {
-            for chunk in files.chunks(BATCH_FILES) {
+            for (k, chunk) in files.chunks(BATCH_FILES).enumerate() {
+                let first = k * BATCH_FILES;
                 let outcomes: Vec<(String, Outcome)> = chunk
                     .par_iter()
-                    .map(|f| {
-                        (
-                            f.display.clone(),
-                            process(f, known.get(&f.display), started),
-                        )
+                    .enumerate()
+                    .map(|(i, f)| {
+                        let outcome = process(f, known.get(&f.display), started);
+                        bar.inc(sizes.get(first + i).copied().unwrap_or(0));
+                        let n = extracted.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                        bar.set_message(format!("{n}/{} files", files.len()));
+                        (f.display.clone(), outcome)
                     })
                     .collect();
                 if tx.send(outcomes).is_err() {
@@ -135,7 +146,6 @@ pub fn ingest(
         let mut since_commit_files = 0usize;
         for outcomes in rx {
             for (path, outcome) in outcomes {
-                bar.inc(1);
                 match outcome {
                     Outcome::Unchanged => report.unchanged += 1,
                     Outcome::Restat(doc, stat) => {
@@ -246,9 +256,9 @@ fn progress_bar(enabled: bool, len: u64) -> ProgressBar {
             ProgressDrawTarget::hidden()
         },
     );
-    if let Ok(style) =
-        ProgressStyle::with_template("{bar:40} {pos}/{len} files {elapsed} {wide_msg}")
-    {
+    if let Ok(style) = ProgressStyle::with_template(
+        "{bar:40} {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec} eta {eta} · {wide_msg}",
+    ) {
         bar.set_style(style);
     }
     bar

@@ -17,8 +17,14 @@ use tantivy::tokenizer::{
 /// Position gap at a clause mark.
 pub const CLAUSE_GAP: usize = 1;
 
-/// Position gap at a sentence end: more than the largest `~N` a query may ask.
-pub const SENTENCE_GAP: usize = 128;
+/// The largest `~N` a phrase query may ask for.
+pub const MAX_SLOP: u32 = 10;
+
+/// Position gap at a sentence end: more than [`MAX_SLOP`], so proximity never
+/// crosses it. Every position of a term is stored as its distance from the
+/// one before, so a wider gap costs bits on all of them: 128 made the index
+/// 1.04× its text at 1x, 11 keeps it at 0.99×.
+pub const SENTENCE_GAP: usize = MAX_SLOP as usize + 1;
 
 /// Longest token indexed, in bytes (tantivy's default analyzers' limit).
 const MAX_TOKEN_BYTES: usize = 40;

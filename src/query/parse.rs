@@ -82,6 +82,8 @@ pub enum FilterValue {
     Range(String, String),
 }
 
+use crate::index::tokenize::MAX_SLOP;
+
 /// A query that cannot be parsed: what is wrong, and a hint.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("bad query: {message} (hint: {hint})")]
@@ -164,10 +166,10 @@ fn lex(input: &str) -> Result<Vec<Token>, QueryError> {
                         "write a number of words after ~, e.g. \"management oversight\"~3",
                     )
                 })?;
-                if slop > 100 {
+                if slop > MAX_SLOP {
                     return Err(QueryError::new(
                         format!("proximity ~{slop} is too large"),
-                        "use at most ~100",
+                        format!("use at most ~{MAX_SLOP}: proximity stays inside a sentence"),
                     ));
                 }
                 i = j;

@@ -257,7 +257,7 @@ fn progress_bar(enabled: bool, len: u64) -> ProgressBar {
         },
     );
     if let Ok(style) = ProgressStyle::with_template(
-        "{bar:40} {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec} eta {eta} · {wide_msg}",
+        "{bar:24} {msg} · {binary_bytes}/{binary_total_bytes} · {binary_bytes_per_sec} · eta {eta}",
     ) {
         bar.set_style(style);
     }

@@ -165,6 +165,36 @@ impl Reader {
         Ok(out)
     }
 
+    /// The passages of these documents, each document's in order, read in one
+    /// pass over the index (one query, the doc store in block order).
+    pub fn passages_of(
+        &self,
+        searcher: &Searcher,
+        paths: &[&str],
+    ) -> Result<HashMap<String, Vec<Passage>>, IndexError> {
+        use tantivy::query::{BooleanQuery, Occur, Query, TermSetQuery};
+        let f = &self.handle.fields;
+        let set: Box<dyn Query> = Box::new(TermSetQuery::new(
+            paths.iter().map(|p| Term::from_field_text(f.path, p)),
+        ));
+        let kind: Box<dyn Query> = Box::new(TermQuery::new(
+            Term::from_field_text(f.kind, super::schema::KIND_PASSAGE),
+            IndexRecordOption::Basic,
+        ));
+        let query = BooleanQuery::new(vec![(Occur::Must, set), (Occur::Must, kind)]);
+        let addrs = searcher
+            .search(&query, &DocSetCollector)
+            .map_err(|e| self.err(e))?;
+        let mut out: HashMap<String, Vec<Passage>> = HashMap::new();
+        for p in self.load_passages(searcher, addrs)? {
+            out.entry(p.meta.path.clone()).or_default().push(p.passage);
+        }
+        for passages in out.values_mut() {
+            passages.sort_by_key(|p| p.paragraph);
+        }
+        Ok(out)
+    }
+
     /// Every passage in the index (unordered): for audits and exports.
     pub fn all_passages(&self) -> Result<Vec<StoredPassage>, IndexError> {
         let f = &self.handle.fields;

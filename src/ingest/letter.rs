@@ -107,6 +107,10 @@ fn words(s: &str) -> usize {
 
 /// A line short enough to be part of an address, a name or a role.
 fn is_short(s: &str) -> bool {
+    // Cheap first: a body paragraph is long, and counting its words costs.
+    if s.len() > 4 * 80 {
+        return false;
+    }
     let w = words(s);
     w > 0 && w <= 10 && s.chars().count() <= 80
 }
@@ -121,17 +125,17 @@ fn is_label(s: &str) -> bool {
 
 /// Is this line a letter's date line?
 pub fn is_lone_date(line: &str) -> bool {
-    LONE_DATE.is_match(line.trim())
+    line.len() <= 60 && LONE_DATE.is_match(line.trim())
 }
 
 /// Is this line a salutation (`Dear Ms Smith`)?
 pub fn is_salutation(line: &str) -> bool {
-    SALUTATION.is_match(line.trim())
+    line.len() <= 120 && SALUTATION.is_match(line.trim())
 }
 
 /// Is this line a sign-off (`Yours sincerely`)?
 pub fn is_sign_off(line: &str) -> bool {
-    SIGN_OFF.is_match(line.trim())
+    line.len() <= 40 && SIGN_OFF.is_match(line.trim())
 }
 
 /// Is this cell a signer's role (`His Majesty's Inspector`, `Senior HMI`, …)?
@@ -259,6 +263,9 @@ pub fn letter_signers(lines: &[&str]) -> Vec<Signer> {
     }
 }
 
+/// Longest line a date line, salutation, sign-off, signature or copy-to line can be, in bytes.
+const MAX_FURNITURE_LINE: usize = 300;
+
 /// What [`mark`] decided for each line: `None` keeps it.
 pub type Marks = Vec<Option<DropRule>>;
 
@@ -318,7 +325,8 @@ pub fn mark<S: AsRef<str>>(lines: &[S]) -> Marks {
     }
 
     for i in 0..text.len() {
-        if marks[i].is_some() {
+        // Every rule below is about a short line; most lines of a text are not.
+        if marks[i].is_some() || text[i].len() > MAX_FURNITURE_LINE {
             continue;
         }
         let line = text[i];

@@ -62,14 +62,20 @@ pub fn quotes(text: &str) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// A word's 64-bit FNV-1a hash: shingles are compared by these, not by strings.
+fn word_hash(w: &str) -> u64 {
+    w.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
 fn shingles(words: &[String]) -> HashSet<u64> {
-    use std::hash::{Hash, Hasher};
-    words
-        .windows(SHINGLE)
+    let ids: Vec<u64> = words.iter().map(|w| word_hash(w)).collect();
+    ids.windows(SHINGLE)
         .map(|w| {
-            let mut h = std::collections::hash_map::DefaultHasher::new();
-            w.hash(&mut h);
-            h.finish()
+            w.iter().fold(0u64, |h, &id| {
+                h.rotate_left(11) ^ id.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            })
         })
         .collect()
 }
@@ -84,6 +90,7 @@ fn days(date: &str) -> Option<i64> {
 /// A candidate's text, prepared once.
 struct Candidate<'a> {
     doc: &'a StoredDocument,
+    /// Its words joined by single spaces, padded: quotes are looked up in it.
     joined: String,
     shingles: HashSet<u64>,
 }
@@ -153,14 +160,45 @@ fn link_ref(meta: &DocumentMeta, confidence: f64, evidence: Vec<String>) -> Link
     }
 }
 
-fn full_text(reader: &Reader, path: &str) -> Result<String, SearchError> {
-    let searcher = reader.searcher();
-    let passages = reader.passages_between(&searcher, path, 0, usize::MAX)?;
-    Ok(passages
-        .into_iter()
-        .map(|p| p.passage.text)
-        .collect::<Vec<_>>()
-        .join("\n"))
+/// Candidates read whole at most, when the index cannot narrow them by quotes.
+const NEAREST: usize = 12;
+/// Words of a quote looked up in the index.
+const LOOKUP_WORDS: usize = 8;
+
+/// Paths of the authority's documents holding the first words of any quote.
+fn quoting_documents(
+    reader: &Reader,
+    authority: &str,
+    quotes: &[Vec<String>],
+) -> Result<HashSet<String>, SearchError> {
+    let mut longest: Vec<&Vec<String>> = quotes.iter().collect();
+    longest.sort_by_key(|q| std::cmp::Reverse(q.len()));
+    let mut paths = HashSet::new();
+    for q in longest.into_iter().take(3) {
+        let phrase: Vec<&str> = q
+            .iter()
+            .take(LOOKUP_WORDS)
+            .map(|w| w.as_str())
+            .filter(|w| w.chars().all(|c| c.is_alphanumeric() || c == '\''))
+            .collect();
+        if phrase.len() < 3 {
+            continue;
+        }
+        let request = super::SearchRequest {
+            query: format!("\"{}\"", phrase.join(" ")),
+            filters: vec![vec![super::filter::Resolved::Keyword(
+                super::parse::FilterField::Authority,
+                authority.to_string(),
+            )]],
+            options: super::MatchOptions { exact: true },
+            limit: None,
+        };
+        // A fragment the query language cannot take is simply not looked up.
+        if let Ok((addrs, searcher, _)) = super::search::matching_request(reader, &request) {
+            paths.extend(reader.distinct_paths(&searcher, &addrs)?);
+        }
+    }
+    Ok(paths)
 }
 
 /// Is this document Ofsted's own (a letter or report), not news?
@@ -177,9 +215,43 @@ pub fn link_all(reader: &Reader) -> Result<Vec<(DocumentMeta, Option<LinkRef>)>,
             by_authority.entry(a.as_str()).or_default().push(d);
         }
     }
+    // Every text linking may read, in one pass over the index: the stories and
+    // the letters of the authorities they are about.
+    let stories: Vec<&StoredDocument> = docs.iter().filter(|d| !is_ofsted(&d.meta)).collect();
+    let mut needed: Vec<&str> = stories.iter().map(|d| d.meta.path.as_str()).collect();
+    for s in &stories {
+        if let Some(list) = s
+            .meta
+            .authority
+            .as_deref()
+            .and_then(|a| by_authority.get(a))
+        {
+            needed.extend(list.iter().map(|d| d.meta.path.as_str()));
+        }
+    }
+    needed.sort_unstable();
+    needed.dedup();
+    let searcher = reader.searcher();
+    let texts: HashMap<String, String> = if stories.is_empty() {
+        HashMap::new()
+    } else {
+        reader
+            .passages_of(&searcher, &needed)?
+            .into_iter()
+            .map(|(path, ps)| {
+                let text = ps
+                    .into_iter()
+                    .map(|p| p.text)
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                (path, text)
+            })
+            .collect()
+    };
+    let text_of = |path: &str| texts.get(path).map(String::as_str).unwrap_or("");
     let mut prepared: HashMap<String, Candidate> = HashMap::new();
     let mut out = Vec::new();
-    for story in docs.iter().filter(|d| !is_ofsted(&d.meta)) {
+    for story in stories {
         let meta = &story.meta;
         let Some(authority) = meta.authority.as_deref() else {
             out.push((meta.clone(), None));
@@ -192,7 +264,7 @@ pub fn link_all(reader: &Reader) -> Result<Vec<(DocumentMeta, Option<LinkRef>)>,
                 (None, _) => true,
                 (Some(_), None) => false,
             };
-        let candidates: Vec<&StoredDocument> = by_authority
+        let mut candidates: Vec<&StoredDocument> = by_authority
             .get(authority)
             .map(|v| v.iter().copied().filter(|c| in_window(c)).collect())
             .unwrap_or_default();
@@ -200,13 +272,29 @@ pub fn link_all(reader: &Reader) -> Result<Vec<(DocumentMeta, Option<LinkRef>)>,
             out.push((meta.clone(), None));
             continue;
         }
-        let text = full_text(reader, &meta.path)?;
-        let story_quotes = quotes(&text);
-        let story_shingles = shingles(&words(&text));
+        let text = text_of(&meta.path);
+        let story_quotes = quotes(text);
+        let story_shingles = shingles(&words(text));
+        // Reading every candidate whole costs; the index says at once which
+        // of them hold what the story quotes. Without quotes, the nearest in date.
+        if candidates.len() > NEAREST {
+            let quoting = quoting_documents(reader, authority, &story_quotes)?;
+            if quoting.is_empty() {
+                let gap =
+                    |d: &StoredDocument| match (story_day, d.meta.date.as_deref().and_then(days)) {
+                        (Some(s), Some(l)) => (s - l).abs(),
+                        _ => i64::MAX,
+                    };
+                candidates.sort_by_key(|d| gap(d));
+                candidates.truncate(NEAREST);
+            } else {
+                candidates.retain(|c| quoting.contains(&c.meta.path));
+            }
+        }
         let mut best: Option<(f64, Fit, &StoredDocument)> = None;
         for c in candidates {
             if !prepared.contains_key(&c.meta.path) {
-                let w = words(&full_text(reader, &c.meta.path)?);
+                let w = words(text_of(&c.meta.path));
                 prepared.insert(
                     c.meta.path.clone(),
                     Candidate {

@@ -42,10 +42,10 @@ fn fold(s: &str) -> String {
 
 /// The kind of letter a heading line opens, if it is a letter's heading.
 pub fn letter_heading_kind(line: &str) -> Option<VisitType> {
-    let l = fold(line);
-    if l.len() > 300 {
+    if line.len() > 300 {
         return None;
     }
+    let l = fold(line);
     KINDS
         .iter()
         .find(|k| k.is_heading(&l))

@@ -474,6 +474,12 @@ fn screenshot_dir() -> PathBuf {
     dir
 }
 
+/// Save a screenshot of the browser's window under `dir`.
+async fn shot(c: &fantoccini::Client, dir: &Path, name: &str) {
+    let png = c.screenshot().await.expect("screenshot");
+    std::fs::write(dir.join(name), png).expect("save the screenshot");
+}
+
 async fn active_id(c: &fantoccini::Client) -> String {
     c.execute("return document.activeElement ? (document.activeElement.id || document.activeElement.tagName) : ''", vec![])
         .await
@@ -495,7 +501,7 @@ async fn the_page_in_a_real_browser() {
 
     // Type a query.
     c.goto(&format!("{base}/")).await.expect("home");
-    std::fs::write(shots.join("home.png"), c.screenshot().await.expect("shot")).expect("save");
+    shot(&c, &shots, "home.png").await;
     let q = c.find(Locator::Id("q")).await.expect("search box");
     q.send_keys("\"management oversight\"").await.expect("type");
     q.send_keys(&String::from(char::from(Key::Enter)))
@@ -524,11 +530,7 @@ async fn the_page_in_a_real_browser() {
         .await
         .expect("marks");
     assert!(!marks.is_empty(), "matches are highlighted");
-    std::fs::write(
-        shots.join("results.png"),
-        c.screenshot().await.expect("shot"),
-    )
-    .expect("save");
+    shot(&c, &shots, "results.png").await;
     // The query's trend, drawn as `ofsearch trend` draws it, with tooltips.
     c.find(Locator::Css("details.trend summary"))
         .await
@@ -541,7 +543,7 @@ async fn the_page_in_a_real_browser() {
         .await
         .expect("tooltips");
     assert!(!tips.is_empty(), "each point has its counts");
-    std::fs::write(shots.join("trend.png"), c.screenshot().await.expect("shot")).expect("save");
+    shot(&c, &shots, "trend.png").await;
 
     // The CSV link of this view gives what the CLI prints.
     let href = c
@@ -668,11 +670,7 @@ async fn the_page_in_a_real_browser() {
         .await
         .expect("focus");
     assert_eq!(focus.len(), 1, "the clicked passage is marked");
-    std::fs::write(
-        shots.join("document.png"),
-        c.screenshot().await.expect("shot"),
-    )
-    .expect("save");
+    shot(&c, &shots, "document.png").await;
 
     // A bad query keeps what was typed and says what is wrong.
     c.goto(&format!("{base}/?q=date:%5B2019+TO+oops%5D"))
@@ -737,7 +735,7 @@ async fn the_page_in_a_real_browser() {
     c.goto(&format!("{base}/?q=%22management+oversight%22"))
         .await
         .expect("phone");
-    std::fs::write(shots.join("phone.png"), c.screenshot().await.expect("shot")).expect("save");
+    shot(&c, &shots, "phone.png").await;
     let width: f64 = c
         .execute("return document.documentElement.scrollWidth", vec![])
         .await

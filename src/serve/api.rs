@@ -40,155 +40,125 @@ fn hits_json(reader: &Reader, hits: &[query::Hit], context: usize) -> Result<Vec
 
 /// `GET /api/search`: a page of hits (or of documents with `group_by=doc`) and the totals.
 pub async fn search(State(state): Shared, RawQuery(raw): RawQuery) -> Response {
-    let result = async {
-        let p = Params::parse(raw.as_deref())?;
-        blocking(&state, move |reader| {
-            let req = page_request(&p)?;
-            let page = query::page::page(&reader, &req)?;
-            let mut body = json!({
-                "query": p.q,
-                "passages": page.passages,
-                "documents": page.documents,
-                "offset": p.offset,
-                "n": p.n,
-                "notes": notes_value(&page.notes),
-            });
-            if p.group {
-                body["groups"] = page
-                    .groups
-                    .iter()
-                    .map(|g| Value::Object(out_json::group_object(g)))
-                    .collect();
-            } else {
-                body["hits"] = Value::Array(hits_json(&reader, &page.hits, p.context)?);
-            }
-            Ok(body)
-        })
-        .await
-    }
-    .await;
-    respond(result)
+    answer(state, raw, move |reader, p| {
+        let req = page_request(&p)?;
+        let page = query::page::page(&reader, &req)?;
+        let mut body = json!({
+            "query": p.q,
+            "passages": page.passages,
+            "documents": page.documents,
+            "offset": p.offset,
+            "n": p.n,
+            "notes": notes_value(&page.notes),
+        });
+        if p.group {
+            body["groups"] = page
+                .groups
+                .iter()
+                .map(|g| Value::Object(out_json::group_object(g)))
+                .collect();
+        } else {
+            body["hits"] = Value::Array(hits_json(&reader, &page.hits, p.context)?);
+        }
+        Ok(body)
+    })
+    .await
 }
 
 /// `GET /api/count`: exact numbers of passages and documents.
 pub async fn count(State(state): Shared, RawQuery(raw): RawQuery) -> Response {
-    let result = async {
-        let p = Params::parse(raw.as_deref())?;
-        blocking(&state, move |reader| {
-            let c = query::count(&reader, &search_request(&p, None)?)?;
-            Ok(json!({"query": p.q, "passages": c.passages, "documents": c.documents, "notes": c.notes}))
-        })
-        .await
-    }
-    .await;
-    respond(result)
+    answer(state, raw, move |reader, p| {
+        let c = query::count(&reader, &search_request(&p, None)?)?;
+        Ok(json!({"query": p.q, "passages": c.passages, "documents": c.documents, "notes": c.notes}))
+    })
+    .await
 }
 
 /// `GET /api/facets?by=…`: passages and documents per value.
 pub async fn facets(State(state): Shared, RawQuery(raw): RawQuery) -> Response {
-    let result = async {
-        let p = Params::parse(raw.as_deref())?;
+    answer(state, raw, move |reader, p| {
         let by = p.by.unwrap_or(query::FacetBy::Authority);
-        blocking(&state, move |reader| {
-            let (rows, notes) =
-                query::facets(&reader, &search_request(&p, None)?, by, by.default_sort())?;
-            let by_name = format!("{by:?}").to_lowercase();
-            Ok(json!({"query": p.q, "by": by_name, "rows": rows, "notes": notes}))
-        })
-        .await
-    }
-    .await;
-    respond(result)
+        let (rows, notes) =
+            query::facets(&reader, &search_request(&p, None)?, by, by.default_sort())?;
+        let by_name = format!("{by:?}").to_lowercase();
+        Ok(json!({"query": p.q, "by": by_name, "rows": rows, "notes": notes}))
+    })
+    .await
 }
 
 /// `GET /api/trend?q=…&by=year`: documents matching per bucket, as `trend --json` rows.
 pub async fn trend(State(state): Shared, RawQuery(raw): RawQuery) -> Response {
-    let result = async {
-        let p = Params::parse(raw.as_deref())?;
+    answer(state, raw, move |reader, p| {
         let by = p.by.unwrap_or(query::FacetBy::Year);
-        blocking(&state, move |reader| {
-            let t = super::trend_of(&reader, &p, by)?;
-            Ok(json!({"query": p.q, "by": t.by, "rows": t.rows(), "notes": t.notes}))
-        })
-        .await
-    }
-    .await;
-    respond(result)
+        let t = super::trend_of(&reader, &p, by)?;
+        Ok(json!({"query": p.q, "by": t.by, "rows": t.rows(), "notes": t.notes}))
+    })
+    .await
 }
 
 /// `GET /api/mentions?name=…`: every passage naming an authority.
 pub async fn mentions(State(state): Shared, RawQuery(raw): RawQuery) -> Response {
-    let result = async {
-        let p = Params::parse(raw.as_deref())?;
+    answer(state, raw, move |reader, p| {
         if p.q.trim().is_empty() {
             return Err(ApiError::bad_request(
                 "no authority given",
                 "add name=South+Glos (any of an authority's names)",
             ));
         }
-        blocking(&state, move |reader| {
-            let mut notes = Vec::new();
-            let filters = p.filters.resolve(&mut notes)?;
-            let found = query::mentions(&reader, &p.q, &filters)?;
-            notes.extend(found.notes);
-            let total = found.hits.len();
-            let docs: std::collections::HashSet<&str> =
-                found.hits.iter().map(|h| h.meta.path.as_str()).collect();
-            let documents = docs.len();
-            let hits: Vec<Value> = found
-                .hits
-                .iter()
-                .skip(p.offset)
-                .take(p.n)
-                .map(|h| Value::Object(out_json::hit_object(h)))
-                .collect();
-            Ok(json!({"name": p.q, "passages": total, "documents": documents, "offset": p.offset, "n": p.n, "hits": hits, "notes": notes}))
-        })
-        .await
-    }
-    .await;
-    respond(result)
+        let mut notes = Vec::new();
+        let filters = p.filters.resolve(&mut notes)?;
+        let found = query::mentions(&reader, &p.q, &filters)?;
+        notes.extend(found.notes);
+        let total = found.hits.len();
+        let docs: std::collections::HashSet<&str> =
+            found.hits.iter().map(|h| h.meta.path.as_str()).collect();
+        let documents = docs.len();
+        let hits: Vec<Value> = found
+            .hits
+            .iter()
+            .skip(p.offset)
+            .take(p.n)
+            .map(|h| Value::Object(out_json::hit_object(h)))
+            .collect();
+        Ok(json!({"name": p.q, "passages": total, "documents": documents, "offset": p.offset, "n": p.n, "hits": hits, "notes": notes}))
+    })
+    .await
 }
 
 /// `GET /api/docs`: documents matching the filters (and query), newest first.
 pub async fn docs_list(State(state): Shared, RawQuery(raw): RawQuery) -> Response {
-    let result = async {
-        let p = Params::parse(raw.as_deref())?;
-        blocking(&state, move |reader| {
-            // No query and no filter lists every document.
-            let mut notes = Vec::new();
-            let search = query::SearchRequest {
-                query: p.q.clone(),
-                filters: p.filters.resolve(&mut notes)?,
-                options: query::MatchOptions { exact: p.exact },
-                limit: None,
-            };
-            let request = docs::DocsRequest {
-                search,
-                sort: match p.sort {
-                    super::params::Sort::Date | super::params::Sort::Relevance => docs::DocSort::Date,
-                },
-                limit: None,
-            };
-            let mut list = docs::list(&reader, &request)?;
-            notes.append(&mut list.notes);
-            let page: Vec<Value> = list
-                .docs
-                .iter()
-                .skip(p.offset)
-                .take(p.n)
-                .map(|d| {
-                    let mut o = out_json::document_object(&d.meta);
-                    o.insert("passages".into(), json!(d.passages));
-                    Value::Object(o)
-                })
-                .collect();
-            Ok(json!({"documents": list.total, "offset": p.offset, "n": p.n, "docs": page, "notes": notes}))
-        })
-        .await
-    }
-    .await;
-    respond(result)
+    answer(state, raw, move |reader, p| {
+        // No query and no filter lists every document.
+        let mut notes = Vec::new();
+        let search = query::SearchRequest {
+            query: p.q.clone(),
+            filters: p.filters.resolve(&mut notes)?,
+            options: query::MatchOptions { exact: p.exact },
+            limit: None,
+        };
+        let request = docs::DocsRequest {
+            search,
+            sort: match p.sort {
+                super::params::Sort::Date | super::params::Sort::Relevance => docs::DocSort::Date,
+            },
+            limit: None,
+        };
+        let mut list = docs::list(&reader, &request)?;
+        notes.append(&mut list.notes);
+        let page: Vec<Value> = list
+            .docs
+            .iter()
+            .skip(p.offset)
+            .take(p.n)
+            .map(|d| {
+                let mut o = out_json::document_object(&d.meta);
+                o.insert("passages".into(), json!(d.passages));
+                Value::Object(o)
+            })
+            .collect();
+        Ok(json!({"documents": list.total, "offset": p.offset, "n": p.n, "docs": page, "notes": notes}))
+    })
+    .await
 }
 
 /// `GET /api/docs/{id}`: one document as indexed (the `extract --json` shape).
@@ -312,6 +282,20 @@ pub async fn export(
         h.insert(header::CONTENT_DISPOSITION, v);
     }
     resp
+}
+
+/// Parse the parameters, run `work` on a blocking thread with a reader, and
+/// answer its JSON (or its error as `{error, hint}`).
+async fn answer(
+    state: Arc<super::AppState>,
+    raw: Option<String>,
+    work: impl FnOnce(Arc<Reader>, Params) -> Result<Value, ApiError> + Send + 'static,
+) -> Response {
+    let p = match Params::parse(raw.as_deref()) {
+        Ok(p) => p,
+        Err(e) => return e.into_response(),
+    };
+    respond(blocking(&state, move |reader| work(reader, p)).await)
 }
 
 fn respond(result: Result<Value, ApiError>) -> Response {

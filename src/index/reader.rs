@@ -195,6 +195,31 @@ impl Reader {
         Ok(out)
     }
 
+    /// The position (`paragraph`) of each of these passages, from its fast
+    /// field (no stored document is loaded), in the order given.
+    pub fn paragraphs(
+        &self,
+        searcher: &Searcher,
+        addrs: &[DocAddress],
+    ) -> Result<Vec<u64>, IndexError> {
+        let mut columns = HashMap::new();
+        let mut out = Vec::with_capacity(addrs.len());
+        for addr in addrs {
+            let column = match columns.entry(addr.segment_ord) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(v) => v.insert(
+                    searcher
+                        .segment_reader(addr.segment_ord)
+                        .fast_fields()
+                        .u64("paragraph")
+                        .map_err(|e| self.err(e))?,
+                ),
+            };
+            out.push(column.first(addr.doc_id).unwrap_or(0));
+        }
+        Ok(out)
+    }
+
     /// Every passage in the index (unordered): for audits and exports.
     pub fn all_passages(&self) -> Result<Vec<StoredPassage>, IndexError> {
         let f = &self.handle.fields;

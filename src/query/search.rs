@@ -363,3 +363,61 @@ pub fn highlight_texts(
         .map(|t| highlights(t, &compiled.matchers, &mut analyzers))
         .collect())
 }
+
+/// Every hit of a request in rank order (the order of [`search`] without a
+/// limit), handed to `each` a chunk at a time, so that a listing of any size
+/// holds one chunk of passages in memory; `each` returns false to stop.
+/// Returns the corrections made to the query.
+pub fn for_each_chunk(
+    reader: &Reader,
+    request: &SearchRequest,
+    chunk: usize,
+    mut each: impl FnMut(Vec<Hit>) -> bool,
+) -> Result<Vec<String>, SearchError> {
+    let handle = reader.handle();
+    let (compiled, searcher) = prepare(reader, request)?;
+    let index_err = |source| IndexError::Tantivy {
+        dir: handle.dir.clone(),
+        source,
+    };
+    let count = searcher
+        .search(compiled.query.as_ref(), &Count)
+        .map_err(index_err)?;
+    if count == 0 {
+        return Ok(compiled.notes);
+    }
+    let top: Vec<(f32, DocAddress)> = searcher
+        .search(
+            compiled.query.as_ref(),
+            &TopDocs::with_limit(count).order_by_score(),
+        )
+        .map_err(index_err)?;
+    // The keys `rank_order` sorts by, without loading any passage: metadata
+    // once per document, positions from their fast field.
+    let addrs: Vec<DocAddress> = top.iter().map(|(_, a)| *a).collect();
+    let mut loader = reader.loader(&searcher);
+    loader.prefetch(&addrs)?;
+    let paragraphs = reader.paragraphs(&searcher, &addrs)?;
+    let mut keyed = Vec::with_capacity(top.len());
+    for ((score, addr), paragraph) in top.into_iter().zip(paragraphs) {
+        keyed.push((score, loader.meta(addr)?, paragraph, addr));
+    }
+    keyed.sort_by(|a, b| {
+        b.0.partial_cmp(&a.0)
+            .unwrap_or(Ordering::Equal)
+            .then_with(|| b.1.date.cmp(&a.1.date))
+            .then_with(|| a.1.path.cmp(&b.1.path))
+            .then_with(|| a.2.cmp(&b.2))
+    });
+    for part in keyed.chunks(chunk.max(1)) {
+        // Loaded in index order (each doc-store block once), then ranked again.
+        let mut load: Vec<(f32, DocAddress)> = part.iter().map(|k| (k.0, k.3)).collect();
+        load.sort_unstable_by_key(|(_, addr)| *addr);
+        let mut hits = load_part(reader, loader.clone(), &compiled.matchers, &load)?;
+        hits.sort_by(rank_order);
+        if !each(hits) {
+            break;
+        }
+    }
+    Ok(compiled.notes)
+}

@@ -175,6 +175,9 @@ pub async fn doc(State(state): Shared, Path(id): Path<String>) -> Response {
     respond(result)
 }
 
+/// Hits loaded at a time while exporting.
+const EXPORT_HITS: usize = 512;
+
 /// Bytes sent to the client at a time while exporting.
 const EXPORT_CHUNK_BYTES: usize = 64 * 1024;
 
@@ -233,14 +236,15 @@ pub async fn export(
         Err(e) => return e.into_response(),
     };
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(4);
-    // Run the query before answering 200: a bad one is a 400, not a broken file.
-    let hits = blocking(&state, move |reader| {
-        let req = search_request(&p, None)?;
-        Ok(query::search(&reader, &req)?.hits)
+    // Check the query before answering 200: a bad one is a 400, not a broken file.
+    let checked = blocking(&state, move |reader| {
+        let request = search_request(&p, None)?;
+        query::count(&reader, &request)?;
+        Ok((reader, request))
     })
     .await;
-    let hits = match hits {
-        Ok(h) => h,
+    let (reader, request) = match checked {
+        Ok(r) => r,
         Err(e) => return e.into_response(),
     };
     tokio::task::spawn_blocking(move || {
@@ -248,24 +252,32 @@ pub async fn export(
             tx,
             buf: Vec::with_capacity(EXPORT_CHUNK_BYTES),
         };
-        // The CLI's printers, so the file is what `search --all --format csv|json` prints.
-        let written = if csv {
-            table::writer(&mut sink, false, &table::hit_columns())
-                .and_then(|mut w| {
-                    for h in &hits {
-                        w.write_record(table::hit_row(h))?;
-                    }
-                    w.flush()?;
-                    Ok(())
-                })
-                .map_err(std::io::Error::other)
+        // The CLI's printers, so the file is what `search --all --format csv|json`
+        // prints; hits come a chunk at a time, so memory stays bounded.
+        let mut written = true;
+        if csv {
+            if let Ok(mut w) = table::writer(&mut sink, false, &table::hit_columns()) {
+                let streamed =
+                    query::search::for_each_chunk(&reader, &request, EXPORT_HITS, |hits| {
+                        written = hits
+                            .iter()
+                            .all(|h| w.write_record(table::hit_row(h)).is_ok())
+                            && w.flush().is_ok();
+                        written
+                    });
+                written &= streamed.is_ok();
+            }
         } else {
-            hits.iter().try_for_each(|h| {
+            let streamed = query::search::for_each_chunk(&reader, &request, EXPORT_HITS, |hits| {
                 use std::io::Write;
-                writeln!(sink, "{}", out_json::hit_line(h))
-            })
-        };
-        if written.is_ok() {
+                written = hits
+                    .iter()
+                    .all(|h| writeln!(sink, "{}", out_json::hit_line(h)).is_ok());
+                written
+            });
+            written &= streamed.is_ok();
+        }
+        if written {
             let _ = sink.send();
         }
     });

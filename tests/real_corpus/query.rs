@@ -438,3 +438,35 @@ fn bad_queries_fail_with_a_hint() {
         assert!(err.contains("hint:"), "{bad}: {err}");
     }
 }
+
+#[test]
+fn chunked_listing_is_the_full_listing() {
+    use ofsearch::query::{self, search::for_each_chunk, MatchOptions, SearchRequest};
+    let handle = ofsearch::index::open(shared_index()).expect("index");
+    let reader = ofsearch::index::Reader::open(&handle).expect("reader");
+    for q in ["oversight", "\"management oversight\"", "children"] {
+        let request = SearchRequest {
+            query: q.to_string(),
+            filters: Vec::new(),
+            options: MatchOptions::default(),
+            limit: None,
+        };
+        let whole: Vec<(String, usize)> = query::search(&reader, &request)
+            .expect("search")
+            .hits
+            .iter()
+            .map(|h| (h.meta.path.clone(), h.passage.paragraph))
+            .collect();
+        let mut chunked = Vec::new();
+        for_each_chunk(&reader, &request, 7, |hits| {
+            assert!(hits.len() <= 7);
+            chunked.extend(
+                hits.iter()
+                    .map(|h| (h.meta.path.clone(), h.passage.paragraph)),
+            );
+            true
+        })
+        .expect("chunks");
+        assert_eq!(chunked, whole, "{q}");
+    }
+}

@@ -3,7 +3,7 @@
 # whole processes, same machine, same data. Prints a Markdown table of medians.
 #
 #   benches/run.sh                 # 1x (the 111 reports) and 10x
-#   SCALES="10 100" benches/run.sh # also 100x (several minutes more)
+#   SCALES="10 100" benches/run.sh # also 100x (about 15 minutes more)
 #
 # Env: SCALES (generated scales, default "10"), RUNS (runs per query, default 10),
 # BENCH_DATA (work dir, default target/bench-data; never inside tracked files),
@@ -124,6 +124,9 @@ for s in 1 $SCALES; do
     hf "top-${s}x" "$RUNS" \
         "$B --index $I search '$PHRASE'" \
         "sqlite3 $DB \"SELECT $FTS_COLS FROM p WHERE p MATCH '\\\"management oversight\\\"' ORDER BY rank LIMIT 10\""
+    hf "count-${s}x" "$RUNS" \
+        "$B --index $I search --count '$PHRASE'" \
+        "rg -i -U -c '$RG_RE' $T"
     rss "query-${s}x" "$B" --index "$I" search --all "$PHRASE"
 done
 

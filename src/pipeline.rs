@@ -69,7 +69,7 @@ impl IngestReport {
 
 /// Files extracted in parallel per batch; the next batch is extracted while
 /// the writer indexes this one, so at most about three batches are in memory.
-const BATCH_FILES: usize = 256;
+const BATCH_FILES: usize = 32;
 /// Commit after this much input (bytes read) or this many files since the last
 /// commit: fewer, larger segments than committing each batch, while an
 /// interrupted run still keeps most of its work.
@@ -145,6 +145,11 @@ pub fn ingest(
         let mut since_commit_bytes = 0u64;
         let mut since_commit_files = 0usize;
         for outcomes in rx {
+            // The first batch may train the passage store's dictionary.
+            writer.prepare(outcomes.iter().filter_map(|(_, o)| match o {
+                Outcome::Doc(doc, ..) | Outcome::Restat(doc, ..) => Some(&**doc),
+                _ => None,
+            }))?;
             for (path, outcome) in outcomes {
                 match outcome {
                     Outcome::Unchanged => report.unchanged += 1,

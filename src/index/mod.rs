@@ -2,6 +2,7 @@
 //! reader that loads them back. Never parses documents.
 
 pub mod links;
+pub mod passage_store;
 pub mod reader;
 pub mod schema;
 pub mod tokenize;

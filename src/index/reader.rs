@@ -4,10 +4,10 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use tantivy::collector::DocSetCollector;
 use tantivy::query::TermQuery;
-use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::schema::IndexRecordOption;
 
 use tantivy::columnar::StrColumn;
-use tantivy::{DocAddress, DocId, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
+use tantivy::{DocAddress, DocId, IndexReader, ReloadPolicy, Searcher, Term};
 
 use super::schema::KIND_DOC;
 use super::{Fields, IndexError, IndexHandle};
@@ -23,6 +23,7 @@ pub struct Reader {
     handle: IndexHandle,
     reader: IndexReader,
     links: super::links::Links,
+    dicts: super::passage_store::Dictionaries,
 }
 
 /// A passage with its document's metadata, as stored.
@@ -60,6 +61,7 @@ impl Reader {
             handle: handle.clone(),
             reader,
             links: super::links::Links::read(&handle.dir),
+            dicts: super::passage_store::Dictionaries::new(&handle.dir),
         })
     }
 
@@ -91,6 +93,8 @@ impl Reader {
             reader: self,
             searcher,
             segments: Vec::new(),
+            decoder: super::passage_store::Decoder::new(&self.dicts),
+            body: Vec::new(),
         }
     }
 
@@ -250,13 +254,23 @@ impl Reader {
         let mut docs = Vec::with_capacity(addrs.len());
         let mut loader = self.loader(&searcher);
         loader.prefetch(&addrs)?;
+        let mut counts: HashMap<u32, Option<tantivy::columnar::Column<u64>>> = HashMap::new();
         for addr in addrs {
-            let doc: TantivyDocument = searcher.doc(addr).map_err(|e| self.err(e))?;
+            let column = match counts.entry(addr.segment_ord) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(v) => v.insert(
+                    searcher
+                        .segment_reader(addr.segment_ord)
+                        .fast_fields()
+                        .column_opt::<u64>("passages")
+                        .map_err(|e| self.err(e))?,
+                ),
+            };
             docs.push(StoredDocument {
                 meta: DocumentMeta::clone(&*loader.meta(addr)?),
-                passages: doc
-                    .get_first(f.passages)
-                    .and_then(|v| v.as_u64())
+                passages: column
+                    .as_ref()
+                    .and_then(|c| c.first(addr.doc_id))
                     .unwrap_or_default(),
             });
         }
@@ -320,6 +334,10 @@ pub(crate) fn by_segment(addrs: &[DocAddress]) -> std::collections::BTreeMap<u32
 struct SegmentColumns {
     doc_json: Option<StrColumn>,
     metas: HashMap<u64, Arc<DocumentMeta>>,
+    body: Option<tantivy::columnar::BytesColumn>,
+    section: Option<StrColumn>,
+    sections: HashMap<u64, Option<String>>,
+    paragraph: Option<tantivy::columnar::Column<u64>>,
 }
 
 /// Loads stored passages of one snapshot with their document's metadata,
@@ -329,6 +347,8 @@ pub struct Loader<'a> {
     reader: &'a Reader,
     searcher: &'a Searcher,
     segments: Vec<Option<SegmentColumns>>,
+    decoder: super::passage_store::Decoder<'a>,
+    body: Vec<u8>,
 }
 
 impl Loader<'_> {
@@ -341,9 +361,14 @@ impl Loader<'_> {
             Some(columns) => columns,
             None => {
                 let fast = self.searcher.segment_reader(segment_ord).fast_fields();
+                let err = |e| self.reader.err(e);
                 SegmentColumns {
-                    doc_json: fast.str("doc_json").map_err(|e| self.reader.err(e))?,
+                    doc_json: fast.str("doc_json").map_err(err)?,
                     metas: HashMap::new(),
+                    body: fast.bytes("body").map_err(err)?,
+                    section: fast.str("section").map_err(err)?,
+                    sections: HashMap::new(),
+                    paragraph: fast.column_opt::<u64>("paragraph").map_err(err)?,
                 }
             }
         };
@@ -391,36 +416,63 @@ impl Loader<'_> {
         Ok(())
     }
 
-    /// Load a stored passage with its document's metadata.
+    /// Load a stored passage with its document's metadata: its text from
+    /// the passage store, the rest from fast fields.
     pub fn passage(&mut self, addr: DocAddress) -> Result<StoredPassage, IndexError> {
-        let f = &self.reader.handle.fields;
-        let doc: TantivyDocument = self.searcher.doc(addr).map_err(|e| self.reader.err(e))?;
-        let mut text = String::new();
-        let mut paragraph = 0;
-        let mut authorities_mentioned = Vec::new();
-        let mut section = None;
-        for (field, value) in doc.field_values() {
-            if field == f.text {
-                if let Some(s) = value.as_str() {
-                    s.clone_into(&mut text);
-                }
-            } else if field == f.paragraph {
-                paragraph = value.as_u64().unwrap_or_default() as usize;
-            } else if field == f.mentioned {
-                if let Some(s) = value.as_str() {
-                    authorities_mentioned.push(s.to_string());
-                }
-            } else if field == f.section {
-                section = value.as_str().map(str::to_string);
+        let reader = self.reader;
+        let mut buf = std::mem::take(&mut self.body);
+        let columns = self.columns(addr.segment_ord)?;
+        let doc = addr.doc_id;
+        let paragraph = columns
+            .paragraph
+            .as_ref()
+            .and_then(|c| c.first(doc))
+            .unwrap_or_default() as usize;
+        let section = match &columns.section {
+            Some(column) => match column.term_ords(doc).next() {
+                Some(ord) => match columns.sections.get(&ord) {
+                    Some(s) => s.clone(),
+                    None => {
+                        let mut bytes = Vec::new();
+                        column
+                            .dictionary()
+                            .ord_to_term(ord, &mut bytes)
+                            .map_err(|e| reader.err(e.into()))?;
+                        let s = Some(String::from_utf8_lossy(&bytes).into_owned());
+                        columns.sections.insert(ord, s.clone());
+                        s
+                    }
+                },
+                None => None,
+            },
+            None => None,
+        };
+        let mut found = false;
+        buf.clear();
+        if let Some(column) = &columns.body {
+            if let Some(ord) = column.term_ords(doc).next() {
+                found = column
+                    .ord_to_bytes(ord, &mut buf)
+                    .map_err(|e| reader.err(e.into()))?;
             }
         }
+        let body = if found {
+            self.decoder.decode(&buf)
+        } else {
+            Ok(super::passage_store::Body::default())
+        };
+        self.body = buf;
+        let body = body.map_err(|source| IndexError::Io {
+            dir: reader.handle.dir.clone(),
+            source,
+        })?;
         Ok(StoredPassage {
             meta: self.meta(addr)?,
             passage: Passage {
                 paragraph,
                 section,
-                text,
-                authorities_mentioned,
+                text: body.text,
+                authorities_mentioned: body.mentioned,
             },
         })
     }

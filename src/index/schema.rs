@@ -1,18 +1,20 @@
 //! The tantivy schema: one tantivy document per passage, plus one record per
 //! ingested file that carries its hash, stat and passage count.
 //!
-//! The doc store holds little more than each passage's text: a document's
-//! metadata is kept once, as a value of the `doc_json` fast field (a dictionary
-//! column: every passage of a document points at the same entry), so a hit
-//! decompresses less and the index stays smaller than the text.
+//! Nothing is read from tantivy's doc store: a passage's text (with the
+//! authorities it names) is the `body` fast field, compressed on its own by
+//! [`super::passage_store`], so a hit reads only itself; a document's metadata
+//! is kept once, as a value of the `doc_json` fast field (a dictionary column:
+//! every passage of a document points at the same entry); section and
+//! position are fast fields too.
 
 use tantivy::schema::{
     DateOptions, DateTimePrecision, Field, IndexRecordOption, NumericOptions, Schema,
-    TextFieldIndexing, TextOptions, FAST, STORED,
+    TextFieldIndexing, TextOptions, FAST,
 };
 
 /// Bump when the schema or the meaning of a field changes: older indexes are refused.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// Tokenizer of the stemmed fields (tantivy's built-in English stemmer).
 pub const STEMMED: &str = "ofs_stem";
@@ -35,9 +37,9 @@ pub struct Fields {
     pub content_hash: Field,
     /// Passage position.
     pub paragraph: Field,
-    /// Section heading, stemmed for filters, stored.
+    /// Section heading, stemmed for filters; its raw value a fast field.
     pub section: Field,
-    /// Passage text, stemmed (no positions), stored.
+    /// Passage text, stemmed (no positions).
     pub text: Field,
     /// Passage text, unstemmed, with positions for phrases.
     pub text_exact: Field,
@@ -45,7 +47,7 @@ pub struct Fields {
     pub title: Field,
     /// Canonical authority the document is about.
     pub authority: Field,
-    /// Canonical authorities named in the passage (stored in order).
+    /// Canonical authorities named in the passage (in order in `body`).
     pub mentioned: Field,
     /// Visit type.
     pub visit_type: Field,
@@ -59,6 +61,8 @@ pub struct Fields {
     pub date: Field,
     /// Document metadata as JSON (fast field: stored once per distinct value).
     pub doc_json: Field,
+    /// Passage text and named authorities, compressed ([`super::passage_store`]).
+    pub body: Field,
     /// Number of passages (doc records).
     pub passages: Field,
     /// File size in bytes when ingested (doc records).
@@ -67,17 +71,12 @@ pub struct Fields {
     pub file_mtime: Field,
 }
 
-fn text_options(tokenizer: &str, record: IndexRecordOption, stored: bool) -> TextOptions {
-    let options = TextOptions::default().set_indexing_options(
+fn text_options(tokenizer: &str, record: IndexRecordOption) -> TextOptions {
+    TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
             .set_tokenizer(tokenizer)
             .set_index_option(record),
-    );
-    if stored {
-        options.set_stored()
-    } else {
-        options
-    }
+    )
 }
 
 /// Words used only to filter (title, section: repeated on every passage), so
@@ -114,24 +113,18 @@ pub fn build() -> (Schema, Fields) {
         path: b.add_text_field("path", keyword().set_fast("raw")),
         content_hash: b.add_text_field("content_hash", keyword().set_fast("raw")),
         // Ranges of paragraphs and dates run on fast fields: no postings needed.
-        paragraph: b.add_u64_field(
-            "paragraph",
-            NumericOptions::default().set_fast().set_stored(),
-        ),
-        section: b.add_text_field("section", filter_text_options().set_stored()),
+        paragraph: b.add_u64_field("paragraph", NumericOptions::default().set_fast()),
+        section: b.add_text_field("section", filter_text_options().set_fast("raw")),
         // Word matches rank on the stemmed field; phrases (and multi-token words)
         // run on the exact field, so only it keeps positions.
-        text: b.add_text_field(
-            "text",
-            text_options(STEMMED, IndexRecordOption::WithFreqs, true),
-        ),
+        text: b.add_text_field("text", text_options(STEMMED, IndexRecordOption::WithFreqs)),
         text_exact: b.add_text_field(
             "text_exact",
-            text_options(EXACT, IndexRecordOption::WithFreqsAndPositions, false),
+            text_options(EXACT, IndexRecordOption::WithFreqsAndPositions),
         ),
         title: b.add_text_field("title", filter_text_options()),
         authority: b.add_text_field("authority", keyword().set_fast("raw")),
-        mentioned: b.add_text_field("mentioned", keyword().set_stored()),
+        mentioned: b.add_text_field("mentioned", keyword()),
         visit_type: b.add_text_field("visit_type", keyword().set_fast("raw")),
         inspector: b.add_text_field("inspector", keyword()),
         judgement: b.add_text_field("judgement", keyword().set_fast("raw")),
@@ -143,7 +136,8 @@ pub fn build() -> (Schema, Fields) {
                 .set_precision(DateTimePrecision::Seconds),
         ),
         doc_json: b.add_text_field("doc_json", dictionary_options()),
-        passages: b.add_u64_field("passages", STORED),
+        body: b.add_bytes_field("body", FAST),
+        passages: b.add_u64_field("passages", FAST),
         // Read for every file at the start of each ingest: fast fields, so
         // that needs no doc-store block per file.
         file_size: b.add_u64_field("file_size", FAST),
@@ -152,27 +146,10 @@ pub fn build() -> (Schema, Fields) {
     (b.build(), fields)
 }
 
-/// Doc-store block size. Every hit decompresses the block it sits in, so
-/// smaller blocks load a top-k page faster; larger ones compress better.
-/// 32 KiB keeps the index under the text's size with a margin (16 KiB: 1.00×
-/// at 1x) at no measurable cost per hit (benches/README.md).
-pub const DOCSTORE_BLOCKSIZE: usize = 32 * 1024;
-
-/// zstd level of the document store: passages are written once and read often,
-/// and decompression costs the same at any level.
-const ZSTD_LEVEL: i32 = 9;
-
-/// Index settings for new indexes.
+/// Index settings for new indexes. No field is stored (see the module
+/// comment), so tantivy's doc store holds empty documents and its defaults do.
 pub fn settings() -> tantivy::IndexSettings {
-    tantivy::IndexSettings {
-        docstore_blocksize: DOCSTORE_BLOCKSIZE,
-        // zstd keeps the store at about a third of the text (lz4: a half),
-        // which is what keeps the whole index smaller than the text.
-        docstore_compression: tantivy::store::Compressor::Zstd(tantivy::store::ZstdCompressor {
-            compression_level: Some(ZSTD_LEVEL),
-        }),
-        ..tantivy::IndexSettings::default()
-    }
+    tantivy::IndexSettings::default()
 }
 
 /// Field handles for an opened index's schema.
@@ -195,6 +172,7 @@ pub fn fields_of(schema: &Schema) -> tantivy::Result<Fields> {
         source: f("source")?,
         date: f("date")?,
         doc_json: f("doc_json")?,
+        body: f("body")?,
         passages: f("passages")?,
         file_size: f("file_size")?,
         file_mtime: f("file_mtime")?,

@@ -60,6 +60,8 @@ pub struct Writer {
     writer: IndexWriter,
     existing: HashMap<String, KnownFile>,
     dirty: bool,
+    /// Made when the first documents arrive: a dictionary may be trained on them.
+    encoder: Option<super::passage_store::Encoder>,
 }
 
 impl Writer {
@@ -85,7 +87,33 @@ impl Writer {
             writer,
             existing,
             dirty: false,
+            encoder: None,
         })
+    }
+
+    /// Let the passage store see the first documents of an ingest before any
+    /// is written: when the index has no dictionary yet, one is trained on
+    /// their passages (if they are enough). Later calls do nothing.
+    pub fn prepare<'a>(
+        &mut self,
+        docs: impl IntoIterator<Item = &'a Document>,
+    ) -> Result<(), IndexError> {
+        if self.encoder.is_none() {
+            let samples = docs
+                .into_iter()
+                .flat_map(|d| d.passages.iter().map(|p| p.text.as_str()));
+            let encoder = super::passage_store::Encoder::for_index(&self.handle.dir, samples)
+                .map_err(|source| self.io_err(source))?;
+            self.encoder = Some(encoder);
+        }
+        Ok(())
+    }
+
+    fn io_err(&self, source: std::io::Error) -> IndexError {
+        IndexError::Io {
+            dir: self.handle.dir.clone(),
+            source,
+        }
     }
 
     /// Is this file already indexed with this content?
@@ -119,6 +147,7 @@ impl Writer {
         doc: &Document,
         stat: Option<FileStat>,
     ) -> Result<(), IndexError> {
+        self.prepare(std::iter::once(doc))?;
         let f = self.handle.fields.clone();
         let meta = &doc.meta;
         self.dirty = true;
@@ -175,6 +204,12 @@ impl Writer {
             d.add_u64(f.paragraph, p.paragraph as u64);
             d.add_text(f.text, &p.text);
             d.add_text(f.text_exact, &p.text);
+            let body = match self.encoder.as_mut() {
+                Some(encoder) => encoder.encode(&p.text, &p.authorities_mentioned),
+                None => Err(std::io::Error::other("no passage encoder")),
+            }
+            .map_err(|source| self.io_err(source))?;
+            d.add_bytes(f.body, &body);
             if let Some(s) = &p.section {
                 d.add_text(f.section, s);
             }

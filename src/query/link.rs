@@ -207,7 +207,12 @@ fn is_ofsted(meta: &DocumentMeta) -> bool {
 }
 
 /// Every news document with the letter or report it is about, if any.
+///
+/// Stories are linked an authority at a time, the authorities in parallel:
+/// only one authority's stories and candidate letters are held in memory per
+/// thread, and a candidate's text is read only when its date fits a story.
 pub fn link_all(reader: &Reader) -> Result<Vec<(DocumentMeta, Option<LinkRef>)>, SearchError> {
+    use rayon::prelude::*;
     let docs = reader.documents()?;
     let mut by_authority: HashMap<&str, Vec<&StoredDocument>> = HashMap::new();
     for d in docs.iter().filter(|d| is_ofsted(&d.meta)) {
@@ -215,96 +220,162 @@ pub fn link_all(reader: &Reader) -> Result<Vec<(DocumentMeta, Option<LinkRef>)>,
             by_authority.entry(a.as_str()).or_default().push(d);
         }
     }
-    // Every text linking may read, in one pass over the index: the stories and
-    // the letters of the authorities they are about.
-    let stories: Vec<&StoredDocument> = docs.iter().filter(|d| !is_ofsted(&d.meta)).collect();
-    let mut needed: Vec<&str> = stories.iter().map(|d| d.meta.path.as_str()).collect();
-    for s in &stories {
-        if let Some(list) = s
-            .meta
-            .authority
-            .as_deref()
-            .and_then(|a| by_authority.get(a))
-        {
-            needed.extend(list.iter().map(|d| d.meta.path.as_str()));
-        }
+    let mut groups: HashMap<Option<&str>, Vec<(usize, &StoredDocument)>> = HashMap::new();
+    for (i, d) in docs.iter().filter(|d| !is_ofsted(&d.meta)).enumerate() {
+        groups
+            .entry(d.meta.authority.as_deref())
+            .or_default()
+            .push((i, d));
     }
-    needed.sort_unstable();
-    needed.dedup();
+    let mut groups: Vec<_> = groups.into_iter().collect();
+    // Larger groups first, so the last thread to finish is not left with the biggest.
+    groups.sort_by_key(|(_, stories)| std::cmp::Reverse(stories.len()));
     let searcher = reader.searcher();
-    let texts: HashMap<String, String> = if stories.is_empty() {
-        HashMap::new()
-    } else {
-        reader
-            .passages_of(&searcher, &needed)?
-            .into_iter()
-            .map(|(path, ps)| {
-                let text = ps
-                    .into_iter()
-                    .map(|p| p.text)
-                    .collect::<Vec<_>>()
-                    .join("\n");
-                (path, text)
-            })
+    let linked: Vec<Vec<(usize, DocumentMeta, Option<LinkRef>)>> = groups
+        .par_iter()
+        .map(|(authority, stories)| {
+            let letters = authority
+                .and_then(|a| by_authority.get(a))
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            link_authority(reader, &searcher, *authority, stories, letters)
+        })
+        .collect::<Result<_, _>>()?;
+    let mut out: Vec<(usize, DocumentMeta, Option<LinkRef>)> =
+        linked.into_iter().flatten().collect();
+    out.sort_by_key(|(i, _, _)| *i);
+    Ok(out.into_iter().map(|(_, m, l)| (m, l)).collect())
+}
+
+/// A story's date in days, and whether a letter's date fits its window.
+fn in_window(story_day: Option<i64>, letter: &StoredDocument) -> bool {
+    match (story_day, letter.meta.date.as_deref().and_then(days)) {
+        (Some(s), Some(l)) => l >= s - WINDOW_DAYS && l <= s + AFTER_DAYS,
+        (None, _) => true,
+        (Some(_), None) => false,
+    }
+}
+
+/// Days between a story and a letter (unknown: as far as can be).
+fn gap_days(story_day: Option<i64>, letter: &StoredDocument) -> i64 {
+    match (story_day, letter.meta.date.as_deref().and_then(days)) {
+        (Some(s), Some(l)) => (s - l).abs(),
+        _ => i64::MAX,
+    }
+}
+
+/// Joined texts of these documents, read in one pass over the index.
+fn texts_of(
+    reader: &Reader,
+    searcher: &tantivy::Searcher,
+    paths: &[&str],
+) -> Result<HashMap<String, String>, SearchError> {
+    if paths.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(reader
+        .passages_of(searcher, paths)?
+        .into_iter()
+        .map(|(path, ps)| {
+            let text = ps
+                .into_iter()
+                .map(|p| p.text)
+                .collect::<Vec<_>>()
+                .join("\n");
+            (path, text)
+        })
+        .collect())
+}
+
+/// Link the stories about one authority to its letters and reports.
+fn link_authority(
+    reader: &Reader,
+    searcher: &tantivy::Searcher,
+    authority: Option<&str>,
+    stories: &[(usize, &StoredDocument)],
+    letters: &[&StoredDocument],
+) -> Result<Vec<(usize, DocumentMeta, Option<LinkRef>)>, SearchError> {
+    let unlinked = || {
+        stories
+            .iter()
+            .map(|(i, s)| (*i, s.meta.clone(), None))
             .collect()
     };
-    let text_of = |path: &str| texts.get(path).map(String::as_str).unwrap_or("");
-    let mut prepared: HashMap<String, Candidate> = HashMap::new();
-    let mut out = Vec::new();
-    for story in stories {
-        let meta = &story.meta;
-        let Some(authority) = meta.authority.as_deref() else {
-            out.push((meta.clone(), None));
-            continue;
-        };
-        let story_day = meta.date.as_deref().and_then(days);
-        let in_window =
-            |c: &StoredDocument| match (story_day, c.meta.date.as_deref().and_then(days)) {
-                (Some(s), Some(l)) => l >= s - WINDOW_DAYS && l <= s + AFTER_DAYS,
-                (None, _) => true,
-                (Some(_), None) => false,
-            };
-        let mut candidates: Vec<&StoredDocument> = by_authority
-            .get(authority)
-            .map(|v| v.iter().copied().filter(|c| in_window(c)).collect())
-            .unwrap_or_default();
-        if candidates.is_empty() {
-            out.push((meta.clone(), None));
-            continue;
-        }
-        let text = text_of(&meta.path);
+    let Some(authority) = authority else {
+        return Ok(unlinked());
+    };
+    if letters.is_empty() {
+        return Ok(unlinked());
+    }
+    let story_paths: Vec<&str> = stories.iter().map(|(_, s)| s.meta.path.as_str()).collect();
+    let story_texts = texts_of(reader, searcher, &story_paths)?;
+    // Each story's candidates first; then every candidate text they need, in one read.
+    let mut plans = Vec::with_capacity(stories.len());
+    for (i, story) in stories {
+        let story_day = story.meta.date.as_deref().and_then(days);
+        let text = story_texts
+            .get(&story.meta.path)
+            .map(String::as_str)
+            .unwrap_or("");
         let story_quotes = quotes(text);
-        let story_shingles = shingles(&words(text));
+        let mut candidates: Vec<&StoredDocument> = letters
+            .iter()
+            .copied()
+            .filter(|c| in_window(story_day, c))
+            .collect();
         // Reading every candidate whole costs; the index says at once which
         // of them hold what the story quotes. Without quotes, the nearest in date.
         if candidates.len() > NEAREST {
             let quoting = quoting_documents(reader, authority, &story_quotes)?;
             if quoting.is_empty() {
-                let gap =
-                    |d: &StoredDocument| match (story_day, d.meta.date.as_deref().and_then(days)) {
-                        (Some(s), Some(l)) => (s - l).abs(),
-                        _ => i64::MAX,
-                    };
-                candidates.sort_by_key(|d| gap(d));
+                candidates.sort_by_key(|d| gap_days(story_day, d));
                 candidates.truncate(NEAREST);
             } else {
                 candidates.retain(|c| quoting.contains(&c.meta.path));
             }
         }
+        let story_shingles = if candidates.is_empty() {
+            HashSet::new()
+        } else {
+            shingles(&words(text))
+        };
+        plans.push((
+            *i,
+            *story,
+            story_day,
+            story_quotes,
+            story_shingles,
+            candidates,
+        ));
+    }
+    drop(story_texts);
+    let mut needed: Vec<&str> = plans
+        .iter()
+        .flat_map(|p| p.5.iter().map(|c| c.meta.path.as_str()))
+        .collect();
+    needed.sort_unstable();
+    needed.dedup();
+    let prepared: HashMap<&str, Candidate> = texts_of(reader, searcher, &needed)?
+        .into_iter()
+        .filter_map(|(path, text)| {
+            let doc = letters.iter().copied().find(|d| d.meta.path == path)?;
+            let w = words(&text);
+            Some((
+                doc.meta.path.as_str(),
+                Candidate {
+                    doc,
+                    joined: format!(" {} ", w.join(" ")),
+                    shingles: shingles(&w),
+                },
+            ))
+        })
+        .collect();
+    let mut out = Vec::with_capacity(plans.len());
+    for (i, story, story_day, story_quotes, story_shingles, candidates) in plans {
+        let meta = &story.meta;
         let mut best: Option<(f64, Fit, &StoredDocument)> = None;
         for c in candidates {
-            if !prepared.contains_key(&c.meta.path) {
-                let w = words(text_of(&c.meta.path));
-                prepared.insert(
-                    c.meta.path.clone(),
-                    Candidate {
-                        doc: c,
-                        joined: format!(" {} ", w.join(" ")),
-                        shingles: shingles(&w),
-                    },
-                );
-            }
-            let Some(prep) = prepared.get(&c.meta.path) else {
+            let Some(prep) = prepared.get(c.meta.path.as_str()) else {
                 continue;
             };
             let f = fit(meta, &story_quotes, &story_shingles, prep);
@@ -312,17 +383,13 @@ pub fn link_all(reader: &Reader) -> Result<Vec<(DocumentMeta, Option<LinkRef>)>,
                 continue;
             }
             let conf = f.confidence();
-            let closer = |a: &StoredDocument, b: &StoredDocument| {
-                let gap =
-                    |d: &StoredDocument| match (story_day, d.meta.date.as_deref().and_then(days)) {
-                        (Some(s), Some(l)) => (s - l).abs(),
-                        _ => i64::MAX,
-                    };
-                gap(a) < gap(b)
-            };
             let better = match &best {
                 None => true,
-                Some((b, _, bd)) => conf > *b + 1e-9 || ((conf - *b).abs() < 1e-9 && closer(c, bd)),
+                Some((b, _, bd)) => {
+                    conf > *b + 1e-9
+                        || ((conf - *b).abs() < 1e-9
+                            && gap_days(story_day, c) < gap_days(story_day, bd))
+                }
             };
             if better {
                 best = Some((conf, f, c));
@@ -354,7 +421,7 @@ pub fn link_all(reader: &Reader) -> Result<Vec<(DocumentMeta, Option<LinkRef>)>,
                 }
                 link_ref(&c.meta, conf, evidence)
             });
-        out.push((meta.clone(), link));
+        out.push((i, meta.clone(), link));
     }
     Ok(out)
 }

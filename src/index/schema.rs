@@ -14,7 +14,7 @@ use tantivy::schema::{
 };
 
 /// Bump when the schema or the meaning of a field changes: older indexes are refused.
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 7;
 
 /// Tokenizer of the stemmed fields (tantivy's built-in English stemmer).
 pub const STEMMED: &str = "ofs_stem";
@@ -43,7 +43,7 @@ pub struct Fields {
     pub text: Field,
     /// Passage text, unstemmed, with positions for phrases.
     pub text_exact: Field,
-    /// Document title, stemmed.
+    /// Document title, stemmed (document records only).
     pub title: Field,
     /// Canonical authority the document is about.
     pub authority: Field,

@@ -167,7 +167,6 @@ impl Writer {
 
         let mut shared = TantivyDocument::default();
         shared.add_text(f.path, &meta.path);
-        shared.add_text(f.title, &meta.title);
         if let Some(a) = &meta.authority {
             shared.add_text(f.authority, a);
         }
@@ -189,6 +188,7 @@ impl Writer {
         shared.add_text(f.doc_json, &doc_json);
 
         let mut record = shared.clone();
+        record.add_text(f.title, &meta.title);
         record.add_text(f.kind, KIND_DOC);
         record.add_text(f.content_hash, &meta.content_hash);
         record.add_u64(f.passages, doc.passages.len() as u64);

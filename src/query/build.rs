@@ -331,6 +331,43 @@ impl Builder<'_> {
         }
     }
 
+    /// Passages and records of the documents whose title matches `words`.
+    /// Titles are indexed on document records only (repeated on every passage
+    /// they were a tenth of the stemmed tokens an ingest indexed), so the
+    /// filter finds those records first, then their paths.
+    fn documents_titled(&mut self, words: BooleanQuery) -> Box<dyn Query> {
+        let f = self.fields;
+        let records: Box<dyn Query> = Box::new(TermQuery::new(
+            Term::from_field_text(f.kind, crate::index::schema::KIND_DOC),
+            IndexRecordOption::Basic,
+        ));
+        let query = BooleanQuery::new(vec![(Occur::Must, records), (Occur::Must, Box::new(words))]);
+        let Ok(addrs) = self
+            .searcher
+            .search(&query, &tantivy::collector::DocSetCollector)
+        else {
+            return Box::new(EmptyQuery);
+        };
+        let mut paths = Vec::new();
+        for addr in addrs {
+            let segment = self.searcher.segment_reader(addr.segment_ord);
+            let Ok(Some(column)) = segment.fast_fields().str("path") else {
+                continue;
+            };
+            let ord = column.term_ords(addr.doc_id).next();
+            let mut path = String::new();
+            if let Some(ord) = ord {
+                if column.ord_to_str(ord, &mut path).unwrap_or(false) {
+                    paths.push(Term::from_field_text(f.path, &path));
+                }
+            }
+        }
+        if paths.is_empty() {
+            return Box::new(EmptyQuery);
+        }
+        Box::new(tantivy::query::TermSetQuery::new(paths))
+    }
+
     /// A resolved filter as a query (filters never highlight).
     fn filter(&mut self, resolved: &Resolved) -> Box<dyn Query> {
         let f = self.fields;
@@ -357,17 +394,14 @@ impl Builder<'_> {
                 ))
             }
             Resolved::Words(field, value) => {
-                let target = if *field == FilterField::Title {
-                    f.title
-                } else {
-                    f.section
-                };
+                let title = *field == FilterField::Title;
+                let target = if title { f.title } else { f.section };
                 // Title and section words are indexed without positions: all must appear.
                 let tokens = self.analyzers.tokens(value, true);
                 if tokens.is_empty() {
                     return Box::new(EmptyQuery);
                 }
-                Box::new(BooleanQuery::new(
+                let words = BooleanQuery::new(
                     tokens
                         .iter()
                         .map(|t| {
@@ -378,7 +412,12 @@ impl Builder<'_> {
                             (Occur::Must, q)
                         })
                         .collect(),
-                ))
+                );
+                if title {
+                    self.documents_titled(words)
+                } else {
+                    Box::new(words)
+                }
             }
             Resolved::DateRange(from, to) => {
                 use std::ops::Bound;

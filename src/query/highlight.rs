@@ -75,6 +75,9 @@ pub fn highlights(
     if matchers.is_empty() {
         return Vec::new();
     }
+    if let Some(spans) = exact_sequences_near_first_words(text, matchers, analyzers) {
+        return spans;
+    }
     let need_stemmed = matchers
         .iter()
         .any(|m| matches!(m, Matcher::Sequence { stemmed: true, .. }));
@@ -97,13 +100,7 @@ pub fn highlights(
                 let Some(first) = tokens.first() else {
                     continue;
                 };
-                // The position step before each later token of the query.
-                let steps: Vec<usize> = (1..tokens.len())
-                    .map(|k| match (offsets.get(k), offsets.get(k - 1)) {
-                        (Some(b), Some(a)) => b.saturating_sub(*a).max(1),
-                        _ => 1,
-                    })
-                    .collect();
+                let steps = steps_of(tokens, offsets);
                 for (i, t) in toks.iter().enumerate() {
                     if all.form(t, *stemmed) != first {
                         continue;
@@ -123,6 +120,120 @@ pub fn highlights(
         }
     }
     merge(spans)
+}
+
+/// The position step before each later token of a sequence.
+fn steps_of(tokens: &[String], offsets: &[usize]) -> Vec<usize> {
+    (1..tokens.len())
+        .map(|k| match (offsets.get(k), offsets.get(k - 1)) {
+            (Some(b), Some(a)) => b.saturating_sub(*a).max(1),
+            _ => 1,
+        })
+        .collect()
+}
+
+/// The tokens of `text` from its start up to `reach` positions after the
+/// first one.
+fn tokenize_reach(text: &str, analyzers: &mut Analyzers, reach: usize) -> Toks {
+    let mut forms = String::new();
+    let mut toks = Vec::new();
+    let mut stream = analyzers.exact.token_stream(text);
+    let mut first_pos = None;
+    while stream.advance() {
+        let t = stream.token();
+        let first = *first_pos.get_or_insert(t.position);
+        if t.position > first + reach {
+            break;
+        }
+        let exact = push_form(&mut forms, &t.text);
+        toks.push(Tok {
+            start: t.offset_from,
+            end: t.offset_to,
+            pos: t.position,
+            exact,
+            stemmed: exact,
+        });
+    }
+    Toks { forms, toks }
+}
+
+/// Spans of exact sequences (phrases, words), found by scanning the text for
+/// each sequence's first word and tokenising only from there to where the
+/// rest could be: a long listing no longer tokenises every hit's passage
+/// whole. Positions are only compared with each other, and the gaps between
+/// them come from the text between the words, so this finds what
+/// tokenising the whole passage finds. `None` when it cannot be used: a
+/// stemmed or prefix matcher, a first word that is not ASCII, or the one
+/// character whose lower case is ASCII but itself is not (the Kelvin sign).
+fn exact_sequences_near_first_words(
+    text: &str,
+    matchers: &[Matcher],
+    analyzers: &mut Analyzers,
+) -> Option<Vec<(usize, usize)>> {
+    if text.contains('\u{212A}') {
+        return None;
+    }
+    let mut spans = Vec::new();
+    for m in matchers {
+        let Matcher::Sequence {
+            tokens,
+            offsets,
+            slop,
+            stemmed: false,
+        } = m
+        else {
+            return None;
+        };
+        let Some(first) = tokens.first() else {
+            continue;
+        };
+        let needle = first.as_bytes();
+        let (&lead, _) = needle.split_first()?;
+        if !first.is_ascii() {
+            return None;
+        }
+        let steps = steps_of(tokens, offsets);
+        let reach = steps.iter().sum::<usize>() + *slop as usize;
+        let bytes = text.as_bytes();
+        let mut from = 0;
+        while let Some(i) = bytes.get(from..).and_then(|rest| {
+            memchr::memchr2(lead.to_ascii_lowercase(), lead.to_ascii_uppercase(), rest)
+        }) {
+            let at = from + i;
+            from = at + 1;
+            let Some(candidate) = bytes.get(at..at + needle.len()) else {
+                break;
+            };
+            // A word starts here only after a character that is not part of one.
+            if !candidate.eq_ignore_ascii_case(needle)
+                || text[..at]
+                    .chars()
+                    .next_back()
+                    .is_some_and(char::is_alphanumeric)
+            {
+                continue;
+            }
+            // `at` holds an ASCII byte, so it is a character boundary.
+            let window = &text[at..];
+            let toks = tokenize_reach(window, analyzers, reach);
+            let Some((head, rest)) = toks.toks.split_first() else {
+                continue;
+            };
+            if head.start != 0 || toks.form(head, false) != first.as_str() {
+                continue;
+            }
+            let want = Want {
+                tokens: &tokens[1..],
+                steps: &steps,
+                slop: *slop as usize,
+                stemmed: false,
+            };
+            if let Some(end) = match_rest(&toks, rest, head.pos, &want) {
+                spans.push((at, at + end.unwrap_or(head.end)));
+            }
+        }
+    }
+    Some(merge(spans))
 }
 
 /// The rest of a sequence to match after its first token.
@@ -240,6 +351,62 @@ mod tests {
             offsets: (0..words.len()).collect(),
             slop,
             stemmed,
+        }
+    }
+
+    /// Every matcher through the full tokenisation (the windowed path off).
+    fn highlights_whole(text: &str, matchers: &[Matcher]) -> Vec<(usize, usize)> {
+        let mut a = analyzers();
+        let all = tokenize(text, &mut a, false);
+        let mut spans = Vec::new();
+        for m in matchers {
+            if let Matcher::Sequence {
+                tokens,
+                offsets,
+                slop,
+                ..
+            } = m
+            {
+                let steps = steps_of(tokens, offsets);
+                for (i, t) in all.toks.iter().enumerate() {
+                    if all.form(t, false) != tokens[0] {
+                        continue;
+                    }
+                    let want = Want {
+                        tokens: &tokens[1..],
+                        steps: &steps,
+                        slop: *slop as usize,
+                        stemmed: false,
+                    };
+                    if let Some(end) = match_rest(&all, &all.toks[i + 1..], t.pos, &want) {
+                        spans.push((t.start, end.unwrap_or(t.end)));
+                    }
+                }
+            }
+        }
+        merge(spans)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_windowed_path_finds_what_whole_tokenising_finds(
+            words in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "management", "Management", "MANAGEMENT", "oversight", "Oversight",
+                    "managements", "of", "the", ",", ".", " - ", "(", "’s", "é", "multi-agency",
+                    "xmanagement", "oversight's",
+                ]),
+                0..40,
+            ),
+            slop in 0u32..3,
+        ) {
+            let text = words.join(" ");
+            let matchers = vec![
+                seq(&["management", "oversight"], slop, false),
+                seq(&["oversight"], 0, false),
+            ];
+            let windowed = highlights(&text, &matchers, &mut analyzers());
+            proptest::prop_assert_eq!(windowed, highlights_whole(&text, &matchers));
         }
     }
 

@@ -243,15 +243,63 @@ fn matching(
     searcher: &tantivy::Searcher,
     query: &dyn tantivy::query::Query,
 ) -> Result<Vec<DocAddress>, SearchError> {
-    let set = searcher
-        .search(query, &tantivy::collector::DocSetCollector)
-        .map_err(|source| IndexError::Tantivy {
+    searcher.search(query, &SortedAddresses).map_err(|source| {
+        IndexError::Tantivy {
             dir: reader.handle().dir.clone(),
             source,
-        })?;
-    let mut addrs: Vec<DocAddress> = set.into_iter().collect();
-    addrs.sort();
-    Ok(addrs)
+        }
+        .into()
+    })
+}
+
+/// Collects every match's address in index order: a segment yields its
+/// documents in order, so no set nor sort is needed (tantivy's
+/// `DocSetCollector` hashes each one).
+struct SortedAddresses;
+
+/// [`SortedAddresses`] within one segment.
+struct SegmentAddresses {
+    segment: tantivy::SegmentOrdinal,
+    docs: Vec<DocAddress>,
+}
+
+impl tantivy::collector::Collector for SortedAddresses {
+    type Fruit = Vec<DocAddress>;
+    type Child = SegmentAddresses;
+
+    fn for_segment(
+        &self,
+        segment: tantivy::SegmentOrdinal,
+        _reader: &tantivy::SegmentReader,
+    ) -> tantivy::Result<SegmentAddresses> {
+        Ok(SegmentAddresses {
+            segment,
+            docs: Vec::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, parts: Vec<Vec<DocAddress>>) -> tantivy::Result<Vec<DocAddress>> {
+        let mut all: Vec<DocAddress> = parts.into_iter().flatten().collect();
+        // Already in order when the parts come in segment order (a linear check).
+        all.sort_unstable();
+        Ok(all)
+    }
+}
+
+impl tantivy::collector::SegmentCollector for SegmentAddresses {
+    type Fruit = Vec<DocAddress>;
+
+    fn collect(&mut self, doc: tantivy::DocId, _score: tantivy::Score) {
+        self.docs.push(DocAddress::new(self.segment, doc));
+    }
+
+    fn harvest(self) -> Vec<DocAddress> {
+        self.docs
+    }
 }
 
 /// Addresses of every passage matching a request, the searcher they belong

@@ -141,6 +141,15 @@ fn field_filters_in_the_query_and_as_flags() {
         tom.len()
     );
 
+    // Titles are indexed on document records only: the filter still narrows
+    // passages to the documents whose title has every word (stemmed).
+    let titled = all("children title:\"focused visits\"", &[]);
+    assert!(!titled.is_empty());
+    assert!(titled.iter().all(|h| h["title"]
+        .as_str()
+        .is_some_and(|t| t.to_lowercase().contains("focused visit"))));
+    assert!(all("children title:nosuchtitleword", &[]).is_empty());
+
     let section = all("section:\"main findings\" children", &[]);
     assert!(!section.is_empty());
     assert!(section.iter().all(|h| h["section"]

@@ -32,11 +32,14 @@ fn print_notes(notes: &[String]) {
 }
 
 /// Write hits (or document groups) in the chosen format.
+/// Write hits ranked from `first_rank` (a table's header only with the
+/// first: the hits of one listing may come in several calls).
 fn write_hits(
     out: &mut BufferedStandardStream,
     reader: &Reader,
     hits: Vec<Hit>,
     shape: Shape,
+    first_rank: usize,
 ) -> Result<()> {
     if shape.grouped_by_doc {
         let groups = query::by_document(hits);
@@ -63,9 +66,9 @@ fn write_hits(
         Format::Text => {
             for (i, (hit, (before, after))) in hits.iter().zip(&contexts).enumerate() {
                 if shape.context > 0 {
-                    text::write_hit_with_context(out, i + 1, hit, before, after)?;
+                    text::write_hit_with_context(out, first_rank + i, hit, before, after)?;
                 } else {
-                    text::write_hit(out, i + 1, hit)?;
+                    text::write_hit(out, first_rank + i, hit)?;
                 }
                 if let Some((path, p)) = &letters[i] {
                     text::write_letter_passage(out, path, p)?;
@@ -101,7 +104,12 @@ fn write_hits(
             if shape.context > 0 {
                 columns.extend(["context_before", "context_after"]);
             }
-            let mut w = table::writer(&mut *out, shape.format == Format::Tsv, &columns)?;
+            let tsv = shape.format == Format::Tsv;
+            let mut w = if first_rank == 1 {
+                table::writer(&mut *out, tsv, &columns)?
+            } else {
+                table::writer_continued(&mut *out, tsv)
+            };
             for (hit, (before, after)) in hits.iter().zip(&contexts) {
                 let mut row = table::hit_row(hit);
                 if let Some(q) = shape.batch_query {
@@ -238,6 +246,9 @@ fn run_one(
         )?;
         return Ok(counted.passages > 0);
     }
+    if args.all && !shape.grouped_by_doc {
+        return list_all(reader, out, request, shape);
+    }
     let found = query::search(reader, request)?;
     print_notes(&found.notes);
     let any = !found.hits.is_empty();
@@ -254,8 +265,45 @@ fn run_one(
         }
         hits.retain(|h| keep.contains(&h.meta.path));
     }
-    write_hits(out, reader, hits, shape)?;
+    write_hits(out, reader, hits, shape, 1)?;
     Ok(any)
+}
+
+/// Hits of an exhaustive listing loaded a chunk at a time: each chunk is
+/// written while the next one loads, and memory holds one chunk, not every
+/// hit.
+const LISTING_CHUNK: usize = 1024;
+
+/// Every hit of a request, written as it is loaded, in rank order.
+fn list_all(
+    reader: &Reader,
+    out: &mut BufferedStandardStream,
+    request: &SearchRequest,
+    shape: Shape,
+) -> Result<bool> {
+    let mut rank = 1;
+    let mut failed = None;
+    query::search::for_each_chunk(reader, request, LISTING_CHUNK, print_notes, |hits| {
+        let n = hits.len();
+        match write_hits(out, reader, hits, shape, rank) {
+            Ok(()) => {
+                rank += n;
+                true
+            }
+            Err(e) => {
+                failed = Some(e);
+                false
+            }
+        }
+    })?;
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    if rank == 1 {
+        // No hit: still the header of a table.
+        write_hits(out, reader, Vec::new(), shape, rank)?;
+    }
+    Ok(rank > 1)
 }
 
 /// One query per stdin line; JSON lines (or rows, or counts) carry their query.
@@ -328,7 +376,7 @@ pub fn mentions(cli: &Cli, args: &MentionsArgs) -> Result<i32> {
             grouped_by_doc: false,
             with_letter: false,
         };
-        write_hits(&mut out, &reader, hits, shape)?;
+        write_hits(&mut out, &reader, hits, shape, 1)?;
     }
     out.flush()?;
     Ok(exit_for(any))

@@ -22,7 +22,9 @@ const DOC_STORE_CACHE_BLOCKS: usize = 4;
 pub struct Reader {
     handle: IndexHandle,
     reader: IndexReader,
-    links: super::links::Links,
+    /// Read when a document's metadata is first decoded: a count never
+    /// needs them, and at 100x the file is ~0.4 MB of JSON.
+    links: std::sync::OnceLock<super::links::Links>,
     dicts: super::passage_store::Dictionaries,
 }
 
@@ -60,9 +62,15 @@ impl Reader {
         Ok(Reader {
             handle: handle.clone(),
             reader,
-            links: super::links::Links::read(&handle.dir),
+            links: std::sync::OnceLock::new(),
             dicts: super::passage_store::Dictionaries::new(&handle.dir),
         })
+    }
+
+    /// The news-to-letter links beside the index, read on first use.
+    fn links(&self) -> &super::links::Links {
+        self.links
+            .get_or_init(|| super::links::Links::read(&self.handle.dir))
     }
 
     /// A searcher over the snapshot.
@@ -409,7 +417,7 @@ impl Loader<'_> {
             let columns = self.columns(segment_ord)?;
             for (ord, json) in ords.into_iter().zip(jsons) {
                 let mut meta: DocumentMeta = serde_json::from_str(&json).unwrap_or_default();
-                reader.links.attach(&mut meta);
+                reader.links().attach(&mut meta);
                 columns.metas.insert(ord, Arc::new(meta));
             }
         }

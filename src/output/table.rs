@@ -93,6 +93,14 @@ pub fn writer<W: Write>(out: W, tsv: bool, header: &[&str]) -> csv::Result<csv::
     Ok(w)
 }
 
+/// A writer for more rows of a table whose header is already written.
+pub fn writer_continued<W: Write>(out: W, tsv: bool) -> csv::Writer<W> {
+    csv::WriterBuilder::new()
+        .delimiter(if tsv { b'\t' } else { b',' })
+        .has_headers(false)
+        .from_writer(out)
+}
+
 /// One hit as a row of [`hit_columns`].
 pub fn hit_row(hit: &Hit) -> Vec<String> {
     row_of(&hit_object(hit), &hit_columns())

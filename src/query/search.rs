@@ -179,7 +179,7 @@ fn load_hits(
         1
     };
     if threads <= 1 {
-        return load_part(reader, loader, matchers, top);
+        return load_part(reader, &mut loader, matchers, top);
     }
     // Contiguous parts, so each thread decompresses its own run of blocks.
     let size = top.len().div_ceil(threads);
@@ -188,11 +188,11 @@ fn load_hits(
     std::thread::scope(|scope| {
         let others: Vec<_> = parts
             .map(|part| {
-                let loader = loader.clone();
-                scope.spawn(move || load_part(reader, loader, matchers, part))
+                let mut loader = loader.clone();
+                scope.spawn(move || load_part(reader, &mut loader, matchers, part))
             })
             .collect();
-        let mut hits = load_part(reader, loader, matchers, first)?;
+        let mut hits = load_part(reader, &mut loader, matchers, first)?;
         for handle in others {
             match handle.join() {
                 Ok(part) => hits.extend(part?),
@@ -205,7 +205,7 @@ fn load_hits(
 
 fn load_part(
     reader: &Reader,
-    mut loader: crate::index::reader::Loader<'_>,
+    loader: &mut crate::index::reader::Loader<'_>,
     matchers: &[Matcher],
     part: &[(f32, DocAddress)],
 ) -> Result<Vec<Hit>, SearchError> {
@@ -412,34 +412,40 @@ pub fn highlight_texts(
         .collect())
 }
 
-/// Every hit of a request in rank order (the order of [`search`] without a
-/// limit), handed to `each` a chunk at a time, so that a listing of any size
-/// holds one chunk of passages in memory; `each` returns false to stop.
-/// Returns the corrections made to the query.
+/// Every hit of a request in rank order, handed to `each` a chunk at a time
+/// (stop by returning `false`): only a chunk's passages are loaded at once,
+/// and the next chunk is loaded on another thread while `each` writes this
+/// one. `on_notes` gets the corrections made to the query before any hit.
 pub fn for_each_chunk(
     reader: &Reader,
     request: &SearchRequest,
     chunk: usize,
+    on_notes: impl FnOnce(&[String]),
     mut each: impl FnMut(Vec<Hit>) -> bool,
-) -> Result<Vec<String>, SearchError> {
+) -> Result<(), SearchError> {
     let handle = reader.handle();
     let (compiled, searcher) = prepare(reader, request)?;
+    on_notes(&compiled.notes);
     let index_err = |source| IndexError::Tantivy {
         dir: handle.dir.clone(),
         source,
     };
-    let count = searcher
-        .search(compiled.query.as_ref(), &Count)
-        .map_err(index_err)?;
-    if count == 0 {
-        return Ok(compiled.notes);
-    }
+    // Every match with its score, in one pass (no count first).
     let top: Vec<(f32, DocAddress)> = searcher
-        .search(
-            compiled.query.as_ref(),
-            &TopDocs::with_limit(count).order_by_score(),
-        )
+        .search(compiled.query.as_ref(), &AllScored)
         .map_err(index_err)?;
+    if top.is_empty() {
+        return Ok(());
+    }
+    if top.len() <= chunk {
+        // One chunk: loaded on every core at once, nothing to overlap.
+        let mut top = top;
+        top.sort_unstable_by_key(|(_, addr)| *addr);
+        let mut hits = load_hits(reader, &searcher, &compiled.matchers, &top)?;
+        hits.sort_by(rank_order);
+        each(hits);
+        return Ok(());
+    }
     // The keys `rank_order` sorts by, without loading any passage: metadata
     // once per document, positions from their fast field.
     let addrs: Vec<DocAddress> = top.iter().map(|(_, a)| *a).collect();
@@ -457,15 +463,104 @@ pub fn for_each_chunk(
             .then_with(|| a.1.path.cmp(&b.1.path))
             .then_with(|| a.2.cmp(&b.2))
     });
-    for part in keyed.chunks(chunk.max(1)) {
-        // Loaded in index order (each doc-store block once), then ranked again.
-        let mut load: Vec<(f32, DocAddress)> = part.iter().map(|k| (k.0, k.3)).collect();
-        load.sort_unstable_by_key(|(_, addr)| *addr);
-        let mut hits = load_part(reader, loader.clone(), &compiled.matchers, &load)?;
-        hits.sort_by(rank_order);
-        if !each(hits) {
-            break;
+    let matchers = &compiled.matchers;
+    // Chunks are dealt round-robin to one loader per core and taken back in
+    // order: loading (decompressing, highlighting) runs on every core while
+    // the caller writes what is ready.
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+    let chunks: Vec<&[RankKey]> = keyed.chunks(chunk.max(1)).collect();
+    std::thread::scope(|scope| {
+        let mut inboxes = Vec::with_capacity(workers);
+        for w in 0..workers {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Vec<Hit>, SearchError>>(1);
+            inboxes.push(rx);
+            let mut loader = loader.clone();
+            let chunks = &chunks;
+            scope.spawn(move || {
+                for part in chunks.iter().skip(w).step_by(workers) {
+                    // Loaded in index order, then ranked again.
+                    let mut load: Vec<(f32, DocAddress)> =
+                        part.iter().map(|k| (k.0, k.3)).collect();
+                    load.sort_unstable_by_key(|(_, addr)| *addr);
+                    let hits = load_part(reader, &mut loader, matchers, &load).map(|mut hits| {
+                        hits.sort_by(rank_order);
+                        hits
+                    });
+                    let failed = hits.is_err();
+                    // The inbox is gone once `each` asked to stop.
+                    if tx.send(hits).is_err() || failed {
+                        return;
+                    }
+                }
+            });
         }
+        for k in 0..chunks.len() {
+            let Some(hits) = inboxes.get(k % workers).and_then(|rx| rx.recv().ok()) else {
+                break;
+            };
+            if !each(hits?) {
+                break;
+            }
+        }
+        // Dropping the inboxes stops the loaders that are still ahead.
+        drop(inboxes);
+        Ok(())
+    })
+}
+
+/// What a listing is ranked by, with the hit's address: score, document
+/// (for its date and path), position.
+type RankKey = (
+    f32,
+    std::sync::Arc<crate::document::DocumentMeta>,
+    u64,
+    DocAddress,
+);
+
+/// Collects every match with its score (the order is the caller's to make).
+struct AllScored;
+
+/// [`AllScored`] within one segment.
+struct SegmentScored {
+    segment: tantivy::SegmentOrdinal,
+    hits: Vec<(f32, DocAddress)>,
+}
+
+impl tantivy::collector::Collector for AllScored {
+    type Fruit = Vec<(f32, DocAddress)>;
+    type Child = SegmentScored;
+
+    fn for_segment(
+        &self,
+        segment: tantivy::SegmentOrdinal,
+        _reader: &tantivy::SegmentReader,
+    ) -> tantivy::Result<SegmentScored> {
+        Ok(SegmentScored {
+            segment,
+            hits: Vec::new(),
+        })
     }
-    Ok(compiled.notes)
+
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+
+    fn merge_fruits(
+        &self,
+        parts: Vec<Vec<(f32, DocAddress)>>,
+    ) -> tantivy::Result<Vec<(f32, DocAddress)>> {
+        Ok(parts.into_iter().flatten().collect())
+    }
+}
+
+impl tantivy::collector::SegmentCollector for SegmentScored {
+    type Fruit = Vec<(f32, DocAddress)>;
+
+    fn collect(&mut self, doc: tantivy::DocId, score: tantivy::Score) {
+        self.hits.push((score, DocAddress::new(self.segment, doc)));
+    }
+
+    fn harvest(self) -> Vec<(f32, DocAddress)> {
+        self.hits
+    }
 }

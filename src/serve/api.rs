@@ -257,24 +257,35 @@ pub async fn export(
         let mut written = true;
         if csv {
             if let Ok(mut w) = table::writer(&mut sink, false, &table::hit_columns()) {
-                let streamed =
-                    query::search::for_each_chunk(&reader, &request, EXPORT_HITS, |hits| {
+                let streamed = query::search::for_each_chunk(
+                    &reader,
+                    &request,
+                    EXPORT_HITS,
+                    |_| {},
+                    |hits| {
                         written = hits
                             .iter()
                             .all(|h| w.write_record(table::hit_row(h)).is_ok())
                             && w.flush().is_ok();
                         written
-                    });
+                    },
+                );
                 written &= streamed.is_ok();
             }
         } else {
-            let streamed = query::search::for_each_chunk(&reader, &request, EXPORT_HITS, |hits| {
-                use std::io::Write;
-                written = hits
-                    .iter()
-                    .all(|h| writeln!(sink, "{}", out_json::hit_line(h)).is_ok());
-                written
-            });
+            let streamed = query::search::for_each_chunk(
+                &reader,
+                &request,
+                EXPORT_HITS,
+                |_| {},
+                |hits| {
+                    use std::io::Write;
+                    written = hits
+                        .iter()
+                        .all(|h| writeln!(sink, "{}", out_json::hit_line(h)).is_ok());
+                    written
+                },
+            );
             written &= streamed.is_ok();
         }
         if written {

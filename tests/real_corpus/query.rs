@@ -466,16 +466,40 @@ fn chunked_listing_is_the_full_listing() {
             .iter()
             .map(|h| (h.meta.path.clone(), h.passage.paragraph))
             .collect();
-        let mut chunked = Vec::new();
-        for_each_chunk(&reader, &request, 7, |hits| {
-            assert!(hits.len() <= 7);
-            chunked.extend(
-                hits.iter()
-                    .map(|h| (h.meta.path.clone(), h.passage.paragraph)),
-            );
-            true
-        })
-        .expect("chunks");
-        assert_eq!(chunked, whole, "{q}");
+        // Small chunks (loaded on several threads, taken back in order) and
+        // one chunk holding everything give the same listing.
+        for size in [7, 100_000] {
+            let mut chunked = Vec::new();
+            for_each_chunk(
+                &reader,
+                &request,
+                size,
+                |_| {},
+                |hits| {
+                    assert!(hits.len() <= size);
+                    chunked.extend(
+                        hits.iter()
+                            .map(|h| (h.meta.path.clone(), h.passage.paragraph)),
+                    );
+                    true
+                },
+            )
+            .expect("chunks");
+            assert_eq!(chunked, whole, "{q} in chunks of {size}");
+        }
+        // Stopping early stops the loaders too.
+        let mut seen = 0;
+        for_each_chunk(
+            &reader,
+            &request,
+            7,
+            |_| {},
+            |hits| {
+                seen += hits.len();
+                false
+            },
+        )
+        .expect("stopped");
+        assert!(seen <= 7);
     }
 }

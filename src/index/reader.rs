@@ -214,6 +214,17 @@ impl Reader {
         searcher: &Searcher,
         addrs: &[DocAddress],
     ) -> Result<Vec<u64>, IndexError> {
+        self.fast_u64s(searcher, addrs, "paragraph")
+    }
+
+    /// The first value of a u64 fast field for each of these documents, in
+    /// the order given (0 where there is none).
+    fn fast_u64s(
+        &self,
+        searcher: &Searcher,
+        addrs: &[DocAddress],
+        field: &str,
+    ) -> Result<Vec<u64>, IndexError> {
         let mut columns = HashMap::new();
         let mut out = Vec::with_capacity(addrs.len());
         for addr in addrs {
@@ -223,11 +234,16 @@ impl Reader {
                     searcher
                         .segment_reader(addr.segment_ord)
                         .fast_fields()
-                        .u64("paragraph")
+                        .column_opt::<u64>(field)
                         .map_err(|e| self.err(e))?,
                 ),
             };
-            out.push(column.first(addr.doc_id).unwrap_or(0));
+            out.push(
+                column
+                    .as_ref()
+                    .and_then(|c| c.first(addr.doc_id))
+                    .unwrap_or(0),
+            );
         }
         Ok(out)
     }
@@ -262,24 +278,11 @@ impl Reader {
         let mut docs = Vec::with_capacity(addrs.len());
         let mut loader = self.loader(&searcher);
         loader.prefetch(&addrs)?;
-        let mut counts: HashMap<u32, Option<tantivy::columnar::Column<u64>>> = HashMap::new();
-        for addr in addrs {
-            let column = match counts.entry(addr.segment_ord) {
-                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-                std::collections::hash_map::Entry::Vacant(v) => v.insert(
-                    searcher
-                        .segment_reader(addr.segment_ord)
-                        .fast_fields()
-                        .column_opt::<u64>("passages")
-                        .map_err(|e| self.err(e))?,
-                ),
-            };
+        let counts = self.fast_u64s(&searcher, &addrs, "passages")?;
+        for (addr, passages) in addrs.into_iter().zip(counts) {
             docs.push(StoredDocument {
                 meta: DocumentMeta::clone(&*loader.meta(addr)?),
-                passages: column
-                    .as_ref()
-                    .and_then(|c| c.first(addr.doc_id))
-                    .unwrap_or_default(),
+                passages,
             });
         }
         docs.sort_by(|a, b| a.meta.path.cmp(&b.meta.path));

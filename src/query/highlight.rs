@@ -34,22 +34,12 @@ fn push_form(forms: &mut String, text: &str) -> (usize, usize) {
 }
 
 fn tokenize(text: &str, analyzers: &mut Analyzers, need_stemmed: bool) -> Toks {
-    let mut forms = String::with_capacity(text.len() * if need_stemmed { 2 } else { 1 });
-    let mut toks = Vec::new();
-    let mut stream = analyzers.exact.token_stream(text);
-    while stream.advance() {
-        let t = stream.token();
-        let exact = push_form(&mut forms, &t.text);
-        toks.push(Tok {
-            start: t.offset_from,
-            end: t.offset_to,
-            pos: t.position,
-            exact,
-            // Stemming is the costly half; exact-only matchers never read it.
-            stemmed: exact,
-        });
-    }
+    let Toks {
+        mut forms,
+        mut toks,
+    } = tokenize_reach(text, analyzers, usize::MAX);
     if need_stemmed {
+        forms.reserve(text.len());
         // Both analyzers split the same way; pair them by start offset to be safe.
         let mut i = 0;
         let mut stream = analyzers.stemmed.token_stream(text);
@@ -132,17 +122,17 @@ fn steps_of(tokens: &[String], offsets: &[usize]) -> Vec<usize> {
         .collect()
 }
 
-/// The tokens of `text` from its start up to `reach` positions after the
-/// first one.
+/// The exact tokens of `text` from its start up to `reach` positions after
+/// the first one (their stemmed forms left equal to the exact ones).
 fn tokenize_reach(text: &str, analyzers: &mut Analyzers, reach: usize) -> Toks {
-    let mut forms = String::new();
+    let mut forms = String::with_capacity(if reach == usize::MAX { text.len() } else { 64 });
     let mut toks = Vec::new();
     let mut stream = analyzers.exact.token_stream(text);
     let mut first_pos = None;
     while stream.advance() {
         let t = stream.token();
         let first = *first_pos.get_or_insert(t.position);
-        if t.position > first + reach {
+        if t.position > first.saturating_add(reach) {
             break;
         }
         let exact = push_form(&mut forms, &t.text);
@@ -151,6 +141,7 @@ fn tokenize_reach(text: &str, analyzers: &mut Analyzers, reach: usize) -> Toks {
             end: t.offset_to,
             pos: t.position,
             exact,
+            // Stemming is the costly half; exact-only matchers never read it.
             stemmed: exact,
         });
     }

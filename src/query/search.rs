@@ -243,63 +243,16 @@ fn matching(
     searcher: &tantivy::Searcher,
     query: &dyn tantivy::query::Query,
 ) -> Result<Vec<DocAddress>, SearchError> {
-    searcher.search(query, &SortedAddresses).map_err(|source| {
-        IndexError::Tantivy {
+    let found = searcher
+        .search(query, &Every { scored: false })
+        .map_err(|source| IndexError::Tantivy {
             dir: reader.handle().dir.clone(),
             source,
-        }
-        .into()
-    })
-}
-
-/// Collects every match's address in index order: a segment yields its
-/// documents in order, so no set nor sort is needed (tantivy's
-/// `DocSetCollector` hashes each one).
-struct SortedAddresses;
-
-/// [`SortedAddresses`] within one segment.
-struct SegmentAddresses {
-    segment: tantivy::SegmentOrdinal,
-    docs: Vec<DocAddress>,
-}
-
-impl tantivy::collector::Collector for SortedAddresses {
-    type Fruit = Vec<DocAddress>;
-    type Child = SegmentAddresses;
-
-    fn for_segment(
-        &self,
-        segment: tantivy::SegmentOrdinal,
-        _reader: &tantivy::SegmentReader,
-    ) -> tantivy::Result<SegmentAddresses> {
-        Ok(SegmentAddresses {
-            segment,
-            docs: Vec::new(),
-        })
-    }
-
-    fn requires_scoring(&self) -> bool {
-        false
-    }
-
-    fn merge_fruits(&self, parts: Vec<Vec<DocAddress>>) -> tantivy::Result<Vec<DocAddress>> {
-        let mut all: Vec<DocAddress> = parts.into_iter().flatten().collect();
-        // Already in order when the parts come in segment order (a linear check).
-        all.sort_unstable();
-        Ok(all)
-    }
-}
-
-impl tantivy::collector::SegmentCollector for SegmentAddresses {
-    type Fruit = Vec<DocAddress>;
-
-    fn collect(&mut self, doc: tantivy::DocId, _score: tantivy::Score) {
-        self.docs.push(DocAddress::new(self.segment, doc));
-    }
-
-    fn harvest(self) -> Vec<DocAddress> {
-        self.docs
-    }
+        })?;
+    let mut addrs: Vec<DocAddress> = found.into_iter().map(|(_, addr)| addr).collect();
+    // Already in order when the segments come in order (a linear check).
+    addrs.sort_unstable();
+    Ok(addrs)
 }
 
 /// Addresses of every passage matching a request, the searcher they belong
@@ -432,7 +385,7 @@ pub fn for_each_chunk(
     };
     // Every match with its score, in one pass (no count first).
     let top: Vec<(f32, DocAddress)> = searcher
-        .search(compiled.query.as_ref(), &AllScored)
+        .search(compiled.query.as_ref(), &Every { scored: true })
         .map_err(index_err)?;
     if top.is_empty() {
         return Ok(());
@@ -517,32 +470,36 @@ type RankKey = (
     DocAddress,
 );
 
-/// Collects every match with its score (the order is the caller's to make).
-struct AllScored;
+/// Collects every match, with its score when `scored` (tantivy's
+/// `DocSetCollector` puts each in a hash set; a segment yields its matches in
+/// order, so a list is enough).
+struct Every {
+    scored: bool,
+}
 
-/// [`AllScored`] within one segment.
-struct SegmentScored {
+/// [`Every`] within one segment.
+struct EverySegment {
     segment: tantivy::SegmentOrdinal,
     hits: Vec<(f32, DocAddress)>,
 }
 
-impl tantivy::collector::Collector for AllScored {
+impl tantivy::collector::Collector for Every {
     type Fruit = Vec<(f32, DocAddress)>;
-    type Child = SegmentScored;
+    type Child = EverySegment;
 
     fn for_segment(
         &self,
         segment: tantivy::SegmentOrdinal,
         _reader: &tantivy::SegmentReader,
-    ) -> tantivy::Result<SegmentScored> {
-        Ok(SegmentScored {
+    ) -> tantivy::Result<EverySegment> {
+        Ok(EverySegment {
             segment,
             hits: Vec::new(),
         })
     }
 
     fn requires_scoring(&self) -> bool {
-        true
+        self.scored
     }
 
     fn merge_fruits(
@@ -553,7 +510,7 @@ impl tantivy::collector::Collector for AllScored {
     }
 }
 
-impl tantivy::collector::SegmentCollector for SegmentScored {
+impl tantivy::collector::SegmentCollector for EverySegment {
     type Fruit = Vec<(f32, DocAddress)>;
 
     fn collect(&mut self, doc: tantivy::DocId, score: tantivy::Score) {

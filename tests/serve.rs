@@ -480,6 +480,19 @@ async fn shot(c: &fantoccini::Client, dir: &Path, name: &str) {
     std::fs::write(dir.join(name), png).expect("save the screenshot");
 }
 
+/// The text of an element just looked up (the test fails naming `what` when
+/// it is missing).
+async fn text_of(
+    found: Result<fantoccini::elements::Element, fantoccini::error::CmdError>,
+    what: &str,
+) -> String {
+    let element = found.unwrap_or_else(|e| panic!("{what}: {e}"));
+    element
+        .text()
+        .await
+        .unwrap_or_else(|e| panic!("text of {what}: {e}"))
+}
+
 async fn active_id(c: &fantoccini::Client) -> String {
     c.execute("return document.activeElement ? (document.activeElement.id || document.activeElement.tagName) : ''", vec![])
         .await
@@ -581,13 +594,7 @@ async fn the_page_in_a_real_browser() {
         .find(Locator::Css("section.facet a[data-param=authority]"))
         .await
         .expect("an authority facet");
-    let value = facet
-        .find(Locator::Css(".value"))
-        .await
-        .expect("value")
-        .text()
-        .await
-        .expect("text");
+    let value = text_of(facet.find(Locator::Css(".value")).await, "value").await;
     facet.click().await.expect("click");
     let on = c
         .wait()
@@ -595,12 +602,7 @@ async fn the_page_in_a_real_browser() {
         .await
         .expect("active facet");
     assert_eq!(
-        on.find(Locator::Css(".value"))
-            .await
-            .expect("value")
-            .text()
-            .await
-            .expect("text"),
+        text_of(on.find(Locator::Css(".value")).await, "value").await,
         value
     );
     let url = c.current_url().await.expect("url");
@@ -632,13 +634,11 @@ async fn the_page_in_a_real_browser() {
         .for_element(Locator::Css("nav.pages [aria-current=page]"))
         .await
         .expect("pager");
-    let current = c
-        .find(Locator::Css("nav.pages [aria-current=page]"))
-        .await
-        .expect("current")
-        .text()
-        .await
-        .expect("text");
+    let current = text_of(
+        c.find(Locator::Css("nav.pages [aria-current=page]")).await,
+        "current",
+    )
+    .await;
     assert_eq!(current, "2");
 
     // Keyboard: "/" focuses the box; j moves to a result; Enter opens it.
@@ -676,13 +676,7 @@ async fn the_page_in_a_real_browser() {
     c.goto(&format!("{base}/?q=date:%5B2019+TO+oops%5D"))
         .await
         .expect("bad");
-    let err = c
-        .find(Locator::Id("error"))
-        .await
-        .expect("error")
-        .text()
-        .await
-        .expect("text");
+    let err = text_of(c.find(Locator::Id("error")).await, "error").await;
     assert!(
         err.contains("impossible date 'oops'") && err.contains("hint:"),
         "{err}"

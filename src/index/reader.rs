@@ -351,6 +351,25 @@ struct SegmentColumns {
     paragraph: Option<tantivy::columnar::Column<u64>>,
 }
 
+impl SegmentColumns {
+    /// A passage's section heading, each distinct one decoded once.
+    fn section(&mut self, doc: DocId) -> std::io::Result<Option<String>> {
+        let Some(ord) = self.section.as_ref().and_then(|c| c.term_ords(doc).next()) else {
+            return Ok(None);
+        };
+        if let Some(s) = self.sections.get(&ord) {
+            return Ok(s.clone());
+        }
+        let mut bytes = Vec::new();
+        if let Some(column) = &self.section {
+            column.dictionary().ord_to_term(ord, &mut bytes)?;
+        }
+        let s = Some(String::from_utf8_lossy(&bytes).into_owned());
+        self.sections.insert(ord, s.clone());
+        Ok(s)
+    }
+}
+
 /// Loads stored passages of one snapshot with their document's metadata,
 /// decoding each document's metadata once. A clone starts with what was decoded so far.
 #[derive(Clone)]
@@ -439,25 +458,7 @@ impl Loader<'_> {
             .as_ref()
             .and_then(|c| c.first(doc))
             .unwrap_or_default() as usize;
-        let section = match &columns.section {
-            Some(column) => match column.term_ords(doc).next() {
-                Some(ord) => match columns.sections.get(&ord) {
-                    Some(s) => s.clone(),
-                    None => {
-                        let mut bytes = Vec::new();
-                        column
-                            .dictionary()
-                            .ord_to_term(ord, &mut bytes)
-                            .map_err(|e| reader.err(e.into()))?;
-                        let s = Some(String::from_utf8_lossy(&bytes).into_owned());
-                        columns.sections.insert(ord, s.clone());
-                        s
-                    }
-                },
-                None => None,
-            },
-            None => None,
-        };
+        let section = columns.section(doc).map_err(|e| reader.err(e.into()))?;
         let mut found = false;
         buf.clear();
         if let Some(column) = &columns.body {

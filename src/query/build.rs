@@ -348,19 +348,19 @@ impl Builder<'_> {
         else {
             return Box::new(EmptyQuery);
         };
+        let addrs: Vec<tantivy::DocAddress> = addrs.into_iter().collect();
         let mut paths = Vec::new();
-        for addr in addrs {
-            let segment = self.searcher.segment_reader(addr.segment_ord);
-            let Ok(Some(column)) = segment.fast_fields().str("path") else {
-                continue;
-            };
-            let ord = column.term_ords(addr.doc_id).next();
-            let mut path = String::new();
-            if let Some(ord) = ord {
-                if column.ord_to_str(ord, &mut path).unwrap_or(false) {
-                    paths.push(Term::from_field_text(f.path, &path));
-                }
-            }
+        for (segment_ord, docs) in crate::index::reader::by_segment(&addrs) {
+            let fast = self.searcher.segment_reader(segment_ord).fast_fields();
+            let column = fast.str("path").ok().flatten();
+            let names =
+                crate::index::reader::strings_of(column.as_ref(), &docs).unwrap_or_default();
+            paths.extend(
+                names
+                    .into_iter()
+                    .flatten()
+                    .map(|p| Term::from_field_text(f.path, &p)),
+            );
         }
         if paths.is_empty() {
             return Box::new(EmptyQuery);

@@ -65,9 +65,16 @@ pub fn highlights(
     if matchers.is_empty() {
         return Vec::new();
     }
-    if let Some(spans) = exact_sequences_near_first_words(text, matchers, analyzers) {
-        return spans;
-    }
+    exact_sequences_near_first_words(text, matchers, analyzers)
+        .unwrap_or_else(|| highlights_tokenized(text, matchers, analyzers))
+}
+
+/// [`highlights`] by tokenising the whole passage: every kind of matcher.
+fn highlights_tokenized(
+    text: &str,
+    matchers: &[Matcher],
+    analyzers: &mut Analyzers,
+) -> Vec<(usize, usize)> {
     let need_stemmed = matchers
         .iter()
         .any(|m| matches!(m, Matcher::Sequence { stemmed: true, .. }));
@@ -90,26 +97,32 @@ pub fn highlights(
                 let Some(first) = tokens.first() else {
                     continue;
                 };
-                let steps = steps_of(tokens, offsets);
+                let want = Want {
+                    tokens: &tokens[1..],
+                    steps: &steps_of(tokens, offsets),
+                    slop: *slop as usize,
+                    stemmed: *stemmed,
+                };
                 for (i, t) in toks.iter().enumerate() {
                     if all.form(t, *stemmed) != first {
                         continue;
                     }
-                    let rest = toks.get(i + 1..).unwrap_or_default();
-                    let want = Want {
-                        tokens: &tokens[1..],
-                        steps: &steps,
-                        slop: *slop as usize,
-                        stemmed: *stemmed,
-                    };
-                    if let Some(end) = match_rest(&all, rest, t.pos, &want) {
-                        spans.push((t.start, end.unwrap_or(t.end)));
+                    if let Some(end) = sequence_end(&all, i, &want) {
+                        spans.push((t.start, end));
                     }
                 }
             }
         }
     }
     merge(spans)
+}
+
+/// Where a sequence whose first token is `all.toks[head]` ends, if the rest
+/// of it follows.
+fn sequence_end(all: &Toks, head: usize, want: &Want) -> Option<usize> {
+    let t = all.toks.get(head)?;
+    let rest = all.toks.get(head + 1..).unwrap_or_default();
+    match_rest(all, rest, t.pos, want).map(|end| end.unwrap_or(t.end))
 }
 
 /// The position step before each later token of a sequence.
@@ -184,7 +197,13 @@ fn exact_sequences_near_first_words(
             return None;
         }
         let steps = steps_of(tokens, offsets);
-        let reach = steps.iter().sum::<usize>() + *slop as usize;
+        let want = Want {
+            tokens: &tokens[1..],
+            steps: &steps,
+            slop: *slop as usize,
+            stemmed: false,
+        };
+        let reach = steps.iter().sum::<usize>() + want.slop;
         let bytes = text.as_bytes();
         let mut from = 0;
         while let Some(i) = bytes.get(from..).and_then(|rest| {
@@ -205,22 +224,15 @@ fn exact_sequences_near_first_words(
                 continue;
             }
             // `at` holds an ASCII byte, so it is a character boundary.
-            let window = &text[at..];
-            let toks = tokenize_reach(window, analyzers, reach);
-            let Some((head, rest)) = toks.toks.split_first() else {
+            let toks = tokenize_reach(&text[at..], analyzers, reach);
+            let Some(head) = toks.toks.first() else {
                 continue;
             };
             if head.start != 0 || toks.form(head, false) != first.as_str() {
                 continue;
             }
-            let want = Want {
-                tokens: &tokens[1..],
-                steps: &steps,
-                slop: *slop as usize,
-                stemmed: false,
-            };
-            if let Some(end) = match_rest(&toks, rest, head.pos, &want) {
-                spans.push((at, at + end.unwrap_or(head.end)));
+            if let Some(end) = sequence_end(&toks, 0, &want) {
+                spans.push((at, at + end));
             }
         }
     }
@@ -345,39 +357,6 @@ mod tests {
         }
     }
 
-    /// Every matcher through the full tokenisation (the windowed path off).
-    fn highlights_whole(text: &str, matchers: &[Matcher]) -> Vec<(usize, usize)> {
-        let mut a = analyzers();
-        let all = tokenize(text, &mut a, false);
-        let mut spans = Vec::new();
-        for m in matchers {
-            if let Matcher::Sequence {
-                tokens,
-                offsets,
-                slop,
-                ..
-            } = m
-            {
-                let steps = steps_of(tokens, offsets);
-                for (i, t) in all.toks.iter().enumerate() {
-                    if all.form(t, false) != tokens[0] {
-                        continue;
-                    }
-                    let want = Want {
-                        tokens: &tokens[1..],
-                        steps: &steps,
-                        slop: *slop as usize,
-                        stemmed: false,
-                    };
-                    if let Some(end) = match_rest(&all, &all.toks[i + 1..], t.pos, &want) {
-                        spans.push((t.start, end.unwrap_or(t.end)));
-                    }
-                }
-            }
-        }
-        merge(spans)
-    }
-
     proptest::proptest! {
         #[test]
         fn the_windowed_path_finds_what_whole_tokenising_finds(
@@ -397,7 +376,10 @@ mod tests {
                 seq(&["oversight"], 0, false),
             ];
             let windowed = highlights(&text, &matchers, &mut analyzers());
-            proptest::prop_assert_eq!(windowed, highlights_whole(&text, &matchers));
+            proptest::prop_assert_eq!(
+                windowed,
+                highlights_tokenized(&text, &matchers, &mut analyzers())
+            );
         }
     }
 

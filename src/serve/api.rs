@@ -181,6 +181,30 @@ const EXPORT_HITS: usize = 512;
 /// Bytes sent to the client at a time while exporting.
 const EXPORT_CHUNK_BYTES: usize = 64 * 1024;
 
+/// The printer an export writes its hits with.
+enum Export<'a> {
+    Csv(Box<csv::Writer<&'a mut ChannelWriter>>),
+    Jsonl(&'a mut ChannelWriter),
+}
+
+impl Export<'_> {
+    /// Write hits (flushed into the channel); false once the client is gone.
+    fn write(&mut self, hits: &[query::Hit]) -> bool {
+        match self {
+            Export::Csv(w) => {
+                hits.iter()
+                    .all(|h| w.write_record(table::hit_row(h)).is_ok())
+                    && w.flush().is_ok()
+            }
+            Export::Jsonl(sink) => {
+                use std::io::Write;
+                hits.iter()
+                    .all(|h| writeln!(sink, "{}", out_json::hit_line(h)).is_ok())
+            }
+        }
+    }
+}
+
 /// Bytes written by a printer on a blocking thread, sent to the response body
 /// in chunks; a closed connection makes the next write fail, which ends the export.
 struct ChannelWriter {
@@ -254,40 +278,27 @@ pub async fn export(
         };
         // The CLI's printers, so the file is what `search --all --format csv|json`
         // prints; hits come a chunk at a time, so memory stays bounded.
-        let mut written = true;
-        if csv {
-            if let Ok(mut w) = table::writer(&mut sink, false, &table::hit_columns()) {
-                let streamed = query::search::for_each_chunk(
-                    &reader,
-                    &request,
-                    EXPORT_HITS,
-                    |_| {},
-                    |hits| {
-                        written = hits
-                            .iter()
-                            .all(|h| w.write_record(table::hit_row(h)).is_ok())
-                            && w.flush().is_ok();
-                        written
-                    },
-                );
-                written &= streamed.is_ok();
+        let mut out = if csv {
+            match table::writer(&mut sink, false, &table::hit_columns()) {
+                Ok(w) => Export::Csv(Box::new(w)),
+                Err(_) => return,
             }
         } else {
-            let streamed = query::search::for_each_chunk(
-                &reader,
-                &request,
-                EXPORT_HITS,
-                |_| {},
-                |hits| {
-                    use std::io::Write;
-                    written = hits
-                        .iter()
-                        .all(|h| writeln!(sink, "{}", out_json::hit_line(h)).is_ok());
-                    written
-                },
-            );
-            written &= streamed.is_ok();
-        }
+            Export::Jsonl(&mut sink)
+        };
+        let mut written = true;
+        let streamed = query::search::for_each_chunk(
+            &reader,
+            &request,
+            EXPORT_HITS,
+            |_| {},
+            |hits| {
+                written = out.write(&hits);
+                written
+            },
+        );
+        drop(out);
+        written &= streamed.is_ok();
         if written {
             let _ = sink.send();
         }

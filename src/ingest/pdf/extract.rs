@@ -66,6 +66,64 @@ pub fn extract_text(bytes: &[u8]) -> Result<String, PdfError> {
     }
     // A cycle would recurse until the stack overflows, which aborts the process.
     crate::ingest::guard::check_pdf_structure(&doc).map_err(PdfError::Extract)?;
+    inflate_font_streams(&mut doc);
+    let text = match whole_document(&doc) {
+        Some(pages) => pages.join(&PAGE_BREAK.to_string()),
+        None => page_by_page(&doc)?,
+    };
+    if text.chars().any(|c| c.is_alphanumeric()) {
+        Ok(text)
+    } else {
+        Err(PdfError::NoText)
+    }
+}
+
+/// Font programs and ToUnicode maps are read again for every page that uses
+/// them (pdf-extract builds its fonts per page, and inflates a TrueType
+/// program only to drop it): inflate each once, in place, so every later
+/// read is a copy. A stream that does not inflate is left as it was.
+fn inflate_font_streams(doc: &mut pdf_extract::Document) {
+    use pdf_extract::Object;
+    const KEYS: [&[u8]; 4] = [b"FontFile", b"FontFile2", b"FontFile3", b"ToUnicode"];
+    let mut ids = Vec::new();
+    for object in doc.objects.values() {
+        let dict = match object {
+            Object::Dictionary(d) => d,
+            Object::Stream(s) => &s.dict,
+            _ => continue,
+        };
+        for key in KEYS {
+            if let Ok(Object::Reference(id)) = dict.get(key) {
+                ids.push(*id);
+            }
+        }
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    for id in ids {
+        if let Some(Object::Stream(stream)) = doc.objects.get_mut(&id) {
+            if stream.is_compressed() {
+                // Unsupported filters and damaged data fail here and stay as
+                // they were: pdf-extract then falls back exactly as before.
+                let _ = catch_unwind(AssertUnwindSafe(|| stream.decompress()));
+            }
+        }
+    }
+}
+
+/// All pages in one pass (the page tree is walked once, not once per page),
+/// each page's text kept apart. `None` when any page fails or panics: the
+/// caller then goes page by page, keeping the pages that work.
+fn whole_document(doc: &pdf_extract::Document) -> Option<Vec<String>> {
+    let mut out = PageSplitter::default();
+    match catch_unwind(AssertUnwindSafe(|| pdf_extract::output_doc(doc, &mut out))) {
+        Ok(Ok(())) => Some(out.finish()),
+        _ => None,
+    }
+}
+
+/// Every page on its own, a failing or panicking page skipped (left empty).
+fn page_by_page(doc: &pdf_extract::Document) -> Result<String, PdfError> {
     let page_numbers: Vec<u32> = doc.get_pages().keys().copied().collect();
     let mut pages: Vec<String> = Vec::with_capacity(page_numbers.len());
     let mut first_error: Option<PdfError> = None;
@@ -74,7 +132,7 @@ pub fn extract_text(bytes: &[u8]) -> Result<String, PdfError> {
         let mut s = String::new();
         let r = catch_unwind(AssertUnwindSafe(|| {
             let mut out = pdf_extract::PlainTextOutput::new(&mut s);
-            pdf_extract::output_doc_page(&doc, &mut out, n)
+            pdf_extract::output_doc_page(doc, &mut out, n)
         }));
         match r {
             Ok(Ok(())) => any_ok = true,
@@ -93,9 +151,99 @@ pub fn extract_text(bytes: &[u8]) -> Result<String, PdfError> {
         return Err(first_error.unwrap_or(PdfError::NoText));
     }
     let text = pages.join(&PAGE_BREAK.to_string());
-    if text.chars().any(|c| c.is_alphanumeric()) {
-        Ok(text)
-    } else {
-        Err(first_error.unwrap_or(PdfError::NoText))
+    match first_error {
+        Some(e) if !text.chars().any(|c| c.is_alphanumeric()) => Err(e),
+        _ => Ok(text),
+    }
+}
+
+/// A page's text, shared between [`PageSplitter`] and the plain-text output
+/// it makes for that page.
+#[derive(Default, Clone)]
+struct PageText(std::rc::Rc<std::cell::RefCell<String>>);
+
+impl std::fmt::Write for PageText {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.0.borrow_mut().push_str(s);
+        Ok(())
+    }
+}
+
+impl pdf_extract::ConvertToFmt for PageText {
+    type Writer = PageText;
+    fn convert(self) -> PageText {
+        self
+    }
+}
+
+/// pdf-extract's plain-text output, started afresh on every page (as when
+/// pages are extracted one by one), each page's text collected apart.
+#[derive(Default)]
+struct PageSplitter {
+    page: Option<(PageText, pdf_extract::PlainTextOutput<PageText>)>,
+    pages: Vec<String>,
+}
+
+impl PageSplitter {
+    fn current(
+        &mut self,
+    ) -> Result<&mut pdf_extract::PlainTextOutput<PageText>, pdf_extract::OutputError> {
+        match self.page.as_mut() {
+            Some((_, out)) => Ok(out),
+            None => Err(pdf_extract::OutputError::FormatError(std::fmt::Error)),
+        }
+    }
+
+    fn finish(self) -> Vec<String> {
+        self.pages
+    }
+}
+
+impl pdf_extract::OutputDev for PageSplitter {
+    fn begin_page(
+        &mut self,
+        page_num: u32,
+        media_box: &pdf_extract::MediaBox,
+        art_box: Option<(f64, f64, f64, f64)>,
+    ) -> Result<(), pdf_extract::OutputError> {
+        let text = PageText::default();
+        let mut out = pdf_extract::PlainTextOutput::new(text.clone());
+        out.begin_page(page_num, media_box, art_box)?;
+        self.page = Some((text, out));
+        Ok(())
+    }
+
+    fn end_page(&mut self) -> Result<(), pdf_extract::OutputError> {
+        self.current()?.end_page()?;
+        if let Some((text, out)) = self.page.take() {
+            drop(out);
+            let s = text.0.take();
+            self.pages.push(s.replace(PAGE_BREAK, "\n"));
+        }
+        Ok(())
+    }
+
+    fn output_character(
+        &mut self,
+        trm: &pdf_extract::Transform,
+        width: f64,
+        spacing: f64,
+        font_size: f64,
+        char: &str,
+    ) -> Result<(), pdf_extract::OutputError> {
+        self.current()?
+            .output_character(trm, width, spacing, font_size, char)
+    }
+
+    fn begin_word(&mut self) -> Result<(), pdf_extract::OutputError> {
+        self.current()?.begin_word()
+    }
+
+    fn end_word(&mut self) -> Result<(), pdf_extract::OutputError> {
+        self.current()?.end_word()
+    }
+
+    fn end_line(&mut self) -> Result<(), pdf_extract::OutputError> {
+        self.current()?.end_line()
     }
 }

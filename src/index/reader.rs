@@ -127,7 +127,36 @@ impl Reader {
         searcher: &Searcher,
         addrs: &[DocAddress],
     ) -> Result<usize, IndexError> {
-        Ok(self.distinct_paths(searcher, addrs)?.len())
+        // Each segment's distinct path ordinals are counted without decoding
+        // them; only paths of the smaller segments are decoded, to find those
+        // the largest one also holds (a document's passages may be split
+        // between segments written by different indexing threads).
+        let mut segments = Vec::new();
+        for (segment_ord, docs) in by_segment(addrs) {
+            let segment = searcher.segment_reader(segment_ord);
+            if let Some(column) = segment.fast_fields().str("path").map_err(|e| self.err(e))? {
+                let ords = sorted_ords(&column, &docs);
+                segments.push((column, ords));
+            }
+        }
+        let Some(largest) = (0..segments.len()).max_by_key(|&i| segments[i].1.len()) else {
+            return Ok(0);
+        };
+        let (base_column, base_ords) = segments.swap_remove(largest);
+        let mut others = std::collections::HashSet::new();
+        for (column, ords) in &segments {
+            others.extend(decode_sorted(column, ords).map_err(|e| self.err(e.into()))?);
+        }
+        let mut count = base_ords.len();
+        for path in others {
+            let in_base = base_column
+                .dictionary()
+                .term_ord(path.as_bytes())
+                .map_err(|e| self.err(e.into()))?
+                .is_some_and(|ord| base_ords.binary_search(&ord).is_ok());
+            count += usize::from(!in_base);
+        }
+        Ok(count)
     }
 
     /// The paths of the documents these passages belong to, read from the
@@ -302,10 +331,34 @@ pub(crate) fn decode_sorted(column: &StrColumn, ords: &[u64]) -> std::io::Result
 
 /// The distinct first ordinals of these documents in a string fast field, sorted.
 fn sorted_ords(column: &StrColumn, docs: &[DocId]) -> Vec<u64> {
-    let mut ords: Vec<u64> = docs
-        .iter()
-        .filter_map(|&doc| column.term_ords(doc).next())
-        .collect();
+    let firsts = docs.iter().filter_map(|&doc| column.term_ords(doc).next());
+    let num_terms = column.dictionary().num_terms();
+    // Many documents over few values (every passage of a long listing, a few
+    // thousand paths): a bit per value is cheaper than sorting them all.
+    if docs.len() >= num_terms / 64 {
+        let mut bits = vec![0u64; num_terms.div_ceil(64)];
+        let mut last = None;
+        for ord in firsts {
+            // Neighbouring passages mostly share their document.
+            if last != Some(ord) {
+                if let Some(word) = usize::try_from(ord / 64).ok().and_then(|i| bits.get_mut(i)) {
+                    *word |= 1 << (ord % 64);
+                }
+                last = Some(ord);
+            }
+        }
+        return bits
+            .iter()
+            .enumerate()
+            .flat_map(|(i, &word)| {
+                let base = i as u64 * 64;
+                (0..64u64)
+                    .filter(move |b| word & (1 << b) != 0)
+                    .map(move |b| base + b)
+            })
+            .collect();
+    }
+    let mut ords: Vec<u64> = firsts.collect();
     ords.sort_unstable();
     ords.dedup();
     ords

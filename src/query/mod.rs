@@ -3,6 +3,7 @@
 
 pub mod build;
 pub mod docs;
+mod every;
 pub mod facets;
 pub mod filter;
 pub mod group;

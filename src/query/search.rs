@@ -3,7 +3,6 @@
 
 use std::cmp::Ordering;
 
-use tantivy::collector::{Count, TopDocs};
 use tantivy::DocAddress;
 
 use super::build::{compile, Analyzers, MatchOptions, Matcher};
@@ -117,30 +116,27 @@ pub fn search(reader: &Reader, request: &SearchRequest) -> Result<Found, SearchE
         dir: handle.dir.clone(),
         source,
     };
-    let fetch = match request.limit {
+    let mut top = match request.limit {
         Some(0) => {
             return Ok(Found {
                 hits: Vec::new(),
                 notes,
             })
         }
-        Some(k) => k.saturating_add(TIE_MARGIN),
-        None => searcher
-            .search(compiled.query.as_ref(), &Count)
-            .map_err(index_err)?,
-    };
-    if fetch == 0 {
+        Some(k) => super::every::top_matches(
+            &searcher,
+            compiled.query.as_ref(),
+            k.saturating_add(TIE_MARGIN),
+        ),
+        None => super::every::every_match(&searcher, compiled.query.as_ref(), true),
+    }
+    .map_err(index_err)?;
+    if top.is_empty() {
         return Ok(Found {
             hits: Vec::new(),
             notes,
         });
     }
-    let mut top: Vec<(f32, DocAddress)> = searcher
-        .search(
-            compiled.query.as_ref(),
-            &TopDocs::with_limit(fetch).order_by_score(),
-        )
-        .map_err(index_err)?;
     // Only hits tied with the k-th need their stored fields to break the tie:
     // load the top k and those, not the whole margin.
     if let Some(k) = request.limit {
@@ -243,12 +239,12 @@ fn matching(
     searcher: &tantivy::Searcher,
     query: &dyn tantivy::query::Query,
 ) -> Result<Vec<DocAddress>, SearchError> {
-    let found = searcher
-        .search(query, &Every { scored: false })
-        .map_err(|source| IndexError::Tantivy {
+    let found = super::every::every_match(searcher, query, false).map_err(|source| {
+        IndexError::Tantivy {
             dir: reader.handle().dir.clone(),
             source,
-        })?;
+        }
+    })?;
     let mut addrs: Vec<DocAddress> = found.into_iter().map(|(_, addr)| addr).collect();
     // Already in order when the segments come in order (a linear check).
     addrs.sort_unstable();
@@ -384,9 +380,8 @@ pub fn for_each_chunk(
         source,
     };
     // Every match with its score, in one pass (no count first).
-    let top: Vec<(f32, DocAddress)> = searcher
-        .search(compiled.query.as_ref(), &Every { scored: true })
-        .map_err(index_err)?;
+    let top =
+        super::every::every_match(&searcher, compiled.query.as_ref(), true).map_err(index_err)?;
     if top.is_empty() {
         return Ok(());
     }
@@ -469,55 +464,3 @@ type RankKey = (
     u64,
     DocAddress,
 );
-
-/// Collects every match, with its score when `scored` (tantivy's
-/// `DocSetCollector` puts each in a hash set; a segment yields its matches in
-/// order, so a list is enough).
-struct Every {
-    scored: bool,
-}
-
-/// [`Every`] within one segment.
-struct EverySegment {
-    segment: tantivy::SegmentOrdinal,
-    hits: Vec<(f32, DocAddress)>,
-}
-
-impl tantivy::collector::Collector for Every {
-    type Fruit = Vec<(f32, DocAddress)>;
-    type Child = EverySegment;
-
-    fn for_segment(
-        &self,
-        segment: tantivy::SegmentOrdinal,
-        _reader: &tantivy::SegmentReader,
-    ) -> tantivy::Result<EverySegment> {
-        Ok(EverySegment {
-            segment,
-            hits: Vec::new(),
-        })
-    }
-
-    fn requires_scoring(&self) -> bool {
-        self.scored
-    }
-
-    fn merge_fruits(
-        &self,
-        parts: Vec<Vec<(f32, DocAddress)>>,
-    ) -> tantivy::Result<Vec<(f32, DocAddress)>> {
-        Ok(parts.into_iter().flatten().collect())
-    }
-}
-
-impl tantivy::collector::SegmentCollector for EverySegment {
-    type Fruit = Vec<(f32, DocAddress)>;
-
-    fn collect(&mut self, doc: tantivy::DocId, score: tantivy::Score) {
-        self.hits.push((score, DocAddress::new(self.segment, doc)));
-    }
-
-    fn harvest(self) -> Vec<(f32, DocAddress)> {
-        self.hits
-    }
-}

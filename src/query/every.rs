@@ -1,0 +1,264 @@
+//! Every match of a query, with its score when asked, in index order.
+//!
+//! A large index ends as one big segment (bulk ingests merge into it), so
+//! searching segment by segment leaves all but one core idle. A segment
+//! this large is cut into doc-id ranges, one per core, each searched by its
+//! own scorer (seeking to the range's start), and the parts joined in order.
+
+use tantivy::query::{EnableScoring, Query, Weight};
+use tantivy::{DocAddress, DocId, Searcher, SegmentReader, TERMINATED};
+
+/// Segments with fewer documents are searched whole, on one core: below
+/// this, starting a thread costs more than the split saves.
+const SPLIT_FROM: u32 = 1 << 16;
+
+/// One slice of work: a range of one segment's doc ids.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Part {
+    segment: u32,
+    start: DocId,
+    end: DocId,
+}
+
+/// Every match of `query` in `searcher`, in index order, scored when `scored`
+/// (the score is 0 otherwise). Deleted documents are left out.
+pub fn every_match(
+    searcher: &Searcher,
+    query: &dyn Query,
+    scored: bool,
+) -> tantivy::Result<Vec<(f32, DocAddress)>> {
+    let parts = for_parts(searcher, query, scored, |part, scorer, alive| {
+        let mut out = Vec::new();
+        each_in(part, scorer, alive, scored, |doc, score| {
+            out.push((score, DocAddress::new(part.segment, doc)));
+        });
+        out
+    })?;
+    Ok(parts.into_iter().flatten().collect())
+}
+
+/// The `n` best matches, best first, ties going to the lower address: the
+/// same hits, in the same order, as tantivy's `TopDocs` collector.
+pub fn top_matches(
+    searcher: &Searcher,
+    query: &dyn Query,
+    n: usize,
+) -> tantivy::Result<Vec<(f32, DocAddress)>> {
+    if n == 0 {
+        return Ok(Vec::new());
+    }
+    let parts = for_parts(searcher, query, true, |part, scorer, alive| {
+        let mut best = Best::new(n);
+        each_in(part, scorer, alive, true, |doc, score| {
+            best.push(score, DocAddress::new(part.segment, doc));
+        });
+        best.into_vec()
+    })?;
+    let mut all: Vec<(f32, DocAddress)> = parts.into_iter().flatten().collect();
+    all.sort_unstable_by(|a, b| by_rank(a, b).reverse());
+    all.truncate(n);
+    Ok(all)
+}
+
+/// Rank of a match: higher score first, then the lower address.
+fn by_rank(a: &(f32, DocAddress), b: &(f32, DocAddress)) -> std::cmp::Ordering {
+    a.0.partial_cmp(&b.0)
+        .unwrap_or(std::cmp::Ordering::Equal)
+        .then_with(|| b.1.cmp(&a.1))
+}
+
+/// The `n` best of the matches pushed in address order.
+struct Best {
+    n: usize,
+    heap: std::collections::BinaryHeap<std::cmp::Reverse<Ranked>>,
+}
+
+/// A match ordered by [`by_rank`].
+struct Ranked(f32, DocAddress);
+
+impl PartialEq for Ranked {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other).is_eq()
+    }
+}
+impl Eq for Ranked {}
+impl PartialOrd for Ranked {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Ranked {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        by_rank(&(self.0, self.1), &(other.0, other.1))
+    }
+}
+
+impl Best {
+    fn new(n: usize) -> Best {
+        Best {
+            n,
+            heap: std::collections::BinaryHeap::with_capacity(n.min(1 << 16)),
+        }
+    }
+
+    fn push(&mut self, score: f32, addr: DocAddress) {
+        let entry = Ranked(score, addr);
+        if self.heap.len() < self.n {
+            self.heap.push(std::cmp::Reverse(entry));
+        } else if let Some(mut worst) = self.heap.peek_mut() {
+            // Addresses come in order, so a tie never displaces an earlier hit.
+            if entry > worst.0 {
+                *worst = std::cmp::Reverse(entry);
+            }
+        }
+    }
+
+    fn into_vec(self) -> Vec<(f32, DocAddress)> {
+        self.heap
+            .into_iter()
+            .map(|std::cmp::Reverse(Ranked(score, addr))| (score, addr))
+            .collect()
+    }
+}
+
+/// Run `each_part` on every part of the index (a large segment cut into one
+/// range per core), in parallel when the index is large; the results come
+/// back in index order.
+fn for_parts<T: Send>(
+    searcher: &Searcher,
+    query: &dyn Query,
+    scored: bool,
+    each_part: impl Fn(Part, &mut dyn tantivy::query::Scorer, Option<&tantivy::fastfield::AliveBitSet>) -> T
+        + Sync,
+) -> tantivy::Result<Vec<T>> {
+    let scoring = if scored {
+        EnableScoring::enabled_from_searcher(searcher)
+    } else {
+        EnableScoring::disabled_from_searcher(searcher)
+    };
+    let weight = query.weight(scoring)?;
+    let weight: &dyn Weight = weight.as_ref();
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    let max_docs: Vec<DocId> = searcher
+        .segment_readers()
+        .iter()
+        .map(SegmentReader::max_doc)
+        .collect();
+    let parts = split(&max_docs, cores);
+    let run = |part: Part| -> tantivy::Result<T> {
+        let reader = searcher.segment_reader(part.segment);
+        let mut scorer = weight.scorer(reader, 1.0)?;
+        Ok(each_part(part, scorer.as_mut(), reader.alive_bitset()))
+    };
+    let total: u64 = max_docs.iter().map(|&d| u64::from(d)).sum();
+    if parts.len() <= 1 || cores <= 1 || total < u64::from(SPLIT_FROM) {
+        return parts.into_iter().map(run).collect();
+    }
+    // Parts are dealt round-robin and put back in order.
+    let (parts, run) = (&parts, &run);
+    let found: Vec<Vec<(usize, tantivy::Result<T>)>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..cores.min(parts.len()))
+            .map(|w| {
+                scope.spawn(move || {
+                    parts
+                        .iter()
+                        .enumerate()
+                        .skip(w)
+                        .step_by(cores)
+                        .map(|(i, part)| (i, run(*part)))
+                        .collect()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    });
+    let mut by_part: Vec<(usize, tantivy::Result<T>)> = found.into_iter().flatten().collect();
+    by_part.sort_by_key(|(i, _)| *i);
+    by_part.into_iter().map(|(_, r)| r).collect()
+}
+
+/// Call `f` with every live match of `part` and its score (0 unless `scored`).
+fn each_in(
+    part: Part,
+    scorer: &mut dyn tantivy::query::Scorer,
+    alive: Option<&tantivy::fastfield::AliveBitSet>,
+    scored: bool,
+    mut f: impl FnMut(DocId, f32),
+) {
+    let mut doc = scorer.doc();
+    if doc < part.start {
+        doc = scorer.seek(part.start);
+    }
+    while doc != TERMINATED && doc < part.end {
+        if alive.is_none_or(|a| a.is_alive(doc)) {
+            f(doc, if scored { scorer.score() } else { 0.0 });
+        }
+        doc = scorer.advance();
+    }
+}
+
+/// The parts to search: each segment whole, or cut into `cores` equal
+/// ranges when it is large.
+fn split(max_docs: &[DocId], cores: usize) -> Vec<Part> {
+    let mut parts = Vec::new();
+    for (segment, &max_doc) in (0u32..).zip(max_docs) {
+        let pieces = if max_doc >= SPLIT_FROM {
+            cores.max(1)
+        } else {
+            1
+        };
+        let pieces = u32::try_from(pieces).unwrap_or(1);
+        let size = max_doc.div_ceil(pieces).max(1);
+        let mut start = 0;
+        while start < max_doc {
+            let end = start.saturating_add(size).min(max_doc);
+            parts.push(Part {
+                segment,
+                start,
+                end,
+            });
+            start = end;
+        }
+    }
+    parts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn small_segments_are_searched_whole() {
+        let parts = split(&[10, 0, 5], 2);
+        assert_eq!(
+            parts,
+            vec![
+                Part {
+                    segment: 0,
+                    start: 0,
+                    end: 10
+                },
+                Part {
+                    segment: 2,
+                    start: 0,
+                    end: 5
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn a_large_segment_is_cut_into_ranges_that_cover_it() {
+        let big = SPLIT_FROM * 3 + 7;
+        let parts = split(&[big], 3);
+        assert_eq!(parts.len(), 3);
+        assert_eq!(parts[0].start, 0);
+        assert_eq!(parts[2].end, big);
+        for pair in parts.windows(2) {
+            assert_eq!(pair[0].end, pair[1].start);
+        }
+    }
+}

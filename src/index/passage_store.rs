@@ -299,13 +299,22 @@ impl<'d> Decoder<'d> {
                 return Err(bad("stored passage cut short"));
             }
             let (name, tail) = rest.split_at(len);
-            mentioned.push(String::from_utf8_lossy(name).into_owned());
+            mentioned.push(text_of(name));
             rest = tail;
         }
         Ok(Body {
             mentioned,
-            text: String::from_utf8_lossy(rest).into_owned(),
+            text: text_of(rest),
         })
+    }
+}
+
+/// Stored text as a string: checked as UTF-8 (the fast path), repaired only
+/// if damaged.
+fn text_of(bytes: &[u8]) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_owned(),
+        Err(_) => String::from_utf8_lossy(bytes).into_owned(),
     }
 }
 

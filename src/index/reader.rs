@@ -423,6 +423,9 @@ impl SegmentColumns {
     }
 }
 
+/// From this many documents' metadata on, it is parsed on every core.
+const PARALLEL_PARSE_FROM: usize = 512;
+
 /// Loads stored passages of one snapshot with their document's metadata,
 /// decoding each document's metadata once. A clone starts with what was decoded so far.
 #[derive(Clone)]
@@ -440,22 +443,25 @@ impl Loader<'_> {
         if self.segments.len() <= i {
             self.segments.resize_with(i + 1, || None);
         }
-        let columns = match self.segments[i].take() {
-            Some(columns) => columns,
+        let (searcher, reader) = (self.searcher, self.reader);
+        // Taken by reference: the columns and their caches are too big to
+        // move in and out for every hit.
+        let slot = &mut self.segments[i];
+        match slot {
+            Some(columns) => Ok(columns),
             None => {
-                let fast = self.searcher.segment_reader(segment_ord).fast_fields();
-                let err = |e| self.reader.err(e);
-                SegmentColumns {
+                let fast = searcher.segment_reader(segment_ord).fast_fields();
+                let err = |e| reader.err(e);
+                Ok(slot.insert(SegmentColumns {
                     doc_json: fast.str("doc_json").map_err(err)?,
                     metas: HashMap::new(),
                     body: fast.bytes("body").map_err(err)?,
                     section: fast.str("section").map_err(err)?,
                     sections: HashMap::new(),
                     paragraph: fast.column_opt::<u64>("paragraph").map_err(err)?,
-                }
+                }))
             }
-        };
-        Ok(self.segments[i].insert(columns))
+        }
     }
 
     /// The metadata of the document a passage (or record) belongs to.
@@ -489,12 +495,20 @@ impl Loader<'_> {
             ords.retain(|ord| !columns.metas.contains_key(ord));
             let jsons = decode_sorted(column, &ords).map_err(|e| self.reader.err(e.into()))?;
             let reader = self.reader;
-            let columns = self.columns(segment_ord)?;
-            for (ord, json) in ords.into_iter().zip(jsons) {
-                let mut meta: DocumentMeta = serde_json::from_str(&json).unwrap_or_default();
+            let parse = |json: &String| {
+                let mut meta: DocumentMeta = serde_json::from_str(json).unwrap_or_default();
                 reader.links().attach(&mut meta);
-                columns.metas.insert(ord, Arc::new(meta));
-            }
+                Arc::new(meta)
+            };
+            // A long listing names thousands of documents: parse on every core.
+            let metas: Vec<Arc<DocumentMeta>> = if jsons.len() >= PARALLEL_PARSE_FROM {
+                use rayon::prelude::*;
+                jsons.par_iter().map(parse).collect()
+            } else {
+                jsons.iter().map(parse).collect()
+            };
+            let columns = self.columns(segment_ord)?;
+            columns.metas.extend(ords.into_iter().zip(metas));
         }
         Ok(())
     }

@@ -400,15 +400,21 @@ pub fn for_each_chunk(
     let mut loader = reader.loader(&searcher);
     loader.prefetch(&addrs)?;
     let paragraphs = reader.paragraphs(&searcher, &addrs)?;
-    let mut keyed = Vec::with_capacity(top.len());
-    for ((score, addr), paragraph) in top.into_iter().zip(paragraphs) {
-        keyed.push((score, loader.meta(addr)?, paragraph, addr));
+    let mut metas = Vec::with_capacity(top.len());
+    for &(_, addr) in &top {
+        metas.push(loader.meta(addr)?);
     }
+    let ranks = document_ranks(&metas);
+    let mut keyed: Vec<RankKey> = top
+        .into_iter()
+        .zip(paragraphs)
+        .zip(ranks)
+        .map(|(((score, addr), paragraph), rank)| (score, rank, paragraph, addr))
+        .collect();
     keyed.sort_by(|a, b| {
         b.0.partial_cmp(&a.0)
             .unwrap_or(Ordering::Equal)
-            .then_with(|| b.1.date.cmp(&a.1.date))
-            .then_with(|| a.1.path.cmp(&b.1.path))
+            .then_with(|| a.1.cmp(&b.1))
             .then_with(|| a.2.cmp(&b.2))
     });
     let matchers = &compiled.matchers;
@@ -456,11 +462,41 @@ pub fn for_each_chunk(
     })
 }
 
-/// What a listing is ranked by, with the hit's address: score, document
-/// (for its date and path), position.
-type RankKey = (
-    f32,
-    std::sync::Arc<crate::document::DocumentMeta>,
-    u64,
-    DocAddress,
-);
+/// What a listing is ranked by, with the hit's address: score, the rank of
+/// its document among the listed ones (see [`document_ranks`]), position.
+type RankKey = (f32, u32, u64, DocAddress);
+
+/// For each hit's document, its place in [`rank_order`]'s order of documents
+/// (newest first, then by path); the same document always gets the same
+/// number. Sorting hits by these numbers compares integers, not dates and
+/// paths, tens of thousands of times.
+fn document_ranks(metas: &[std::sync::Arc<crate::document::DocumentMeta>]) -> Vec<u32> {
+    let mut distinct: Vec<&crate::document::DocumentMeta> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for meta in metas {
+        if seen.insert(std::sync::Arc::as_ptr(meta)) {
+            distinct.push(meta);
+        }
+    }
+    let by_document = |a: &&crate::document::DocumentMeta, b: &&crate::document::DocumentMeta| {
+        b.date.cmp(&a.date).then_with(|| a.path.cmp(&b.path))
+    };
+    distinct.sort_by(by_document);
+    let mut rank_of = std::collections::HashMap::with_capacity(distinct.len());
+    let mut rank = 0u32;
+    for (i, meta) in distinct.iter().enumerate() {
+        if i > 0 && by_document(&distinct[i - 1], meta).is_ne() {
+            rank += 1;
+        }
+        rank_of.insert(std::ptr::from_ref(*meta), rank);
+    }
+    metas
+        .iter()
+        .map(|m| {
+            rank_of
+                .get(&std::sync::Arc::as_ptr(m))
+                .copied()
+                .unwrap_or(u32::MAX)
+        })
+        .collect()
+}

@@ -120,22 +120,22 @@ impl Reader {
         addrs.into_iter().map(|addr| loader.passage(addr)).collect()
     }
 
-    /// The number of distinct documents these passages belong to, read from
-    /// the `path` fast field (no stored document is loaded).
-    pub fn distinct_documents(
+    /// How many distinct documents these are: for each segment, the sorted
+    /// distinct ordinals of `path` it holds.
+    ///
+    /// Each segment's ordinals are counted without decoding them; only paths
+    /// of the smaller segments are decoded, to find those the largest one
+    /// also holds (a document's passages may be split between segments
+    /// written by different indexing threads).
+    pub fn distinct_paths_of(
         &self,
         searcher: &Searcher,
-        addrs: &[DocAddress],
+        per_segment: Vec<(u32, Vec<u64>)>,
     ) -> Result<usize, IndexError> {
-        // Each segment's distinct path ordinals are counted without decoding
-        // them; only paths of the smaller segments are decoded, to find those
-        // the largest one also holds (a document's passages may be split
-        // between segments written by different indexing threads).
         let mut segments = Vec::new();
-        for (segment_ord, docs) in by_segment(addrs) {
+        for (segment_ord, ords) in per_segment {
             let segment = searcher.segment_reader(segment_ord);
             if let Some(column) = segment.fast_fields().str("path").map_err(|e| self.err(e))? {
-                let ords = sorted_ords(&column, &docs);
                 segments.push((column, ords));
             }
         }
@@ -331,37 +331,80 @@ pub(crate) fn decode_sorted(column: &StrColumn, ords: &[u64]) -> std::io::Result
 
 /// The distinct first ordinals of these documents in a string fast field, sorted.
 fn sorted_ords(column: &StrColumn, docs: &[DocId]) -> Vec<u64> {
-    let firsts = docs.iter().filter_map(|&doc| column.term_ords(doc).next());
     let num_terms = column.dictionary().num_terms();
     // Many documents over few values (every passage of a long listing, a few
     // thousand paths): a bit per value is cheaper than sorting them all.
     if docs.len() >= num_terms / 64 {
-        let mut bits = vec![0u64; num_terms.div_ceil(64)];
-        let mut last = None;
-        for ord in firsts {
-            // Neighbouring passages mostly share their document.
-            if last != Some(ord) {
-                if let Some(word) = usize::try_from(ord / 64).ok().and_then(|i| bits.get_mut(i)) {
-                    *word |= 1 << (ord % 64);
-                }
-                last = Some(ord);
-            }
+        let mut set = OrdSet::for_column(column);
+        for &doc in docs {
+            set.insert_first_of(column, doc);
         }
-        return bits
-            .iter()
-            .enumerate()
-            .flat_map(|(i, &word)| {
-                let base = i as u64 * 64;
-                (0..64u64)
-                    .filter(move |b| word & (1 << b) != 0)
-                    .map(move |b| base + b)
-            })
-            .collect();
+        return set.into_sorted();
     }
-    let mut ords: Vec<u64> = firsts.collect();
+    let mut ords: Vec<u64> = docs
+        .iter()
+        .filter_map(|&doc| column.term_ords(doc).next())
+        .collect();
     ords.sort_unstable();
     ords.dedup();
     ords
+}
+
+/// A set of ordinals of one string fast field, a bit per value.
+#[derive(Debug, Clone, Default)]
+pub struct OrdSet {
+    words: Vec<u64>,
+    last: Option<u64>,
+}
+
+impl OrdSet {
+    /// An empty set sized for `column`'s values.
+    pub fn for_column(column: &StrColumn) -> OrdSet {
+        OrdSet {
+            words: vec![0; column.dictionary().num_terms().div_ceil(64)],
+            last: None,
+        }
+    }
+
+    /// Add the first value `doc` has in `column`, if any.
+    pub fn insert_first_of(&mut self, column: &StrColumn, doc: DocId) {
+        let Some(ord) = column.term_ords(doc).next() else {
+            return;
+        };
+        // Neighbouring passages mostly share their document.
+        if self.last != Some(ord) {
+            if let Some(word) = usize::try_from(ord / 64)
+                .ok()
+                .and_then(|i| self.words.get_mut(i))
+            {
+                *word |= 1 << (ord % 64);
+            }
+            self.last = Some(ord);
+        }
+    }
+
+    /// Add every member of `other` (a set over the same column).
+    pub fn union_with(&mut self, other: &OrdSet) {
+        if self.words.len() < other.words.len() {
+            self.words.resize(other.words.len(), 0);
+        }
+        for (a, b) in self.words.iter_mut().zip(&other.words) {
+            *a |= b;
+        }
+        self.last = None;
+    }
+
+    /// The members, in order.
+    pub fn into_sorted(self) -> Vec<u64> {
+        let mut out = Vec::new();
+        for (i, mut word) in (0u64..).zip(self.words) {
+            while word != 0 {
+                out.push(i * 64 + u64::from(word.trailing_zeros()));
+                word &= word - 1;
+            }
+        }
+        out
+    }
 }
 
 /// The first value of a string fast field for each of these documents of one
@@ -554,5 +597,40 @@ impl Loader<'_> {
                 authorities_mentioned: body.mentioned,
             },
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::OrdSet;
+
+    fn set(ords: &[u64]) -> OrdSet {
+        let mut s = OrdSet {
+            words: vec![0; 4],
+            last: None,
+        };
+        for &o in ords {
+            s.words[(o / 64) as usize] |= 1 << (o % 64);
+        }
+        s
+    }
+
+    #[test]
+    fn ord_sets_list_their_members_in_order() {
+        assert_eq!(
+            set(&[200, 3, 64, 63, 0]).into_sorted(),
+            vec![0, 3, 63, 64, 200]
+        );
+        assert!(set(&[]).into_sorted().is_empty());
+    }
+
+    #[test]
+    fn ord_sets_unite() {
+        let mut a = set(&[1, 130]);
+        a.union_with(&set(&[1, 2, 255]));
+        assert_eq!(a.into_sorted(), vec![1, 2, 130, 255]);
+        let mut short = OrdSet::default();
+        short.union_with(&set(&[100]));
+        assert_eq!(short.into_sorted(), vec![100]);
     }
 }

@@ -232,18 +232,20 @@ const GRADE: &str = r"(outstanding|good|requires? improvement|inadequate)";
 
 fn find_grade(text: &str, label: &'static str) -> Option<Grade> {
     // Compiled once per label: compiling on every call was a sixth of the
-    // time of ingesting plain text.
-    static CACHE: OnceLock<std::sync::Mutex<std::collections::HashMap<&'static str, Regex>>> =
-        OnceLock::new();
+    // time of ingesting plain text. Shared through an `Arc`, because a cloned
+    // `Regex` starts with empty search caches (its lazy DFA built again on
+    // every call was another eighth).
+    type Cache = std::collections::HashMap<&'static str, std::sync::Arc<Regex>>;
+    static CACHE: OnceLock<std::sync::Mutex<Cache>> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
     let r = {
         let mut map = cache.lock().unwrap_or_else(|e| e.into_inner());
         match map.get(label) {
-            Some(r) => r.clone(),
+            Some(r) => std::sync::Arc::clone(r),
             None => {
                 let pat = format!(r"(?i)\b{label}\s*[:\-]?\s*(?:is\s+|are\s+)?{GRADE}\b");
-                let r = Regex::new(&pat).ok()?;
-                map.insert(label, r.clone());
+                let r = std::sync::Arc::new(Regex::new(&pat).ok()?);
+                map.insert(label, std::sync::Arc::clone(&r));
                 r
             }
         }

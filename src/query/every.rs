@@ -6,6 +6,8 @@
 //! own scorer (seeking to the range's start), and the parts joined in order.
 
 use tantivy::query::{EnableScoring, Query, Weight};
+
+use crate::index::reader::OrdSet;
 use tantivy::{DocAddress, DocId, Searcher, SegmentReader, TERMINATED};
 
 /// Segments with fewer documents are searched whole, on one core: below
@@ -198,6 +200,50 @@ fn each_in(
         }
         doc = scorer.advance();
     }
+}
+
+/// How many passages match, and for each segment holding some, the
+/// distinct ordinals of their `path` (sorted): counted while matching, so a
+/// count never lists its matches.
+pub fn count_with_paths(
+    searcher: &Searcher,
+    query: &dyn Query,
+) -> tantivy::Result<(usize, Vec<(u32, Vec<u64>)>)> {
+    let parts = for_parts(searcher, query, false, |part, scorer, alive| {
+        let column = searcher
+            .segment_reader(part.segment)
+            .fast_fields()
+            .str("path")
+            .ok()
+            .flatten();
+        let mut set = column.as_ref().map(OrdSet::for_column);
+        let mut n = 0usize;
+        each_in(part, scorer, alive, false, |doc, _| {
+            n += 1;
+            if let (Some(set), Some(column)) = (set.as_mut(), column.as_ref()) {
+                set.insert_first_of(column, doc);
+            }
+        });
+        (part.segment, n, set)
+    })?;
+    let mut total = 0;
+    let mut per_segment: Vec<(u32, OrdSet)> = Vec::new();
+    for (segment, n, set) in parts {
+        total += n;
+        if n == 0 {
+            continue;
+        }
+        let Some(set) = set else { continue };
+        match per_segment.last_mut() {
+            Some((s, merged)) if *s == segment => merged.union_with(&set),
+            _ => per_segment.push((segment, set)),
+        }
+    }
+    let per_segment = per_segment
+        .into_iter()
+        .map(|(segment, set)| (segment, set.into_sorted()))
+        .collect();
+    Ok((total, per_segment))
 }
 
 /// The parts to search: each segment whole, or cut into `cores` equal

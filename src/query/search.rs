@@ -224,10 +224,14 @@ fn load_part(
 /// Exact number of matching passages and of the documents they belong to.
 pub fn count(reader: &Reader, request: &SearchRequest) -> Result<Counted, SearchError> {
     let (compiled, searcher) = prepare(reader, request)?;
-    let addrs = matching(reader, &searcher, compiled.query.as_ref())?;
-    let documents = reader.distinct_documents(&searcher, &addrs)?;
+    let (passages, paths) = super::every::count_with_paths(&searcher, compiled.query.as_ref())
+        .map_err(|source| IndexError::Tantivy {
+            dir: reader.handle().dir.clone(),
+            source,
+        })?;
+    let documents = reader.distinct_paths_of(&searcher, paths)?;
     Ok(Counted {
-        passages: addrs.len(),
+        passages,
         documents,
         notes: compiled.notes,
     })

@@ -247,3 +247,128 @@ impl pdf_extract::OutputDev for PageSplitter {
         self.current()?.end_line()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    /// A PDF of these objects (object `i + 1` is `objects[i]`), catalog first.
+    fn pdf(objects: &[Vec<u8>]) -> Vec<u8> {
+        let mut out = b"%PDF-1.4\n".to_vec();
+        let mut offsets = Vec::new();
+        for (i, body) in objects.iter().enumerate() {
+            offsets.push(out.len());
+            out.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
+            out.extend_from_slice(body);
+            out.extend_from_slice(b"\nendobj\n");
+        }
+        let xref = out.len();
+        out.extend_from_slice(
+            format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+        );
+        for o in offsets {
+            out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+        }
+        out.extend_from_slice(
+            format!(
+                "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+                objects.len() + 1
+            )
+            .as_bytes(),
+        );
+        out
+    }
+
+    fn stream(dict: &str, data: &[u8]) -> Vec<u8> {
+        let mut s = format!("<< /Length {} {dict} >>\nstream\n", data.len()).into_bytes();
+        s.extend_from_slice(data);
+        s.extend_from_slice(b"\nendstream");
+        s
+    }
+
+    fn deflate(data: &[u8]) -> Vec<u8> {
+        let mut enc = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+        enc.write_all(data).unwrap();
+        enc.finish().unwrap()
+    }
+
+    /// Pages showing these texts with font F1 (object 3), whose ToUnicode
+    /// map (object 4, compressed) reads `A` as `Z`. A page whose text is
+    /// `None` selects a font it does not have.
+    fn pages_pdf(pages: &[Option<&str>]) -> Vec<u8> {
+        let cmap = b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap \
+            /CMapName /T def 1 begincodespacerange <00> <FF> endcodespacerange \
+            1 beginbfchar <41> <005A> endbfchar endcmap \
+            CMapName currentdict /CMap defineresource pop end end";
+        let first = 5;
+        let kids: Vec<String> = (0..pages.len())
+            .map(|i| format!("{} 0 R", first + 2 * i))
+            .collect();
+        let mut objects = vec![
+            b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+            format!(
+                "<< /Type /Pages /Kids [{}] /Count {} >>",
+                kids.join(" "),
+                pages.len()
+            )
+            .into_bytes(),
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 4 0 R >>".to_vec(),
+            stream("/Filter /FlateDecode", &deflate(cmap)),
+        ];
+        for (i, text) in pages.iter().enumerate() {
+            let content = match text {
+                Some(t) => format!("BT /F1 12 Tf 72 712 Td ({t}) Tj ET"),
+                None => "BT /F9 12 Tf 72 712 Td (lost) Tj ET".to_string(),
+            };
+            objects.push(
+                format!(
+                    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents {} 0 R \
+                     /Resources << /Font << /F1 3 0 R >> >> >>",
+                    first + 2 * i + 1
+                )
+                .into_bytes(),
+            );
+            objects.push(stream("", content.as_bytes()));
+        }
+        pdf(&objects)
+    }
+
+    fn page_texts(text: &str) -> Vec<String> {
+        text.split(PAGE_BREAK)
+            .map(|p| p.trim().to_string())
+            .collect()
+    }
+
+    #[test]
+    fn pages_come_out_in_order_each_on_its_own() {
+        let bytes = pages_pdf(&[Some("one A"), Some("two"), Some("three A")]);
+        let text = extract_text(&bytes).unwrap();
+        assert_eq!(page_texts(&text), ["one Z", "two", "three Z"]);
+        // The same text as extracting page by page.
+        let mut doc = pdf_extract::Document::load_mem(&bytes).unwrap();
+        inflate_font_streams(&mut doc);
+        assert_eq!(page_by_page(&doc).unwrap(), text);
+    }
+
+    #[test]
+    fn font_maps_are_inflated_once_and_read_the_same() {
+        let bytes = pages_pdf(&[Some("A")]);
+        let mut doc = pdf_extract::Document::load_mem(&bytes).unwrap();
+        let before = page_by_page(&doc).unwrap();
+        inflate_font_streams(&mut doc);
+        let Ok(pdf_extract::Object::Stream(map)) = doc.get_object((4, 0)) else {
+            panic!("object 4 is the ToUnicode stream");
+        };
+        assert!(!map.is_compressed());
+        assert_eq!(page_by_page(&doc).unwrap(), before);
+        assert_eq!(before.trim(), "Z");
+    }
+
+    #[test]
+    fn a_page_that_fails_costs_only_itself() {
+        let bytes = pages_pdf(&[Some("first"), None, Some("third")]);
+        let text = extract_text(&bytes).unwrap();
+        assert_eq!(page_texts(&text), ["first", "", "third"]);
+    }
+}

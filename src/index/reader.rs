@@ -130,7 +130,7 @@ impl Reader {
     pub fn distinct_paths_of(
         &self,
         searcher: &Searcher,
-        per_segment: Vec<(u32, Vec<u64>)>,
+        per_segment: SegmentOrds,
     ) -> Result<usize, IndexError> {
         let mut segments = Vec::new();
         for (segment_ord, ords) in per_segment {
@@ -349,6 +349,9 @@ fn sorted_ords(column: &StrColumn, docs: &[DocId]) -> Vec<u64> {
     ords.dedup();
     ords
 }
+
+/// For each segment (by ordinal), some sorted ordinals of a string fast field.
+pub type SegmentOrds = Vec<(u32, Vec<u64>)>;
 
 /// A set of ordinals of one string fast field, a bit per value.
 #[derive(Debug, Clone, Default)]

@@ -7,7 +7,7 @@
 
 use tantivy::query::{EnableScoring, Query, Weight};
 
-use crate::index::reader::OrdSet;
+use crate::index::reader::{OrdSet, SegmentOrds};
 use tantivy::{DocAddress, DocId, Searcher, SegmentReader, TERMINATED};
 
 /// Segments with fewer documents are searched whole, on one core: below
@@ -208,7 +208,7 @@ fn each_in(
 pub fn count_with_paths(
     searcher: &Searcher,
     query: &dyn Query,
-) -> tantivy::Result<(usize, Vec<(u32, Vec<u64>)>)> {
+) -> tantivy::Result<(usize, SegmentOrds)> {
     let parts = for_parts(searcher, query, false, |part, scorer, alive| {
         let column = searcher
             .segment_reader(part.segment)

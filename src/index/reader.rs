@@ -123,10 +123,10 @@ impl Reader {
     /// How many distinct documents these are: for each segment, the sorted
     /// distinct ordinals of `path` it holds.
     ///
-    /// Each segment's ordinals are counted without decoding them; only paths
-    /// of the smaller segments are decoded, to find those the largest one
-    /// also holds (a document's passages may be split between segments
-    /// written by different indexing threads).
+    /// The largest segment's ordinals are counted as they are; the paths of
+    /// the others are decoded, and those the largest one also holds (a
+    /// document's passages may be split between segments written by
+    /// different indexing threads) are found in one pass over its paths.
     pub fn distinct_paths_of(
         &self,
         searcher: &Searcher,
@@ -143,20 +143,28 @@ impl Reader {
             return Ok(0);
         };
         let (base_column, base_ords) = segments.swap_remove(largest);
-        let mut others = std::collections::HashSet::new();
+        let mut others: std::collections::HashSet<Vec<u8>> = std::collections::HashSet::new();
         for (column, ords) in &segments {
-            others.extend(decode_sorted(column, ords).map_err(|e| self.err(e.into()))?);
-        }
-        let mut count = base_ords.len();
-        for path in others {
-            let in_base = base_column
+            column
                 .dictionary()
-                .term_ord(path.as_bytes())
-                .map_err(|e| self.err(e.into()))?
-                .is_some_and(|ord| base_ords.binary_search(&ord).is_ok());
-            count += usize::from(!in_base);
+                .sorted_ords_to_term_cb(ords, |bytes| {
+                    others.insert(bytes.to_vec());
+                })
+                .map_err(|e| self.err(e.into()))?;
         }
-        Ok(count)
+        if others.is_empty() {
+            return Ok(base_ords.len());
+        }
+        // One pass over the largest segment's paths, in order, without
+        // allocating: looking each of the others up would search a block each.
+        let mut shared = 0usize;
+        base_column
+            .dictionary()
+            .sorted_ords_to_term_cb(&base_ords, |bytes| {
+                shared += usize::from(others.contains(bytes));
+            })
+            .map_err(|e| self.err(e.into()))?;
+        Ok(base_ords.len() + others.len() - shared)
     }
 
     /// The paths of the documents these passages belong to, read from the
@@ -606,6 +614,36 @@ impl Loader<'_> {
 #[cfg(test)]
 mod tests {
     use super::OrdSet;
+
+    /// Passages of path `b` in two segments (as two indexing threads can
+    /// leave them) count once; `a` and `c` once each.
+    #[test]
+    fn documents_split_between_segments_count_once() {
+        use tantivy::TantivyDocument;
+        let dir = tempfile::tempdir().unwrap();
+        let handle = super::super::open_or_create(dir.path()).unwrap();
+        let f = handle.fields.clone();
+        let mut writer: tantivy::IndexWriter = handle.index.writer(15_000_000).unwrap();
+        for batch in [["a", "b", "b"], ["b", "c", "c"]] {
+            for path in batch {
+                let mut d = TantivyDocument::default();
+                d.add_text(f.path, path);
+                d.add_text(f.text_exact, "management oversight");
+                writer.add_document(d).unwrap();
+            }
+            writer.commit().unwrap();
+        }
+        let reader = super::Reader::open(&handle).unwrap();
+        let searcher = reader.searcher();
+        assert_eq!(searcher.segment_readers().len(), 2);
+        let mut per_segment = Vec::new();
+        for (ord, segment) in (0u32..).zip(searcher.segment_readers()) {
+            let column = segment.fast_fields().str("path").unwrap().unwrap();
+            let docs: Vec<u32> = (0..segment.max_doc()).collect();
+            per_segment.push((ord, super::sorted_ords(&column, &docs)));
+        }
+        assert_eq!(reader.distinct_paths_of(&searcher, per_segment).unwrap(), 3);
+    }
 
     fn set(ords: &[u64]) -> OrdSet {
         let mut s = OrdSet {

@@ -6,12 +6,13 @@ use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use rayon::prelude::*;
 
 use crate::document::Document;
 use crate::index::writer::{FileStat, KnownFile};
 use crate::index::{self, IndexError, IndexHandle, Writer};
 use crate::ingest::{self, walk};
+
+mod in_order;
 
 /// How to run an ingest.
 #[derive(Debug, Clone)]
@@ -67,8 +68,8 @@ impl IngestReport {
     }
 }
 
-/// Files extracted in parallel per batch; the next batch is extracted while
-/// the writer indexes this one, so at most about three batches are in memory.
+/// Files handed to the writer at a time; extraction runs ahead of the writer
+/// by at most two batches, so about four batches are in memory.
 const BATCH_FILES: usize = 32;
 /// Commit after this much input (bytes read) or this many files since the last
 /// commit: fewer, larger segments than committing each batch, while an
@@ -124,22 +125,30 @@ pub fn ingest(
         let files = &files;
         let (bar, sizes, extracted) = (&bar, &sizes, &extracted);
         scope.spawn(move || {
-            for (k, chunk) in files.chunks(BATCH_FILES).enumerate() {
-                let first = k * BATCH_FILES;
-                let outcomes: Vec<(String, Outcome)> = chunk
-                    .par_iter()
-                    .enumerate()
-                    .map(|(i, f)| {
-                        let outcome = process(f, known.get(&f.display), started);
-                        bar.inc(sizes.get(first + i).copied().unwrap_or(0));
-                        let n = extracted.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-                        bar.set_message(format!("{n}/{} files", files.len()));
-                        (f.display.clone(), outcome)
-                    })
-                    .collect();
-                if tx.send(outcomes).is_err() {
-                    return;
-                }
+            let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+            let mut batch: Vec<(String, Outcome)> = Vec::with_capacity(BATCH_FILES);
+            let mut open = true;
+            in_order::map_in_order(
+                files,
+                threads,
+                2 * BATCH_FILES,
+                |i, f| {
+                    let outcome = process(f, known.get(&f.display), started);
+                    bar.inc(sizes.get(i).copied().unwrap_or(0));
+                    let n = extracted.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                    bar.set_message(format!("{n}/{} files", files.len()));
+                    (f.display.clone(), outcome)
+                },
+                |done| {
+                    batch.push(done);
+                    if batch.len() == BATCH_FILES {
+                        open = tx.send(std::mem::take(&mut batch)).is_ok();
+                    }
+                    open
+                },
+            );
+            if open && !batch.is_empty() {
+                let _ = tx.send(batch);
             }
         });
         let mut since_commit_bytes = 0u64;

@@ -51,6 +51,9 @@ pub struct Compiled {
     pub matchers: Vec<Matcher>,
     /// Corrections made to the query (misspelt names), to tell the user.
     pub notes: Vec<String>,
+    /// No phrase in the query allows words between its words (so top-k
+    /// pruning may bound a phrase's count by its words' counts).
+    pub phrases_exact: bool,
 }
 
 /// The two analyzers the text fields use.
@@ -114,6 +117,7 @@ struct Builder<'a> {
     options: MatchOptions,
     matchers: Vec<Matcher>,
     notes: Vec<String>,
+    sloppy: bool,
 }
 
 fn term_query(field: Field, text: &str) -> Box<dyn Query> {
@@ -160,6 +164,7 @@ impl Builder<'_> {
         if tokens.is_empty() {
             return Box::new(EmptyQuery);
         }
+        self.sloppy |= slop > 0 && tokens.len() > 1;
         let q = sequence_query(self.text_field(stemmed), &tokens, &offsets, slop);
         self.matchers.push(Matcher::Sequence {
             tokens,
@@ -475,6 +480,7 @@ pub fn compile(
         options,
         matchers: Vec::new(),
         notes: Vec::new(),
+        sloppy: false,
     };
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(
         Occur::Must,
@@ -505,5 +511,6 @@ pub fn compile(
         query: Box::new(BooleanQuery::new(clauses)),
         matchers: b.matchers,
         notes: b.notes,
+        phrases_exact: !b.sloppy,
     })
 }

@@ -7,6 +7,7 @@
 
 use tantivy::query::{EnableScoring, Query, Weight};
 
+use super::prune::PhrasePlan;
 use crate::index::reader::{OrdSet, SegmentOrds};
 use tantivy::{DocAddress, DocId, Searcher, SegmentReader, TERMINATED};
 
@@ -40,23 +41,44 @@ pub fn every_match(
 }
 
 /// The `n` best matches, best first, ties going to the lower address: the
-/// same hits, in the same order, as tantivy's `TopDocs` collector.
+/// same hits, in the same order, as tantivy's `TopDocs` collector. With a
+/// `plan`, matches that cannot make the top `n` are passed over unscored.
 pub fn top_matches(
     searcher: &Searcher,
     query: &dyn Query,
     n: usize,
+    plan: Option<&PhrasePlan>,
 ) -> tantivy::Result<Vec<(f32, DocAddress)>> {
     if n == 0 {
         return Ok(Vec::new());
     }
     let parts = for_parts(searcher, query, true, |part, scorer, alive| {
         let mut best = Best::new(n);
-        each_in(part, scorer, alive, true, |doc, score| {
-            best.push(score, DocAddress::new(part.segment, doc));
-        });
-        best.into_vec()
+        let bound = match plan {
+            Some(plan) => plan.in_segment(searcher.segment_reader(part.segment))?,
+            None => None,
+        };
+        match bound {
+            Some(mut bound) => bound.candidates(part.start, part.end, |doc| {
+                let mut at = scorer.doc();
+                if at < doc {
+                    at = scorer.seek(doc);
+                }
+                if at == doc && alive.is_none_or(|a| a.is_alive(doc)) {
+                    best.push(scorer.score(), DocAddress::new(part.segment, doc));
+                }
+                best.threshold()
+            }),
+            None => each_in(part, scorer, alive, true, |doc, score| {
+                best.push(score, DocAddress::new(part.segment, doc));
+            }),
+        }
+        Ok::<_, tantivy::TantivyError>(best.into_vec())
     })?;
-    let mut all: Vec<(f32, DocAddress)> = parts.into_iter().flatten().collect();
+    let mut all = Vec::new();
+    for part in parts {
+        all.extend(part?);
+    }
     all.sort_unstable_by(|a, b| by_rank(a, b).reverse());
     all.truncate(n);
     Ok(all)
@@ -113,6 +135,14 @@ impl Best {
                 *worst = std::cmp::Reverse(entry);
             }
         }
+    }
+
+    /// The score a match must beat to get in, once `n` are in.
+    fn threshold(&self) -> Option<f32> {
+        if self.heap.len() < self.n {
+            return None;
+        }
+        self.heap.peek().map(|worst| worst.0 .0)
     }
 
     fn into_vec(self) -> Vec<(f32, DocAddress)> {

@@ -11,6 +11,7 @@ pub mod highlight;
 pub mod link;
 pub mod page;
 pub mod parse;
+mod prune;
 pub mod request;
 pub mod search;
 pub mod stats;

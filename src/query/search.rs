@@ -9,6 +9,7 @@ use super::build::{compile, Analyzers, MatchOptions, Matcher};
 use super::filter::Resolved;
 use super::highlight::{highlights, snippet};
 use super::parse::{parse, Expr, FilterField, QueryError};
+use super::prune::PhrasePlan;
 use crate::document::{DocumentMeta, Passage};
 use crate::gazetteer::Gazetteer;
 use crate::index::{IndexError, Reader};
@@ -123,11 +124,18 @@ pub fn search(reader: &Reader, request: &SearchRequest) -> Result<Found, SearchE
                 notes,
             })
         }
-        Some(k) => super::every::top_matches(
-            &searcher,
-            compiled.query.as_ref(),
-            k.saturating_add(TIE_MARGIN),
-        ),
+        Some(k) => {
+            let plan = compiled
+                .phrases_exact
+                .then(|| PhrasePlan::of(compiled.query.as_ref(), &searcher))
+                .flatten();
+            super::every::top_matches(
+                &searcher,
+                compiled.query.as_ref(),
+                k.saturating_add(TIE_MARGIN),
+                plan.as_ref(),
+            )
+        }
         None => super::every::every_match(&searcher, compiled.query.as_ref(), true),
     }
     .map_err(index_err)?;

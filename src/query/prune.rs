@@ -1,0 +1,315 @@
+//! Exact top-k pruning for phrase searches.
+//!
+//! Scoring a phrase means reading every candidate's positions, which is most
+//! of a top-10 search over a large index. A phrase occurs in a passage at
+//! most as often as its rarest word does, and BM25 grows with the count, so
+//! the phrase's BM25 weight applied to the words' counts (read without
+//! positions) bounds a passage's score from above. A passage whose bound
+//! cannot beat the k-th best score so far is passed over unread; every other
+//! one is scored by the query's own scorer. The hits, scores and their order
+//! are therefore those of scoring every match.
+
+use tantivy::fieldnorm::FieldNormReader;
+use tantivy::postings::{BlockSegmentPostings, Postings, SegmentPostings};
+use tantivy::query::{
+    Bm25StatisticsProvider, Bm25Weight, BooleanQuery, Occur, PhraseQuery, Query, TermQuery,
+};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocId, DocSet, Searcher, SegmentReader, Term};
+
+/// A query that can be pruned: all of its clauses required, one of them a
+/// phrase, the others single terms. The phrase must be exact (no slop): a
+/// sloppy phrase can match more often than its rarest word occurs.
+pub struct PhrasePlan {
+    /// The phrase's distinct words.
+    words: Vec<Term>,
+    /// The phrase's BM25 weight, as its scorer computes it.
+    weight: Bm25Weight,
+    /// The most the other clauses can add to a score.
+    rest_max: f32,
+    /// The phrase field's average length over the whole index.
+    average: f32,
+}
+
+impl PhrasePlan {
+    /// The plan for `query`, when its shape allows one; the caller vouches
+    /// that its phrases are exact (tantivy does not tell a phrase's slop).
+    pub fn of(query: &dyn Query, searcher: &Searcher) -> Option<PhrasePlan> {
+        let clauses = query.downcast_ref::<BooleanQuery>()?.clauses();
+        let mut phrase = None;
+        let mut rest_max = 0.0f32;
+        for (occur, clause) in clauses {
+            if *occur != Occur::Must {
+                return None;
+            }
+            if let Some(p) = clause.downcast_ref::<PhraseQuery>() {
+                if phrase.is_some() {
+                    return None;
+                }
+                phrase = Some(p);
+            } else if let Some(t) = clause.downcast_ref::<TermQuery>() {
+                let weight =
+                    Bm25Weight::for_terms(searcher, std::slice::from_ref(t.term())).ok()?;
+                rest_max += weight.max_score();
+            } else {
+                return None;
+            }
+        }
+        let phrase = phrase?;
+        let terms = phrase.phrase_terms();
+        let weight = Bm25Weight::for_terms(searcher, &terms).ok()?;
+        let field = terms[0].field();
+        let average = searcher.total_num_tokens(field).ok()? as f32
+            / Bm25StatisticsProvider::total_num_docs(searcher).ok()? as f32;
+        let mut words = terms;
+        words.sort();
+        words.dedup();
+        Some(PhrasePlan {
+            words,
+            weight,
+            rest_max,
+            average,
+        })
+    }
+
+    /// The words' postings (counts, no positions) and field lengths in one
+    /// segment; `None` when a word is missing from it (no match there).
+    pub fn in_segment(&self, reader: &SegmentReader) -> tantivy::Result<Option<SegmentBound<'_>>> {
+        let field = self.words[0].field();
+        let index = reader.inverted_index(field)?;
+        let mut infos = Vec::with_capacity(self.words.len());
+        for word in &self.words {
+            match index.get_term_info(word)? {
+                Some(info) => infos.push(info),
+                None => return Ok(None),
+            }
+        }
+        // The rarest word leads the walk, a block of its postings at a time.
+        infos.sort_by_key(|info| info.doc_freq);
+        let lead =
+            index.read_block_postings_from_terminfo(&infos[0], IndexRecordOption::WithFreqs)?;
+        let others = infos[1..]
+            .iter()
+            .map(|info| index.read_postings_from_terminfo(info, IndexRecordOption::WithFreqs))
+            .collect::<std::io::Result<Vec<_>>>()?;
+        let (norms, blocks) = match reader.fieldnorms_readers().get_field(field)? {
+            Some(norms) => {
+                let blocks =
+                    BlockScale::of(self, &norms, index.total_num_tokens(), infos[0].doc_freq);
+                (norms, Some(blocks))
+            }
+            None => (FieldNormReader::constant(reader.max_doc(), 1), None),
+        };
+        Ok(Some(SegmentBound {
+            plan: self,
+            lead,
+            others,
+            norms,
+            blocks,
+        }))
+    }
+}
+
+/// How to turn the lead word's stored block maxima into a bound on the
+/// phrase's score.
+///
+/// Each block of postings stores the (length, count) pair that maximises
+/// BM25's count factor under the segment's own average length; the search
+/// uses the whole index's. With averages a (segment) and q (index), a
+/// factor under q is at most max(1, q / a) times the factor under a, so the
+/// stored pair, rescaled, bounds every passage of the block.
+struct BlockScale {
+    /// Weight reading the stored pairs under the segment's average length.
+    segment: Bm25Weight,
+    /// `segment`'s count factor is its score divided by this.
+    segment_full: f32,
+    /// The phrase's most possible score times max(1, q / a), with room
+    /// for float rounding.
+    phrase_full: f32,
+}
+
+impl BlockScale {
+    fn of(plan: &PhrasePlan, norms: &FieldNormReader, tokens: u64, doc_freq: u32) -> BlockScale {
+        // As the postings serializer computes it.
+        let segment_avg = tokens as f32 / norms.num_docs() as f32;
+        let segment = Bm25Weight::for_one_term_without_explain(
+            u64::from(doc_freq),
+            u64::from(norms.num_docs()),
+            segment_avg,
+        );
+        let spread = if segment_avg > 0.0 {
+            (plan.average / segment_avg).max(1.0)
+        } else {
+            f32::INFINITY
+        };
+        BlockScale {
+            segment_full: full(&segment),
+            segment,
+            phrase_full: full(&plan.weight) * spread * (1.0 + 1e-4),
+        }
+    }
+}
+
+/// A weight's score with a count factor of one: its idf times (1 + k1).
+fn full(weight: &Bm25Weight) -> f32 {
+    weight.score(0, u32::MAX)
+}
+
+/// A plan opened on one segment.
+pub struct SegmentBound<'a> {
+    plan: &'a PhrasePlan,
+    lead: BlockSegmentPostings,
+    others: Vec<SegmentPostings>,
+    norms: FieldNormReader,
+    /// `None` when the field keeps no lengths: no block is skipped.
+    blocks: Option<BlockScale>,
+}
+
+impl SegmentBound<'_> {
+    /// Call `visit(doc)` for each document in `start..end` holding every
+    /// word of the phrase whose bound beats the threshold `visit` last
+    /// returned (`None`: no threshold yet). Documents come in increasing order.
+    pub fn candidates(
+        &mut self,
+        start: DocId,
+        end: DocId,
+        mut visit: impl FnMut(DocId) -> Option<f32>,
+    ) {
+        let plan = self.plan;
+        let mut threshold: Option<f32> = None;
+        let mut at = self.lead.seek(start);
+        while self.lead.block_len() > 0 {
+            if let (Some(worst), Some(scale)) = (threshold, &self.blocks) {
+                let block_max = self.lead.block_max_score(&self.norms, &scale.segment);
+                let bound = plan.rest_max + scale.phrase_full * (block_max / scale.segment_full);
+                if bound <= worst {
+                    if self.lead.docs().last().is_none_or(|&last| last >= end) {
+                        return;
+                    }
+                    self.lead.advance();
+                    at = 0;
+                    continue;
+                }
+            }
+            for i in at..self.lead.block_len() {
+                let doc = self.lead.doc(i);
+                if doc >= end {
+                    return;
+                }
+                let Some(count) = counts(&mut self.others, doc, self.lead.freq(i)) else {
+                    continue;
+                };
+                let beats = threshold.is_none_or(|worst| {
+                    plan.rest_max + plan.weight.score(self.norms.fieldnorm_id(doc), count) > worst
+                });
+                if beats {
+                    threshold = visit(doc);
+                }
+            }
+            self.lead.advance();
+            at = 0;
+        }
+    }
+}
+
+/// The least count of the phrase's words in `doc`, starting from the lead
+/// word's; `None` when one of the others is not in it.
+fn counts(others: &mut [SegmentPostings], doc: DocId, lead: u32) -> Option<u32> {
+    let mut count = lead;
+    for other in others {
+        let mut at = other.doc();
+        if at < doc {
+            at = other.seek(doc);
+        }
+        if at != doc {
+            return None;
+        }
+        count = count.min(other.term_freq());
+    }
+    Some(count)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::query::every::top_matches;
+    use proptest::prelude::*;
+    use tantivy::schema::{Schema, STRING, TEXT};
+    use tantivy::{doc, Index};
+
+    /// An index of `segments`, each a list of (kind, text) documents, with
+    /// every third document deleted when `deletes`.
+    fn index_of(segments: &[Vec<(bool, String)>], deletes: bool) -> (Index, Box<dyn Query>) {
+        let mut schema = Schema::builder();
+        let kind = schema.add_text_field("kind", STRING);
+        let text = schema.add_text_field("text", TEXT);
+        let index = Index::create_in_ram(schema.build());
+        let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        let mut id = 0u32;
+        for segment in segments {
+            for (passage, words) in segment {
+                let k = if *passage { "passage" } else { "record" };
+                let words = format!("{words} id{id}");
+                writer.add_document(doc!(kind => k, text => words)).unwrap();
+                id += 1;
+            }
+            writer.commit().unwrap();
+        }
+        if deletes {
+            for gone in (0..id).step_by(3) {
+                writer.delete_term(Term::from_field_text(text, &format!("id{gone}")));
+            }
+            writer.commit().unwrap();
+        }
+        let phrase = PhraseQuery::new(vec![
+            Term::from_field_text(text, "a"),
+            Term::from_field_text(text, "b"),
+        ]);
+        let query = BooleanQuery::new(vec![
+            (
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(kind, "passage"),
+                    IndexRecordOption::Basic,
+                )) as Box<dyn Query>,
+            ),
+            (Occur::Must, Box::new(phrase)),
+        ]);
+        (index, Box::new(query))
+    }
+
+    fn words() -> impl Strategy<Value = (bool, String)> {
+        let word = prop::sample::select(vec!["a", "b", "c", "a b", "b a", "a b a b"]);
+        (
+            prop::bool::weighted(0.9),
+            prop::collection::vec(word, 0..12).prop_map(|w| w.join(" ")),
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn pruned_top_k_equals_scoring_every_match(
+            segments in prop::collection::vec(prop::collection::vec(words(), 1..1000), 1..4),
+            n in 1usize..20,
+            deletes: bool,
+        ) {
+            let (index, query) = index_of(&segments, deletes);
+            let searcher = index.reader().unwrap().searcher();
+            let plan = PhrasePlan::of(query.as_ref(), &searcher);
+            prop_assert!(plan.is_some());
+            let pruned = top_matches(&searcher, query.as_ref(), n, plan.as_ref()).unwrap();
+            let full = top_matches(&searcher, query.as_ref(), n, None).unwrap();
+            prop_assert_eq!(pruned, full);
+        }
+    }
+
+    #[test]
+    fn queries_of_other_shapes_have_no_plan() {
+        let (index, query) = index_of(&[vec![(true, "a b".to_string())]], false);
+        let searcher = index.reader().unwrap().searcher();
+        let optional = BooleanQuery::new(vec![(Occur::Should, query.box_clone())]);
+        assert!(PhrasePlan::of(&optional, &searcher).is_none());
+        assert!(PhrasePlan::of(query.as_ref(), &searcher).is_some());
+    }
+}

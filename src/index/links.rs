@@ -2,8 +2,12 @@
 //! kept beside the index in one small file that `ofsearch link` (and every
 //! ingest that changes the index) rewrites whole, so a reader sees either the
 //! old links or the new ones.
+//!
+//! The file holds one JSON line per linked document, sorted by its path as
+//! written: a search that shows ten hits looks up ten lines by binary search
+//! instead of parsing every link of a large index.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -11,7 +15,14 @@ use serde::{Deserialize, Serialize};
 use crate::document::{DocumentMeta, LinkRef};
 
 /// File name of the links beside the index.
-pub const LINKS_FILE: &str = "ofsearch-links.json";
+pub const LINKS_FILE: &str = "ofsearch-links.jsonl";
+
+/// Where indexes built before the links file was sorted kept them (one JSON
+/// object): still read, and removed by the next write.
+const OLD_LINKS_FILE: &str = "ofsearch-links.json";
+
+/// The text that starts every line, before the path.
+const LINE_START: &[u8] = b"{\"path\":";
 
 /// Every document's links, by path.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -22,35 +33,225 @@ pub struct Links {
     pub reported_by: HashMap<String, Vec<LinkRef>>,
 }
 
-impl Links {
-    /// Read the links of the index in `dir` (none when there is no file or it is unreadable).
-    pub fn read(dir: &Path) -> Links {
-        std::fs::read(dir.join(LINKS_FILE))
-            .ok()
-            .and_then(|b| serde_json::from_slice(&b).ok())
-            .unwrap_or_default()
-    }
+/// One line of the links file: one document's links.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Line {
+    path: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    reports_on: Option<LinkRef>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    reported_by: Vec<LinkRef>,
+}
 
+impl Links {
     /// Write the links beside the index in `dir`, replacing the old ones at once.
     pub fn write(&self, dir: &Path) -> std::io::Result<()> {
+        let mut lines: BTreeMap<String, Line> = BTreeMap::new();
+        for (path, link) in &self.reports_on {
+            line_of(&mut lines, path)?.reports_on = Some(link.clone());
+        }
+        for (path, stories) in &self.reported_by {
+            line_of(&mut lines, path)?.reported_by = stories.clone();
+        }
+        let mut out = Vec::new();
+        for line in lines.values() {
+            serde_json::to_writer(&mut out, line).map_err(std::io::Error::other)?;
+            out.push(b'\n');
+        }
         let tmp = dir.join(format!("{LINKS_FILE}.tmp"));
-        std::fs::write(
-            &tmp,
-            serde_json::to_vec(self).map_err(std::io::Error::other)?,
-        )?;
-        std::fs::rename(&tmp, dir.join(LINKS_FILE))
+        std::fs::write(&tmp, out)?;
+        std::fs::rename(&tmp, dir.join(LINKS_FILE))?;
+        match std::fs::remove_file(dir.join(OLD_LINKS_FILE)) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// The line of `path` among `lines`, keyed by the path as written.
+fn line_of<'a>(lines: &'a mut BTreeMap<String, Line>, path: &str) -> std::io::Result<&'a mut Line> {
+    let key = serde_json::to_string(path).map_err(std::io::Error::other)?;
+    Ok(lines.entry(key).or_insert_with(|| Line {
+        path: path.to_string(),
+        ..Line::default()
+    }))
+}
+
+/// The links of an index, read for lookups by path.
+#[derive(Debug, Default)]
+pub enum LinkFile {
+    /// No links.
+    #[default]
+    Empty,
+    /// Sorted lines, parsed one at a time when looked up.
+    Lines(Vec<u8>),
+    /// A whole-object file from an older version.
+    Whole(Links),
+}
+
+impl LinkFile {
+    /// Read the links of the index in `dir` (none when there is no file or it is unreadable).
+    pub fn read(dir: &Path) -> LinkFile {
+        if let Ok(bytes) = std::fs::read(dir.join(LINKS_FILE)) {
+            return LinkFile::Lines(bytes);
+        }
+        std::fs::read(dir.join(OLD_LINKS_FILE))
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .map_or(LinkFile::Empty, LinkFile::Whole)
     }
 
     /// Put a document's links on its metadata.
     pub fn attach(&self, meta: &mut DocumentMeta) {
-        if self.reports_on.is_empty() {
-            return;
+        match self {
+            LinkFile::Empty => {}
+            LinkFile::Lines(bytes) => {
+                let Some(line) = serde_json::to_string(&meta.path)
+                    .ok()
+                    .and_then(|key| find_line(bytes, key.as_bytes()))
+                    .and_then(|line| serde_json::from_slice::<Line>(line).ok())
+                else {
+                    return;
+                };
+                meta.reports_on = line.reports_on;
+                meta.reported_by = line.reported_by;
+            }
+            LinkFile::Whole(links) => {
+                meta.reports_on = links.reports_on.get(&meta.path).cloned();
+                meta.reported_by = links
+                    .reported_by
+                    .get(&meta.path)
+                    .cloned()
+                    .unwrap_or_default();
+            }
         }
-        meta.reports_on = self.reports_on.get(&meta.path).cloned();
-        meta.reported_by = self
-            .reported_by
-            .get(&meta.path)
-            .cloned()
-            .unwrap_or_default();
+    }
+}
+
+/// The line whose path, as written (a JSON string), is `key`: a binary
+/// search over byte offsets, each probe reading the line around it.
+fn find_line<'a>(bytes: &'a [u8], key: &[u8]) -> Option<&'a [u8]> {
+    // Lines starting in lo..hi are left to look at; lo is always a line start.
+    let (mut lo, mut hi) = (0, bytes.len());
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        let start = memchr::memrchr(b'\n', &bytes[lo..mid]).map_or(lo, |i| lo + i + 1);
+        let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
+        let line = &bytes[start..end];
+        match key_of(line).cmp(key) {
+            std::cmp::Ordering::Equal => return Some(line),
+            std::cmp::Ordering::Less => lo = end + 1,
+            std::cmp::Ordering::Greater => hi = start,
+        }
+    }
+    None
+}
+
+/// A line's path as written: the JSON string after `{"path":`, quotes included.
+fn key_of(line: &[u8]) -> &[u8] {
+    let Some(rest) = line.strip_prefix(LINE_START) else {
+        return &[];
+    };
+    let mut escaped = false;
+    for (i, &b) in rest.iter().enumerate().skip(1) {
+        match b {
+            _ if escaped => escaped = false,
+            b'\\' => escaped = true,
+            b'"' => return &rest[..=i],
+            _ => {}
+        }
+    }
+    rest
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn link(path: &str) -> LinkRef {
+        LinkRef {
+            path: path.to_string(),
+            title: format!("about {path}"),
+            ..LinkRef::default()
+        }
+    }
+
+    fn meta(path: &str) -> DocumentMeta {
+        DocumentMeta {
+            path: path.to_string(),
+            ..DocumentMeta::default()
+        }
+    }
+
+    #[test]
+    fn every_written_link_is_found_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut links = Links::default();
+        let news: Vec<String> = (0..300)
+            .map(|i| format!("news/{i:03} \"quoted\" \\ é.html"))
+            .collect();
+        for (i, path) in news.iter().enumerate() {
+            let letter = format!("letters/{}.pdf", i % 7);
+            links.reports_on.insert(path.clone(), link(&letter));
+            links
+                .reported_by
+                .entry(letter)
+                .or_default()
+                .push(link(path));
+        }
+        links.write(dir.path()).unwrap();
+        let file = LinkFile::read(dir.path());
+        assert!(matches!(file, LinkFile::Lines(_)));
+        for path in &news {
+            let mut m = meta(path);
+            file.attach(&mut m);
+            assert_eq!(m.reports_on, links.reports_on.get(path).cloned(), "{path}");
+        }
+        for i in 0..7 {
+            let letter = format!("letters/{i}.pdf");
+            let mut m = meta(&letter);
+            file.attach(&mut m);
+            assert_eq!(m.reported_by, links.reported_by[&letter]);
+        }
+        for missing in ["", "a", "news/", "news/000", "zzz", "letters/7.pdf"] {
+            let mut m = meta(missing);
+            file.attach(&mut m);
+            assert_eq!((m.reports_on, m.reported_by.len()), (None, 0), "{missing}");
+        }
+    }
+
+    #[test]
+    fn an_old_whole_file_is_still_read_and_replaced_by_the_next_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut links = Links::default();
+        links.reports_on.insert("n.html".into(), link("l.pdf"));
+        std::fs::write(
+            dir.path().join(OLD_LINKS_FILE),
+            serde_json::to_vec(&links).unwrap(),
+        )
+        .unwrap();
+        let mut m = meta("n.html");
+        LinkFile::read(dir.path()).attach(&mut m);
+        assert_eq!(m.reports_on, Some(link("l.pdf")));
+        links.write(dir.path()).unwrap();
+        assert!(!dir.path().join(OLD_LINKS_FILE).exists());
+        let mut m = meta("n.html");
+        LinkFile::read(dir.path()).attach(&mut m);
+        assert_eq!(m.reports_on, Some(link("l.pdf")));
+    }
+
+    #[test]
+    fn no_file_or_a_damaged_one_means_no_links() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut m = meta("n.html");
+        LinkFile::read(dir.path()).attach(&mut m);
+        assert_eq!(m.reports_on, None);
+        std::fs::write(
+            dir.path().join(LINKS_FILE),
+            b"{\"path\":\"n.html\",\"rep\n\xff\n",
+        )
+        .unwrap();
+        LinkFile::read(dir.path()).attach(&mut m);
+        assert_eq!(m.reports_on, None);
     }
 }

@@ -24,7 +24,7 @@ pub struct Reader {
     reader: IndexReader,
     /// Read when a document's metadata is first decoded: a count never
     /// needs them, and at 100x the file is ~0.4 MB of JSON.
-    links: std::sync::OnceLock<super::links::Links>,
+    links: std::sync::OnceLock<super::links::LinkFile>,
     dicts: super::passage_store::Dictionaries,
 }
 
@@ -68,9 +68,9 @@ impl Reader {
     }
 
     /// The news-to-letter links beside the index, read on first use.
-    fn links(&self) -> &super::links::Links {
+    fn links(&self) -> &super::links::LinkFile {
         self.links
-            .get_or_init(|| super::links::Links::read(&self.handle.dir))
+            .get_or_init(|| super::links::LinkFile::read(&self.handle.dir))
     }
 
     /// A searcher over the snapshot.

@@ -102,7 +102,6 @@ impl Reader {
             searcher,
             segments: Vec::new(),
             decoder: super::passage_store::Decoder::new(&self.dicts),
-            body: Vec::new(),
         }
     }
 
@@ -117,7 +116,7 @@ impl Reader {
         addrs.sort();
         let mut loader = self.loader(searcher);
         loader.prefetch(&addrs)?;
-        addrs.into_iter().map(|addr| loader.passage(addr)).collect()
+        loader.passages(&addrs)
     }
 
     /// How many distinct documents these are: for each segment, the sorted
@@ -488,7 +487,6 @@ pub struct Loader<'a> {
     searcher: &'a Searcher,
     segments: Vec<Option<SegmentColumns>>,
     decoder: super::passage_store::Decoder<'a>,
-    body: Vec<u8>,
 }
 
 impl Loader<'_> {
@@ -567,47 +565,74 @@ impl Loader<'_> {
         Ok(())
     }
 
-    /// Load a stored passage with its document's metadata: its text from
-    /// the passage store, the rest from fast fields.
-    pub fn passage(&mut self, addr: DocAddress) -> Result<StoredPassage, IndexError> {
+    /// Load stored passages (given in index order) with their documents'
+    /// metadata. Each segment's passage texts are read in one ordered pass
+    /// over its dictionary, and a text that several of them share (a
+    /// repeated paragraph) is decompressed once.
+    pub fn passages(&mut self, addrs: &[DocAddress]) -> Result<Vec<StoredPassage>, IndexError> {
         let reader = self.reader;
-        let mut buf = std::mem::take(&mut self.body);
-        let columns = self.columns(addr.segment_ord)?;
-        let doc = addr.doc_id;
-        let paragraph = columns
-            .paragraph
-            .as_ref()
-            .and_then(|c| c.first(doc))
-            .unwrap_or_default() as usize;
-        let section = columns.section(doc).map_err(|e| reader.err(e.into()))?;
-        let mut found = false;
-        buf.clear();
-        if let Some(column) = &columns.body {
-            if let Some(ord) = column.term_ords(doc).next() {
-                found = column
-                    .ord_to_bytes(ord, &mut buf)
-                    .map_err(|e| reader.err(e.into()))?;
+        let mut bodies: HashMap<(u32, u64), super::passage_store::Body> = HashMap::new();
+        for (segment_ord, docs) in by_segment(addrs) {
+            let columns = self.columns(segment_ord)?;
+            let Some(column) = columns.body.clone() else {
+                continue;
+            };
+            let mut ords: Vec<u64> = docs
+                .iter()
+                .filter_map(|&doc| column.term_ords(doc).next())
+                .collect();
+            ords.sort_unstable();
+            ords.dedup();
+            let mut failed = None;
+            let mut at = 0;
+            column
+                .dictionary()
+                .sorted_ords_to_term_cb(&ords, |bytes| {
+                    let ord = ords[at];
+                    at += 1;
+                    match self.decoder.decode(bytes) {
+                        Ok(body) => {
+                            bodies.insert((segment_ord, ord), body);
+                        }
+                        Err(e) => failed = Some(e),
+                    }
+                })
+                .map_err(|e| reader.err(e.into()))?;
+            if let Some(source) = failed {
+                return Err(IndexError::Io {
+                    dir: reader.handle.dir.clone(),
+                    source,
+                });
             }
         }
-        let body = if found {
-            self.decoder.decode(&buf)
-        } else {
-            Ok(super::passage_store::Body::default())
-        };
-        self.body = buf;
-        let body = body.map_err(|source| IndexError::Io {
-            dir: reader.handle.dir.clone(),
-            source,
-        })?;
-        Ok(StoredPassage {
-            meta: self.meta(addr)?,
-            passage: Passage {
-                paragraph,
-                section,
-                text: body.text,
-                authorities_mentioned: body.mentioned,
-            },
-        })
+        let mut out = Vec::with_capacity(addrs.len());
+        for &addr in addrs {
+            let columns = self.columns(addr.segment_ord)?;
+            let doc = addr.doc_id;
+            let paragraph = columns
+                .paragraph
+                .as_ref()
+                .and_then(|c| c.first(doc))
+                .unwrap_or_default() as usize;
+            let section = columns.section(doc).map_err(|e| reader.err(e.into()))?;
+            let body = columns
+                .body
+                .as_ref()
+                .and_then(|c| c.term_ords(doc).next())
+                .and_then(|ord| bodies.get(&(addr.segment_ord, ord)))
+                .cloned()
+                .unwrap_or_default();
+            out.push(StoredPassage {
+                meta: self.meta(addr)?,
+                passage: Passage {
+                    paragraph,
+                    section,
+                    text: body.text,
+                    authorities_mentioned: body.mentioned,
+                },
+            });
+        }
+        Ok(out)
     }
 }
 

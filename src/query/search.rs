@@ -215,8 +215,9 @@ fn load_part(
 ) -> Result<Vec<Hit>, SearchError> {
     let mut analyzers = Analyzers::of(reader.handle());
     let mut hits = Vec::with_capacity(part.len());
-    for &(score, addr) in part {
-        let stored = loader.passage(addr)?;
+    let addrs: Vec<DocAddress> = part.iter().map(|(_, addr)| *addr).collect();
+    let stored = loader.passages(&addrs)?;
+    for (&(score, _), stored) in part.iter().zip(stored) {
         let spans = highlights(&stored.passage.text, matchers, &mut analyzers);
         hits.push(Hit {
             snippet: snippet(&stored.passage.text, &spans),

@@ -106,15 +106,10 @@ impl LinkFile {
         match self {
             LinkFile::Empty => {}
             LinkFile::Lines(bytes) => {
-                let Some(line) = serde_json::to_string(&meta.path)
+                let line = serde_json::to_string(&meta.path)
                     .ok()
-                    .and_then(|key| find_line(bytes, key.as_bytes()))
-                    .and_then(|line| serde_json::from_slice::<Line>(line).ok())
-                else {
-                    return;
-                };
-                meta.reports_on = line.reports_on;
-                meta.reported_by = line.reported_by;
+                    .and_then(|key| find_line(bytes, key.as_bytes()));
+                set_links(meta, line);
             }
             LinkFile::Whole(links) => {
                 meta.reports_on = links.reports_on.get(&meta.path).cloned();
@@ -126,6 +121,44 @@ impl LinkFile {
             }
         }
     }
+}
+
+/// From this many lookups on, the file's lines are indexed by path first:
+/// a binary search per document would cost more.
+const INDEX_FROM: usize = 64;
+
+impl LinkFile {
+    /// Put their links on many documents' metadata.
+    pub fn attach_all<'m>(&self, metas: impl ExactSizeIterator<Item = &'m mut DocumentMeta>) {
+        let LinkFile::Lines(bytes) = self else {
+            metas.for_each(|m| self.attach(m));
+            return;
+        };
+        if metas.len() < INDEX_FROM {
+            metas.for_each(|m| self.attach(m));
+            return;
+        }
+        let by_key: HashMap<&[u8], &[u8]> = bytes
+            .split(|&b| b == b'\n')
+            .filter(|line| !line.is_empty())
+            .map(|line| (key_of(line), line))
+            .collect();
+        for meta in metas {
+            let line = serde_json::to_string(&meta.path)
+                .ok()
+                .and_then(|key| by_key.get(key.as_bytes()).copied());
+            set_links(meta, line);
+        }
+    }
+}
+
+/// Put the links of `line` (none when `None` or unreadable) on `meta`.
+fn set_links(meta: &mut DocumentMeta, line: Option<&[u8]>) {
+    let Some(line) = line.and_then(|l| serde_json::from_slice::<Line>(l).ok()) else {
+        return;
+    };
+    meta.reports_on = line.reports_on;
+    meta.reported_by = line.reported_by;
 }
 
 /// The line whose path, as written (a JSON string), is `key`: a binary
@@ -218,6 +251,27 @@ mod tests {
             file.attach(&mut m);
             assert_eq!((m.reports_on, m.reported_by.len()), (None, 0), "{missing}");
         }
+    }
+
+    #[test]
+    fn many_lookups_at_once_find_the_same_links() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut links = Links::default();
+        for i in 0..200 {
+            links.reports_on.insert(
+                format!("n/{i}\\\"x\".html"),
+                link(&format!("l/{}.pdf", i % 9)),
+            );
+        }
+        links.write(dir.path()).unwrap();
+        let file = LinkFile::read(dir.path());
+        let paths: Vec<String> = (0..400).map(|i| format!("n/{i}\\\"x\".html")).collect();
+        let mut one_by_one: Vec<DocumentMeta> = paths.iter().map(|p| meta(p)).collect();
+        one_by_one.iter_mut().for_each(|m| file.attach(m));
+        let mut all: Vec<DocumentMeta> = paths.iter().map(|p| meta(p)).collect();
+        file.attach_all(all.iter_mut());
+        assert_eq!(all, one_by_one);
+        assert_eq!(all.iter().filter(|m| m.reports_on.is_some()).count(), 200);
     }
 
     #[test]

@@ -546,19 +546,17 @@ impl Loader<'_> {
             let mut ords = sorted_ords(column, &docs);
             ords.retain(|ord| !columns.metas.contains_key(ord));
             let jsons = decode_sorted(column, &ords).map_err(|e| self.reader.err(e.into()))?;
-            let reader = self.reader;
-            let parse = |json: &String| {
-                let mut meta: DocumentMeta = serde_json::from_str(json).unwrap_or_default();
-                reader.links().attach(&mut meta);
-                Arc::new(meta)
-            };
+            let parse =
+                |json: &String| -> DocumentMeta { serde_json::from_str(json).unwrap_or_default() };
             // A long listing names thousands of documents: parse on every core.
-            let metas: Vec<Arc<DocumentMeta>> = if jsons.len() >= PARALLEL_PARSE_FROM {
+            let mut metas: Vec<DocumentMeta> = if jsons.len() >= PARALLEL_PARSE_FROM {
                 use rayon::prelude::*;
                 jsons.par_iter().map(parse).collect()
             } else {
                 jsons.iter().map(parse).collect()
             };
+            self.reader.links().attach_all(metas.iter_mut());
+            let metas = metas.into_iter().map(Arc::new);
             let columns = self.columns(segment_ord)?;
             columns.metas.extend(ords.into_iter().zip(metas));
         }

@@ -418,18 +418,28 @@ pub fn for_each_chunk(
         metas.push(loader.meta(addr)?);
     }
     let ranks = document_ranks(&metas);
-    let mut keyed: Vec<RankKey> = top
-        .into_iter()
-        .zip(paragraphs)
-        .zip(ranks)
-        .map(|(((score, addr), paragraph), rank)| (score, rank, paragraph, addr))
+    // One integer per hit sorts as (score, document rank, paragraph), ties
+    // kept in index order (the hit's place in `top`): the order of a stable
+    // sort on those keys, at the cost of an unstable one.
+    let mut packed: Vec<u128> = (0u32..)
+        .zip(top.iter().zip(paragraphs.iter().zip(&ranks)))
+        .map(|(i, (&(score, _), (&paragraph, &rank)))| {
+            u128::from(!ordered_bits(score)) << 96
+                | u128::from(rank) << 64
+                | u128::from(u32::try_from(paragraph).unwrap_or(u32::MAX)) << 32
+                | u128::from(i)
+        })
         .collect();
-    keyed.sort_by(|a, b| {
-        b.0.partial_cmp(&a.0)
-            .unwrap_or(Ordering::Equal)
-            .then_with(|| a.1.cmp(&b.1))
-            .then_with(|| a.2.cmp(&b.2))
-    });
+    packed.sort_unstable();
+    let keyed: Vec<RankKey> = packed
+        .into_iter()
+        .map(|key| {
+            // The low 32 bits are the hit's place in `top`.
+            let i = (key & u128::from(u32::MAX)) as usize;
+            let (score, addr) = top[i];
+            (score, ranks[i], paragraphs[i], addr)
+        })
+        .collect();
     let matchers = &compiled.matchers;
     // Chunks are dealt round-robin to one loader per core and taken back in
     // order: loading (decompressing, highlighting) runs on every core while
@@ -484,32 +494,61 @@ type RankKey = (f32, u32, u64, DocAddress);
 /// number. Sorting hits by these numbers compares integers, not dates and
 /// paths, tens of thousands of times.
 fn document_ranks(metas: &[std::sync::Arc<crate::document::DocumentMeta>]) -> Vec<u32> {
-    let mut distinct: Vec<&crate::document::DocumentMeta> = Vec::new();
-    let mut seen = std::collections::HashSet::new();
+    use crate::document::DocumentMeta;
+    // Each hit's document, as an index into `distinct`; a document's hits
+    // mostly come one after another, so only a change of document is hashed.
+    let mut distinct: Vec<&DocumentMeta> = Vec::new();
+    let mut index = std::collections::HashMap::new();
+    let mut doc_of_hit = Vec::with_capacity(metas.len());
+    let mut last: Option<(*const DocumentMeta, usize)> = None;
     for meta in metas {
-        if seen.insert(std::sync::Arc::as_ptr(meta)) {
-            distinct.push(meta);
-        }
+        let ptr = std::sync::Arc::as_ptr(meta);
+        let doc = match last {
+            Some((p, doc)) if p == ptr => doc,
+            _ => *index.entry(ptr).or_insert_with(|| {
+                distinct.push(meta);
+                distinct.len() - 1
+            }),
+        };
+        last = Some((ptr, doc));
+        doc_of_hit.push(doc);
     }
-    let by_document = |a: &&crate::document::DocumentMeta, b: &&crate::document::DocumentMeta| {
-        b.date.cmp(&a.date).then_with(|| a.path.cmp(&b.path))
-    };
-    distinct.sort_by(by_document);
-    let mut rank_of = std::collections::HashMap::with_capacity(distinct.len());
+    let by_document =
+        |a: &DocumentMeta, b: &DocumentMeta| b.date.cmp(&a.date).then_with(|| a.path.cmp(&b.path));
+    let mut order: Vec<usize> = (0..distinct.len()).collect();
+    order.sort_by(|&a, &b| by_document(distinct[a], distinct[b]));
+    let mut rank_of = vec![0u32; distinct.len()];
     let mut rank = 0u32;
-    for (i, meta) in distinct.iter().enumerate() {
-        if i > 0 && by_document(&distinct[i - 1], meta).is_ne() {
+    for (i, &doc) in order.iter().enumerate() {
+        if i > 0 && by_document(distinct[order[i - 1]], distinct[doc]).is_ne() {
             rank += 1;
         }
-        rank_of.insert(std::ptr::from_ref(*meta), rank);
+        rank_of[doc] = rank;
     }
-    metas
-        .iter()
-        .map(|m| {
-            rank_of
-                .get(&std::sync::Arc::as_ptr(m))
-                .copied()
-                .unwrap_or(u32::MAX)
-        })
-        .collect()
+    doc_of_hit.into_iter().map(|doc| rank_of[doc]).collect()
+}
+
+/// A score's bits, ordered as the scores are (scores are never NaN; -0
+/// counts as 0, as it compares).
+fn ordered_bits(score: f32) -> u32 {
+    let bits = if score == 0.0 { 0 } else { score.to_bits() };
+    if bits >> 31 == 1 {
+        !bits
+    } else {
+        bits | 1 << 31
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ordered_bits;
+
+    #[test]
+    fn score_bits_order_as_scores() {
+        let scores = [-3.5f32, -1.0, -0.0, 0.0, 1e-30, 0.5, 1.0, 7.25, f32::MAX];
+        for pair in scores.windows(2) {
+            assert!(ordered_bits(pair[0]) <= ordered_bits(pair[1]), "{pair:?}");
+        }
+        assert_eq!(ordered_bits(-0.0), ordered_bits(0.0));
+    }
 }

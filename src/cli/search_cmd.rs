@@ -4,7 +4,7 @@
 use std::io::{self, BufRead, Write};
 
 use anyhow::{Context, Result};
-use termcolor::BufferedStandardStream;
+use termcolor::{BufferedStandardStream, WriteColor};
 
 use super::args::{Cli, FacetsArgs, GroupBy, MentionsArgs, SearchArgs};
 use super::commands::{exit_for, open_reader, stdout};
@@ -34,8 +34,8 @@ fn print_notes(notes: &[String]) {
 /// Write hits (or document groups) in the chosen format.
 /// Write hits ranked from `first_rank` (a table's header only with the
 /// first: the hits of one listing may come in several calls).
-fn write_hits(
-    out: &mut BufferedStandardStream,
+fn write_hits<W: WriteColor>(
+    out: &mut W,
     reader: &Reader,
     hits: Vec<Hit>,
     shape: Shape,
@@ -127,8 +127,8 @@ fn write_hits(
     Ok(())
 }
 
-fn write_groups(
-    out: &mut BufferedStandardStream,
+fn write_groups<W: WriteColor>(
+    out: &mut W,
     groups: &[query::DocGroup],
     shape: Shape,
 ) -> Result<()> {
@@ -283,10 +283,26 @@ fn list_all(
 ) -> Result<bool> {
     let mut rank = 1;
     let mut failed = None;
-    query::search::for_each_chunk(reader, request, LISTING_CHUNK, print_notes, |hits| {
+    let colored = out.supports_color();
+    // Chunks are formatted on the loading threads; this one only writes.
+    let format = |first: usize, hits: Vec<Hit>| -> Result<(usize, termcolor::Buffer)> {
+        let mut buf = if colored {
+            termcolor::Buffer::ansi()
+        } else {
+            termcolor::Buffer::no_color()
+        };
         let n = hits.len();
-        match write_hits(out, reader, hits, shape, rank) {
-            Ok(()) => {
+        write_hits(&mut buf, reader, hits, shape, first + 1)?;
+        Ok((n, buf))
+    };
+    query::search::for_each_chunk_formatted(
+        reader,
+        request,
+        LISTING_CHUNK,
+        print_notes,
+        format,
+        |chunk| match chunk.and_then(|(n, buf)| Ok((n, out.write_all(buf.as_slice())?))) {
+            Ok((n, ())) => {
                 rank += n;
                 true
             }
@@ -294,8 +310,8 @@ fn list_all(
                 failed = Some(e);
                 false
             }
-        }
-    })?;
+        },
+    )?;
     if let Some(e) = failed {
         return Err(e);
     }

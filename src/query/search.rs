@@ -383,7 +383,22 @@ pub fn for_each_chunk(
     request: &SearchRequest,
     chunk: usize,
     on_notes: impl FnOnce(&[String]),
-    mut each: impl FnMut(Vec<Hit>) -> bool,
+    each: impl FnMut(Vec<Hit>) -> bool,
+) -> Result<(), SearchError> {
+    for_each_chunk_formatted(reader, request, chunk, on_notes, |_, hits| hits, each)
+}
+
+/// [`for_each_chunk`], with each chunk turned into what `each` takes by
+/// `format` (given the chunk and the place of its first hit in the whole
+/// listing) on the loading threads: a printer formats chunks on every core
+/// while the caller only writes them out, in order.
+pub fn for_each_chunk_formatted<T: Send>(
+    reader: &Reader,
+    request: &SearchRequest,
+    chunk: usize,
+    on_notes: impl FnOnce(&[String]),
+    format: impl Fn(usize, Vec<Hit>) -> T + Sync,
+    mut each: impl FnMut(T) -> bool,
 ) -> Result<(), SearchError> {
     let handle = reader.handle();
     let (compiled, searcher) = prepare(reader, request)?;
@@ -404,7 +419,7 @@ pub fn for_each_chunk(
         top.sort_unstable_by_key(|(_, addr)| *addr);
         let mut hits = load_hits(reader, &searcher, &compiled.matchers, &top)?;
         hits.sort_by(rank_order);
-        each(hits);
+        each(format(0, hits));
         return Ok(());
     }
     // The keys `rank_order` sorts by, without loading any passage: metadata
@@ -446,22 +461,23 @@ pub fn for_each_chunk(
     // the caller writes what is ready.
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
     let chunks: Vec<&[RankKey]> = keyed.chunks(chunk.max(1)).collect();
+    let format = &format;
     std::thread::scope(|scope| {
         let mut inboxes = Vec::with_capacity(workers);
         for w in 0..workers {
-            let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Vec<Hit>, SearchError>>(1);
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Result<T, SearchError>>(1);
             inboxes.push(rx);
             let mut loader = loader.clone();
             let chunks = &chunks;
             scope.spawn(move || {
-                for part in chunks.iter().skip(w).step_by(workers) {
+                for (k, part) in chunks.iter().enumerate().skip(w).step_by(workers) {
                     // Loaded in index order, then ranked again.
                     let mut load: Vec<(f32, DocAddress)> =
                         part.iter().map(|k| (k.0, k.3)).collect();
                     load.sort_unstable_by_key(|(_, addr)| *addr);
                     let hits = load_part(reader, &mut loader, matchers, &load).map(|mut hits| {
                         hits.sort_by(rank_order);
-                        hits
+                        format(k * chunk.max(1), hits)
                     });
                     let failed = hits.is_err();
                     // The inbox is gone once `each` asked to stop.

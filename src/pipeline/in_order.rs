@@ -2,33 +2,64 @@
 //!
 //! Extracting files in fixed batches (all of a batch, then the next) leaves
 //! a core idle at the end of every batch while the slowest file finishes.
-//! Here each thread takes the next item as soon as it is free, and only a
+//! Here each thread takes more work as soon as it is free, and only a
 //! window of results may wait ahead of the consumer, which bounds memory.
+//! Within the window the heaviest item goes first, so the run does not end
+//! with one core busy on a large file that happened to come last.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex};
 
 /// Results done but not yet handed on, and how many have been.
 struct Slots<R> {
     done: Vec<Option<R>>,
+    started: Vec<bool>,
+    /// Every item before this one has been started.
+    first_unstarted: usize,
     handed: usize,
     stop: bool,
 }
 
+impl<R> Slots<R> {
+    /// The heaviest item not yet started in the window (the first of
+    /// equals), marked started.
+    fn take_heaviest(&mut self, window: usize, weight: &impl Fn(usize) -> u64) -> Option<usize> {
+        let end = self.started.len().min(self.handed + window);
+        let mut best: Option<(u64, usize)> = None;
+        for i in self.first_unstarted..end {
+            if self.started[i] {
+                continue;
+            }
+            let w = weight(i);
+            if best.is_none_or(|(bw, _)| w > bw) {
+                best = Some((w, i));
+            }
+        }
+        let (_, i) = best?;
+        self.started[i] = true;
+        while self.started.get(self.first_unstarted) == Some(&true) {
+            self.first_unstarted += 1;
+        }
+        Some(i)
+    }
+}
+
 /// Call `f` on every item on `threads` threads, and `sink` with the results
 /// in item order. At most `window` items are started ahead of the one
-/// `sink` waits for. `sink` returning `false` stops the work early.
+/// `sink` waits for, heaviest by `weight` first. `sink` returning `false`
+/// stops the work early.
 pub fn map_in_order<T: Sync, R: Send>(
     items: &[T],
     threads: usize,
     window: usize,
+    weight: impl Fn(usize) -> u64 + Sync,
     f: impl Fn(usize, &T) -> R + Sync,
     mut sink: impl FnMut(R) -> bool,
 ) {
     let window = window.max(1);
-    let next = AtomicUsize::new(0);
     let state = Mutex::new(Slots {
         done: (0..items.len()).map(|_| None).collect(),
+        started: vec![false; items.len()],
+        first_unstarted: 0,
         handed: 0,
         stop: false,
     });
@@ -37,17 +68,20 @@ pub fn map_in_order<T: Sync, R: Send>(
     std::thread::scope(|scope| {
         for _ in 0..threads.max(1) {
             scope.spawn(|| loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(item) = items.get(i) else { break };
-                {
+                let i = {
                     let mut s = lock();
-                    while !s.stop && i >= s.handed + window {
+                    loop {
+                        if s.stop || s.first_unstarted >= items.len() {
+                            break None;
+                        }
+                        if let Some(i) = s.take_heaviest(window, &weight) {
+                            break Some(i);
+                        }
                         s = changed.wait(s).unwrap_or_else(|e| e.into_inner());
                     }
-                    if s.stop {
-                        break;
-                    }
-                }
+                };
+                let Some(i) = i else { break };
+                let Some(item) = items.get(i) else { break };
                 let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(i, item)));
                 let mut s = lock();
                 match result {
@@ -96,6 +130,7 @@ pub fn map_in_order<T: Sync, R: Send>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
 
     #[test]
     fn results_come_in_order_whatever_the_timing() {
@@ -105,6 +140,7 @@ mod tests {
             &items,
             4,
             8,
+            |i| (i as u64 * 7919) % 13,
             |_, &x| {
                 // Uneven work, so threads finish out of order.
                 std::thread::sleep(std::time::Duration::from_micros((x * 7919) % 500));
@@ -127,6 +163,7 @@ mod tests {
             &items,
             2,
             4,
+            |_| 0,
             |_, _| started.fetch_add(1, Ordering::Relaxed),
             |_| {
                 got += 1;
@@ -145,6 +182,7 @@ mod tests {
                 &items,
                 2,
                 4,
+                |_| 0,
                 |_, &x| if x == 7 { panic!("item seven") } else { x },
                 |_| true,
             )
@@ -155,6 +193,39 @@ mod tests {
     #[test]
     fn no_items_no_calls() {
         let items: Vec<u8> = Vec::new();
-        map_in_order(&items, 3, 2, |_, _| unreachable!(), |_: ()| unreachable!());
+        map_in_order(
+            &items,
+            3,
+            2,
+            |_| unreachable!(),
+            |_, _| unreachable!(),
+            |_: ()| unreachable!(),
+        );
+    }
+
+    #[test]
+    fn the_heaviest_item_in_the_window_starts_first() {
+        let items: Vec<u64> = vec![1, 5, 3, 5, 9, 2, 8];
+        let calls = Mutex::new(Vec::new());
+        let mut seen = Vec::new();
+        map_in_order(
+            &items,
+            1,
+            4,
+            |i| items[i],
+            |i, _| calls.lock().unwrap().push(i),
+            |()| {
+                seen.push(());
+                true
+            },
+        );
+        // One thread, a window of four: 5 (the first of two) among 1 5 3 5,
+        // then 5, 3, 1; nothing is handed on before item 0 is done, so the
+        // window cannot move before then. The rest depend on timing.
+        let mut calls = calls.into_inner().unwrap();
+        assert_eq!(calls[..4], [1, 3, 2, 0]);
+        calls.sort_unstable();
+        assert_eq!(calls, (0..items.len()).collect::<Vec<_>>());
+        assert_eq!(seen.len(), items.len());
     }
 }

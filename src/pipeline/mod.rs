@@ -132,6 +132,7 @@ pub fn ingest(
                 files,
                 threads,
                 2 * BATCH_FILES,
+                |i| sizes.get(i).copied().unwrap_or(0),
                 |i, f| {
                     let outcome = process(f, known.get(&f.display), started);
                     bar.inc(sizes.get(i).copied().unwrap_or(0));

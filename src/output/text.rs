@@ -56,7 +56,22 @@ fn write_rank_header(out: &mut dyn WriteColor, rank: usize, meta: &DocumentMeta)
     write!(out, "{rank}. ")?;
     out.reset()?;
     set(out, Some(Color::Magenta), false)?;
-    write!(out, "{}", header(meta))?;
+    // As `header`, written in place: a long listing writes one per hit.
+    out.write_all(
+        meta.authority
+            .as_deref()
+            .unwrap_or("(no authority)")
+            .as_bytes(),
+    )?;
+    let rest = [
+        meta.date.as_deref(),
+        meta.visit_type.map(|v| v.name()),
+        Some(&meta.path),
+    ];
+    for part in rest.into_iter().flatten() {
+        out.write_all(" · ".as_bytes())?;
+        out.write_all(part.as_bytes())?;
+    }
     out.reset()
 }
 

@@ -471,13 +471,18 @@ pub fn for_each_chunk_formatted<T: Send>(
             let chunks = &chunks;
             scope.spawn(move || {
                 for (k, part) in chunks.iter().enumerate().skip(w).step_by(workers) {
-                    // Loaded in index order, then ranked again.
-                    let mut load: Vec<(f32, DocAddress)> =
-                        part.iter().map(|k| (k.0, k.3)).collect();
-                    load.sort_unstable_by_key(|(_, addr)| *addr);
-                    let hits = load_part(reader, &mut loader, matchers, &load).map(|mut hits| {
-                        hits.sort_by(rank_order);
-                        format(k * chunk.max(1), hits)
+                    // Loaded in index order, then put back in the chunk's
+                    // (rank) order: `at[j]` is where the j-th loaded hit goes.
+                    let mut at: Vec<usize> = (0..part.len()).collect();
+                    at.sort_unstable_by_key(|&i| part[i].3);
+                    let load: Vec<(f32, DocAddress)> =
+                        at.iter().map(|&i| (part[i].0, part[i].3)).collect();
+                    let hits = load_part(reader, &mut loader, matchers, &load).map(|hits| {
+                        let mut ranked: Vec<Option<Hit>> = (0..hits.len()).map(|_| None).collect();
+                        for (hit, &i) in hits.into_iter().zip(&at) {
+                            ranked[i] = Some(hit);
+                        }
+                        format(k * chunk.max(1), ranked.into_iter().flatten().collect())
                     });
                     let failed = hits.is_err();
                     // The inbox is gone once `each` asked to stop.

@@ -348,10 +348,12 @@ fn sorted_ords(column: &StrColumn, docs: &[DocId]) -> Vec<u64> {
         }
         return set.into_sorted();
     }
-    let mut ords: Vec<u64> = docs
-        .iter()
-        .filter_map(|&doc| column.term_ords(doc).next())
-        .collect();
+    distinct_sorted(docs, |doc| column.term_ords(doc).next())
+}
+
+/// The distinct values of `first_ord` over these documents, sorted.
+fn distinct_sorted(docs: &[DocId], first_ord: impl Fn(DocId) -> Option<u64>) -> Vec<u64> {
+    let mut ords: Vec<u64> = docs.iter().filter_map(|&doc| first_ord(doc)).collect();
     ords.sort_unstable();
     ords.dedup();
     ords
@@ -575,12 +577,7 @@ impl Loader<'_> {
             let Some(column) = columns.body.clone() else {
                 continue;
             };
-            let mut ords: Vec<u64> = docs
-                .iter()
-                .filter_map(|&doc| column.term_ords(doc).next())
-                .collect();
-            ords.sort_unstable();
-            ords.dedup();
+            let ords = distinct_sorted(&docs, |doc| column.term_ords(doc).next());
             let mut failed = None;
             let mut at = 0;
             column

@@ -70,11 +70,20 @@ impl Links {
 
 /// The line of `path` among `lines`, keyed by the path as written.
 fn line_of<'a>(lines: &'a mut BTreeMap<String, Line>, path: &str) -> std::io::Result<&'a mut Line> {
-    let key = serde_json::to_string(path).map_err(std::io::Error::other)?;
+    let key = key(path).ok_or_else(|| std::io::Error::other("unwritable path"))?;
     Ok(lines.entry(key).or_insert_with(|| Line {
         path: path.to_string(),
         ..Line::default()
     }))
+}
+
+/// From this many lookups on, the file's lines are indexed by path first:
+/// a binary search per document would cost more.
+const INDEX_FROM: usize = 64;
+
+/// A path as the links file writes it (a JSON string): the lines' sort key.
+fn key(path: &str) -> Option<String> {
+    serde_json::to_string(path).ok()
 }
 
 /// The links of an index, read for lookups by path.
@@ -106,9 +115,7 @@ impl LinkFile {
         match self {
             LinkFile::Empty => {}
             LinkFile::Lines(bytes) => {
-                let line = serde_json::to_string(&meta.path)
-                    .ok()
-                    .and_then(|key| find_line(bytes, key.as_bytes()));
+                let line = key(&meta.path).and_then(|key| find_line(bytes, key.as_bytes()));
                 set_links(meta, line);
             }
             LinkFile::Whole(links) => {
@@ -121,13 +128,7 @@ impl LinkFile {
             }
         }
     }
-}
 
-/// From this many lookups on, the file's lines are indexed by path first:
-/// a binary search per document would cost more.
-const INDEX_FROM: usize = 64;
-
-impl LinkFile {
     /// Put their links on many documents' metadata.
     pub fn attach_all<'m>(&self, metas: impl ExactSizeIterator<Item = &'m mut DocumentMeta>) {
         let LinkFile::Lines(bytes) = self else {
@@ -144,9 +145,7 @@ impl LinkFile {
             .map(|line| (key_of(line), line))
             .collect();
         for meta in metas {
-            let line = serde_json::to_string(&meta.path)
-                .ok()
-                .and_then(|key| by_key.get(key.as_bytes()).copied());
+            let line = key(&meta.path).and_then(|key| by_key.get(key.as_bytes()).copied());
             set_links(meta, line);
         }
     }

@@ -11,16 +11,30 @@ use crate::query::{DocGroup, FacetRow, Hit};
 
 /// "authority · date · visit type · path", skipping unknown parts.
 pub fn header(meta: &DocumentMeta) -> String {
-    let mut parts: Vec<&str> = Vec::new();
-    parts.push(meta.authority.as_deref().unwrap_or("(no authority)"));
-    if let Some(d) = &meta.date {
-        parts.push(d);
+    let mut out = Vec::new();
+    // Writing to a Vec cannot fail.
+    let _ = write_header(&mut out, meta);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// [`header`], written in place: a long listing writes one per hit.
+fn write_header(out: &mut dyn io::Write, meta: &DocumentMeta) -> io::Result<()> {
+    out.write_all(
+        meta.authority
+            .as_deref()
+            .unwrap_or("(no authority)")
+            .as_bytes(),
+    )?;
+    let rest = [
+        meta.date.as_deref(),
+        meta.visit_type.map(|v| v.name()),
+        Some(&meta.path),
+    ];
+    for part in rest.into_iter().flatten() {
+        out.write_all(" · ".as_bytes())?;
+        out.write_all(part.as_bytes())?;
     }
-    if let Some(v) = meta.visit_type {
-        parts.push(v.name());
-    }
-    parts.push(&meta.path);
-    parts.join(" · ")
+    Ok(())
 }
 
 fn set(out: &mut dyn WriteColor, color: Option<Color>, bold: bool) -> io::Result<()> {
@@ -56,22 +70,7 @@ fn write_rank_header(out: &mut dyn WriteColor, rank: usize, meta: &DocumentMeta)
     write!(out, "{rank}. ")?;
     out.reset()?;
     set(out, Some(Color::Magenta), false)?;
-    // As `header`, written in place: a long listing writes one per hit.
-    out.write_all(
-        meta.authority
-            .as_deref()
-            .unwrap_or("(no authority)")
-            .as_bytes(),
-    )?;
-    let rest = [
-        meta.date.as_deref(),
-        meta.visit_type.map(|v| v.name()),
-        Some(&meta.path),
-    ];
-    for part in rest.into_iter().flatten() {
-        out.write_all(" · ".as_bytes())?;
-        out.write_all(part.as_bytes())?;
-    }
+    write_header(out, meta)?;
     out.reset()
 }
 

@@ -9,7 +9,7 @@ use tantivy::query::{EnableScoring, Query, Weight};
 
 use super::prune::PhrasePlan;
 use crate::index::reader::{OrdSet, SegmentOrds};
-use tantivy::{DocAddress, DocId, Searcher, SegmentReader, TERMINATED};
+use tantivy::{DocAddress, DocId, DocSet, Searcher, SegmentReader, TERMINATED};
 
 /// Segments with fewer documents are searched whole, on one core: below
 /// this, starting a thread costs more than the split saves.
@@ -60,11 +60,7 @@ pub fn top_matches(
         };
         match bound {
             Some(mut bound) => bound.candidates(part.start, part.end, |doc| {
-                let mut at = scorer.doc();
-                if at < doc {
-                    at = scorer.seek(doc);
-                }
-                if at == doc && alive.is_none_or(|a| a.is_alive(doc)) {
+                if seek_forward(scorer, doc) == doc && alive.is_none_or(|a| a.is_alive(doc)) {
                     best.push(scorer.score(), DocAddress::new(part.segment, doc));
                 }
                 best.threshold()
@@ -212,6 +208,17 @@ fn for_parts<T: Send>(
     by_part.into_iter().map(|(_, r)| r).collect()
 }
 
+/// Move `docs` to its first document at or after `target`; one already
+/// there or past it stays (tantivy's `seek` must not be asked to go back).
+pub(super) fn seek_forward<D: DocSet + ?Sized>(docs: &mut D, target: DocId) -> DocId {
+    let doc = docs.doc();
+    if doc < target {
+        docs.seek(target)
+    } else {
+        doc
+    }
+}
+
 /// Call `f` with every live match of `part` and its score (0 unless `scored`).
 fn each_in(
     part: Part,
@@ -220,10 +227,7 @@ fn each_in(
     scored: bool,
     mut f: impl FnMut(DocId, f32),
 ) {
-    let mut doc = scorer.doc();
-    if doc < part.start {
-        doc = scorer.seek(part.start);
-    }
+    let mut doc = seek_forward(scorer, part.start);
     while doc != TERMINATED && doc < part.end {
         if alive.is_none_or(|a| a.is_alive(doc)) {
             f(doc, if scored { scorer.score() } else { 0.0 });

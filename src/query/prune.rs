@@ -9,13 +9,14 @@
 //! one is scored by the query's own scorer. The hits, scores and their order
 //! are therefore those of scoring every match.
 
+use super::every::seek_forward;
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::postings::{BlockSegmentPostings, Postings, SegmentPostings};
 use tantivy::query::{
     Bm25StatisticsProvider, Bm25Weight, BooleanQuery, Occur, PhraseQuery, Query, TermQuery,
 };
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocId, DocSet, Searcher, SegmentReader, Term};
+use tantivy::{DocId, Searcher, SegmentReader, Term};
 
 /// A query that can be pruned: all of its clauses required, one of them a
 /// phrase, the others single terms. The phrase must be exact (no slop): a
@@ -217,11 +218,7 @@ impl SegmentBound<'_> {
 fn counts(others: &mut [SegmentPostings], doc: DocId, lead: u32) -> Option<u32> {
     let mut count = lead;
     for other in others {
-        let mut at = other.doc();
-        if at < doc {
-            at = other.seek(doc);
-        }
-        if at != doc {
+        if seek_forward(other, doc) != doc {
             return None;
         }
         count = count.min(other.term_freq());

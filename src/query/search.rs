@@ -446,21 +446,17 @@ pub fn for_each_chunk_formatted<T: Send>(
         })
         .collect();
     packed.sort_unstable();
-    let keyed: Vec<RankKey> = packed
+    // The low 32 bits are the hit's place in `top`.
+    let keyed: Vec<(f32, DocAddress)> = packed
         .into_iter()
-        .map(|key| {
-            // The low 32 bits are the hit's place in `top`.
-            let i = (key & u128::from(u32::MAX)) as usize;
-            let (score, addr) = top[i];
-            (score, ranks[i], paragraphs[i], addr)
-        })
+        .map(|key| top[(key & u128::from(u32::MAX)) as usize])
         .collect();
     let matchers = &compiled.matchers;
     // Chunks are dealt round-robin to one loader per core and taken back in
     // order: loading (decompressing, highlighting) runs on every core while
     // the caller writes what is ready.
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
-    let chunks: Vec<&[RankKey]> = keyed.chunks(chunk.max(1)).collect();
+    let chunks: Vec<&[(f32, DocAddress)]> = keyed.chunks(chunk.max(1)).collect();
     let format = &format;
     std::thread::scope(|scope| {
         let mut inboxes = Vec::with_capacity(workers);
@@ -472,17 +468,15 @@ pub fn for_each_chunk_formatted<T: Send>(
             scope.spawn(move || {
                 for (k, part) in chunks.iter().enumerate().skip(w).step_by(workers) {
                     // Loaded in index order, then put back in the chunk's
-                    // (rank) order: `at[j]` is where the j-th loaded hit goes.
+                    // (rank) order: `at[j]` is the rank of the j-th loaded hit.
                     let mut at: Vec<usize> = (0..part.len()).collect();
-                    at.sort_unstable_by_key(|&i| part[i].3);
-                    let load: Vec<(f32, DocAddress)> =
-                        at.iter().map(|&i| (part[i].0, part[i].3)).collect();
+                    at.sort_unstable_by_key(|&i| part[i].1);
+                    let load: Vec<(f32, DocAddress)> = at.iter().map(|&i| part[i]).collect();
                     let hits = load_part(reader, &mut loader, matchers, &load).map(|hits| {
-                        let mut ranked: Vec<Option<Hit>> = (0..hits.len()).map(|_| None).collect();
-                        for (hit, &i) in hits.into_iter().zip(&at) {
-                            ranked[i] = Some(hit);
-                        }
-                        format(k * chunk.max(1), ranked.into_iter().flatten().collect())
+                        let mut ranked: Vec<(usize, Hit)> = at.into_iter().zip(hits).collect();
+                        ranked.sort_unstable_by_key(|(i, _)| *i);
+                        let hits = ranked.into_iter().map(|(_, hit)| hit).collect();
+                        format(k * chunk.max(1), hits)
                     });
                     let failed = hits.is_err();
                     // The inbox is gone once `each` asked to stop.
@@ -505,10 +499,6 @@ pub fn for_each_chunk_formatted<T: Send>(
         Ok(())
     })
 }
-
-/// What a listing is ranked by, with the hit's address: score, the rank of
-/// its document among the listed ones (see [`document_ranks`]), position.
-type RankKey = (f32, u32, u64, DocAddress);
 
 /// For each hit's document, its place in [`rank_order`]'s order of documents
 /// (newest first, then by path); the same document always gets the same

@@ -274,6 +274,10 @@ fn run_one(
 /// hit.
 const LISTING_CHUNK: usize = 1024;
 
+/// More than a listed hit takes in text (about 450 bytes on average), so a
+/// chunk's buffer seldom grows.
+const LISTING_BYTES_PER_HIT: usize = 2048;
+
 /// Every hit of a request, written as it is loaded, in rank order.
 fn list_all(
     reader: &Reader,
@@ -285,15 +289,29 @@ fn list_all(
     let mut failed = None;
     let colored = out.supports_color();
     // Chunks are formatted on the loading threads; this one only writes.
-    let format = |first: usize, hits: Vec<Hit>| -> Result<(usize, termcolor::Buffer)> {
-        let mut buf = if colored {
-            termcolor::Buffer::ansi()
-        } else {
-            termcolor::Buffer::no_color()
-        };
+    let format = |first: usize, hits: Vec<Hit>| -> Result<(usize, Vec<u8>)> {
+        // Room for the whole chunk up front: growing a buffer copies it, and
+        // pages reserved but never written cost nothing.
+        let mut bytes = Vec::with_capacity(hits.len() * LISTING_BYTES_PER_HIT);
         let n = hits.len();
-        write_hits(&mut buf, reader, hits, shape, first + 1)?;
-        Ok((n, buf))
+        if colored {
+            write_hits(
+                &mut termcolor::Ansi::new(&mut bytes),
+                reader,
+                hits,
+                shape,
+                first + 1,
+            )?;
+        } else {
+            write_hits(
+                &mut termcolor::NoColor::new(&mut bytes),
+                reader,
+                hits,
+                shape,
+                first + 1,
+            )?;
+        }
+        Ok((n, bytes))
     };
     query::search::for_each_chunk_formatted(
         reader,
@@ -301,7 +319,7 @@ fn list_all(
         LISTING_CHUNK,
         print_notes,
         format,
-        |chunk| match chunk.and_then(|(n, buf)| Ok((n, out.write_all(buf.as_slice())?))) {
+        |chunk| match chunk.and_then(|(n, buf)| Ok((n, out.write_all(&buf)?))) {
             Ok((n, ())) => {
                 rank += n;
                 true

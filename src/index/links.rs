@@ -8,6 +8,7 @@
 //! instead of parsing every link of a large index.
 
 use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -93,7 +94,7 @@ pub enum LinkFile {
     #[default]
     Empty,
     /// Sorted lines, parsed one at a time when looked up.
-    Lines(Vec<u8>),
+    Lines(SortedLines),
     /// A whole-object file from an older version.
     Whole(Links),
 }
@@ -102,7 +103,10 @@ impl LinkFile {
     /// Read the links of the index in `dir` (none when there is no file or it is unreadable).
     pub fn read(dir: &Path) -> LinkFile {
         if let Ok(bytes) = std::fs::read(dir.join(LINKS_FILE)) {
-            return LinkFile::Lines(bytes);
+            return LinkFile::Lines(SortedLines {
+                bytes,
+                index: std::sync::OnceLock::new(),
+            });
         }
         std::fs::read(dir.join(OLD_LINKS_FILE))
             .ok()
@@ -114,8 +118,8 @@ impl LinkFile {
     pub fn attach(&self, meta: &mut DocumentMeta) {
         match self {
             LinkFile::Empty => {}
-            LinkFile::Lines(bytes) => {
-                let line = key(&meta.path).and_then(|key| find_line(bytes, key.as_bytes()));
+            LinkFile::Lines(lines) => {
+                let line = key(&meta.path).and_then(|key| lines.find(key.as_bytes()));
                 set_links(meta, line);
             }
             LinkFile::Whole(links) => {
@@ -131,23 +135,63 @@ impl LinkFile {
 
     /// Put their links on many documents' metadata.
     pub fn attach_all<'m>(&self, metas: impl ExactSizeIterator<Item = &'m mut DocumentMeta>) {
-        let LinkFile::Lines(bytes) = self else {
+        let LinkFile::Lines(lines) = self else {
             metas.for_each(|m| self.attach(m));
             return;
         };
-        if metas.len() < INDEX_FROM {
-            metas.for_each(|m| self.attach(m));
-            return;
+        if metas.len() >= INDEX_FROM {
+            lines.index();
         }
-        let by_key: HashMap<&[u8], &[u8]> = bytes
-            .split(|&b| b == b'\n')
-            .filter(|line| !line.is_empty())
-            .map(|line| (key_of(line), line))
-            .collect();
         for meta in metas {
-            let line = key(&meta.path).and_then(|key| by_key.get(key.as_bytes()).copied());
+            let line = key(&meta.path).and_then(|key| lines.find(key.as_bytes()));
             set_links(meta, line);
         }
+    }
+}
+
+/// The links file's bytes, and where its lines start once a long listing
+/// has asked for many of them.
+#[derive(Debug, Default)]
+pub struct SortedLines {
+    bytes: Vec<u8>,
+    /// Each line's key and whole line as byte ranges, in the file's (key)
+    /// order. Built once, on the first batch of [`INDEX_FROM`] lookups, and
+    /// kept: a listing's loaders ask again for every chunk.
+    index: std::sync::OnceLock<Vec<(Range<usize>, Range<usize>)>>,
+}
+
+impl SortedLines {
+    /// Index the lines (once).
+    fn index(&self) -> &[(Range<usize>, Range<usize>)] {
+        self.index.get_or_init(|| {
+            let mut out = Vec::new();
+            let mut start = 0;
+            for end in memchr::memchr_iter(b'\n', &self.bytes).chain([self.bytes.len()]) {
+                if end > start {
+                    // A key is empty or follows `LINE_START`.
+                    let len = key_of(&self.bytes[start..end]).len();
+                    let from = if len == 0 {
+                        start
+                    } else {
+                        start + LINE_START.len()
+                    };
+                    out.push((from..from + len, start..end));
+                }
+                start = end + 1;
+            }
+            out
+        })
+    }
+
+    /// The line of `key`: by the index when there is one, else by probing the bytes.
+    fn find(&self, key: &[u8]) -> Option<&[u8]> {
+        let Some(index) = self.index.get() else {
+            return find_line(&self.bytes, key);
+        };
+        index
+            .binary_search_by(|(k, _)| self.bytes[k.clone()].cmp(key))
+            .ok()
+            .map(|at| &self.bytes[index[at].1.clone()])
     }
 }
 
@@ -271,6 +315,11 @@ mod tests {
         file.attach_all(all.iter_mut());
         assert_eq!(all, one_by_one);
         assert_eq!(all.iter().filter(|m| m.reports_on.is_some()).count(), 200);
+        // Once indexed, single lookups and small batches use the index.
+        let mut again: Vec<DocumentMeta> = paths.iter().map(|p| meta(p)).collect();
+        again.iter_mut().for_each(|m| file.attach(m));
+        file.attach_all(again[..3].iter_mut());
+        assert_eq!(again, one_by_one);
     }
 
     #[test]

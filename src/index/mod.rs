@@ -1,6 +1,7 @@
 //! Index: the tantivy schema, the writer that stores ingested documents, and the
 //! reader that loads them back. Never parses documents.
 
+pub mod doc_keys;
 pub mod links;
 pub mod passage_store;
 pub mod reader;

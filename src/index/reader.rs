@@ -88,7 +88,7 @@ impl Reader {
         &self.handle
     }
 
-    fn err(&self, source: tantivy::TantivyError) -> IndexError {
+    pub(super) fn err(&self, source: tantivy::TantivyError) -> IndexError {
         IndexError::Tantivy {
             dir: self.handle.dir.clone(),
             source,
@@ -102,6 +102,7 @@ impl Reader {
             searcher,
             segments: Vec::new(),
             decoder: super::passage_store::Decoder::new(&self.dicts),
+            shared: Arc::default(),
         }
     }
 
@@ -478,6 +479,9 @@ impl SegmentColumns {
     }
 }
 
+/// Documents' metadata by segment and `doc_json` ordinal.
+type SharedMetas = HashMap<(u32, u64), Arc<DocumentMeta>>;
+
 /// From this many documents' metadata on, it is parsed on every core.
 const PARALLEL_PARSE_FROM: usize = 512;
 
@@ -489,6 +493,9 @@ pub struct Loader<'a> {
     searcher: &'a Searcher,
     segments: Vec<Option<SegmentColumns>>,
     decoder: super::passage_store::Decoder<'a>,
+    /// Metadata decoded by this loader or any of its clones, by segment and
+    /// `doc_json` ordinal: loaders on several threads parse a document once.
+    shared: Arc<std::sync::Mutex<SharedMetas>>,
 }
 
 impl Loader<'_> {
@@ -545,51 +552,105 @@ impl Loader<'_> {
             let Some(column) = &columns.doc_json else {
                 continue;
             };
-            let mut ords = sorted_ords(column, &docs);
-            ords.retain(|ord| !columns.metas.contains_key(ord));
-            let jsons = decode_sorted(column, &ords).map_err(|e| self.reader.err(e.into()))?;
-            let parse =
-                |json: &String| -> DocumentMeta { serde_json::from_str(json).unwrap_or_default() };
-            // A long listing names thousands of documents: parse on every core.
-            let mut metas: Vec<DocumentMeta> = if jsons.len() >= PARALLEL_PARSE_FROM {
-                use rayon::prelude::*;
-                jsons.par_iter().map(parse).collect()
-            } else {
-                jsons.iter().map(parse).collect()
-            };
-            self.reader.links().attach_all(metas.iter_mut());
-            let metas = metas.into_iter().map(Arc::new);
-            let columns = self.columns(segment_ord)?;
-            columns.metas.extend(ords.into_iter().zip(metas));
+            let ords = sorted_ords(column, &docs);
+            self.fetch_metas(segment_ord, ords)?;
         }
         Ok(())
     }
 
-    /// Load stored passages (given in index order) with their documents'
-    /// metadata. Each segment's passage texts are read in one ordered pass
-    /// over its dictionary, and a text that several of them share (a
-    /// repeated paragraph) is decompressed once.
+    /// Decode the metadata of these sorted, distinct `doc_json` ordinals of
+    /// one segment, but for those this loader or a clone has decoded already.
+    fn fetch_metas(&mut self, segment_ord: u32, mut ords: Vec<u64>) -> Result<(), IndexError> {
+        let shared = self.shared.clone();
+        let columns = self.columns(segment_ord)?;
+        let Some(column) = &columns.doc_json else {
+            return Ok(());
+        };
+        ords.retain(|ord| !columns.metas.contains_key(ord));
+        if ords.is_empty() {
+            return Ok(());
+        }
+        // What another clone decoded already is taken, not parsed again.
+        {
+            let shared = shared.lock().unwrap_or_else(|e| e.into_inner());
+            ords.retain(|&ord| match shared.get(&(segment_ord, ord)) {
+                Some(meta) => {
+                    columns.metas.insert(ord, meta.clone());
+                    false
+                }
+                None => true,
+            });
+        }
+        let jsons = decode_sorted(column, &ords).map_err(|e| self.reader.err(e.into()))?;
+        let parse =
+            |json: &String| -> DocumentMeta { serde_json::from_str(json).unwrap_or_default() };
+        // A long listing names thousands of documents: parse on every core.
+        let mut metas: Vec<DocumentMeta> = if jsons.len() >= PARALLEL_PARSE_FROM {
+            use rayon::prelude::*;
+            jsons.par_iter().map(parse).collect()
+        } else {
+            jsons.iter().map(parse).collect()
+        };
+        self.reader.links().attach_all(metas.iter_mut());
+        let metas: Vec<Arc<DocumentMeta>> = metas.into_iter().map(Arc::new).collect();
+        shared.lock().unwrap_or_else(|e| e.into_inner()).extend(
+            ords.iter()
+                .map(|&ord| (segment_ord, ord))
+                .zip(metas.iter().cloned()),
+        );
+        let columns = self.columns(segment_ord)?;
+        columns.metas.extend(ords.into_iter().zip(metas));
+        Ok(())
+    }
+
+    /// Load stored passages (best given in index order) with their
+    /// documents' metadata. Each segment's passage texts are read in one
+    /// ordered pass over its dictionary, and a text that several of them
+    /// share (a repeated paragraph) is decompressed once.
     pub fn passages(&mut self, addrs: &[DocAddress]) -> Result<Vec<StoredPassage>, IndexError> {
+        let mut out = Vec::with_capacity(addrs.len());
+        // In index order, one run per segment.
+        for run in addrs.chunk_by(|a, b| a.segment_ord == b.segment_ord) {
+            self.run_passages(run, &mut out)?;
+        }
+        Ok(out)
+    }
+
+    /// [`Loader::passages`] for passages of one segment. Each passage's
+    /// ordinals are looked up once: column lookups are a good part of a
+    /// long listing's time.
+    fn run_passages(
+        &mut self,
+        run: &[DocAddress],
+        out: &mut Vec<StoredPassage>,
+    ) -> Result<(), IndexError> {
         let reader = self.reader;
-        let mut bodies: HashMap<(u32, u64), super::passage_store::Body> = HashMap::new();
-        for (segment_ord, docs) in by_segment(addrs) {
-            let columns = self.columns(segment_ord)?;
-            let Some(column) = columns.body.clone() else {
-                continue;
-            };
-            let ords = distinct_sorted(&docs, |doc| column.term_ords(doc).next());
+        let Some(segment_ord) = run.first().map(|a| a.segment_ord) else {
+            return Ok(());
+        };
+        let columns = self.columns(segment_ord)?;
+        let first_ord = |column: Option<&StrColumn>, doc| column?.term_ords(doc).next();
+        let meta_ords: Vec<Option<u64>> = run
+            .iter()
+            .map(|a| first_ord(columns.doc_json.as_ref(), a.doc_id))
+            .collect();
+        let body = columns.body.clone();
+        let body_ords: Vec<Option<u64>> = run
+            .iter()
+            .map(|a| body.as_ref()?.term_ords(a.doc_id).next())
+            .collect();
+        self.fetch_metas(segment_ord, sorted_distinct(&meta_ords))?;
+        let wanted = sorted_distinct(&body_ords);
+        let mut bodies = Vec::with_capacity(wanted.len());
+        if let Some(column) = &body {
             let mut failed = None;
-            let mut at = 0;
             column
                 .dictionary()
-                .sorted_ords_to_term_cb(&ords, |bytes| {
-                    let ord = ords[at];
-                    at += 1;
-                    match self.decoder.decode(bytes) {
-                        Ok(body) => {
-                            bodies.insert((segment_ord, ord), body);
-                        }
-                        Err(e) => failed = Some(e),
+                .sorted_ords_to_term_cb(&wanted, |bytes| match self.decoder.decode(bytes) {
+                    Ok(body) => bodies.push(body),
+                    Err(e) => {
+                        bodies.push(super::passage_store::Body::default());
+                        failed = Some(e);
                     }
                 })
                 .map_err(|e| reader.err(e.into()))?;
@@ -600,9 +661,11 @@ impl Loader<'_> {
                 });
             }
         }
-        let mut out = Vec::with_capacity(addrs.len());
-        for &addr in addrs {
-            let columns = self.columns(addr.segment_ord)?;
+        let columns = self.columns(segment_ord)?;
+        // A document's passages come one after another: its metadata is
+        // looked up when the document changes.
+        let mut last: Option<(u64, Arc<DocumentMeta>)> = None;
+        for ((addr, meta_ord), body_ord) in run.iter().zip(meta_ords).zip(body_ords) {
             let doc = addr.doc_id;
             let paragraph = columns
                 .paragraph
@@ -610,15 +673,22 @@ impl Loader<'_> {
                 .and_then(|c| c.first(doc))
                 .unwrap_or_default() as usize;
             let section = columns.section(doc).map_err(|e| reader.err(e.into()))?;
-            let body = columns
-                .body
-                .as_ref()
-                .and_then(|c| c.term_ords(doc).next())
-                .and_then(|ord| bodies.get(&(addr.segment_ord, ord)))
+            let body = body_ord
+                .and_then(|ord| wanted.binary_search(&ord).ok())
+                .and_then(|at| bodies.get(at))
                 .cloned()
                 .unwrap_or_default();
+            let meta = match (meta_ord, &last) {
+                (Some(ord), Some((was, meta))) if *was == ord => meta.clone(),
+                (Some(ord), _) => {
+                    let meta = columns.metas.get(&ord).cloned().unwrap_or_default();
+                    last = Some((ord, meta.clone()));
+                    meta
+                }
+                (None, _) => Arc::default(),
+            };
             out.push(StoredPassage {
-                meta: self.meta(addr)?,
+                meta,
                 passage: Passage {
                     paragraph,
                     section,
@@ -627,8 +697,16 @@ impl Loader<'_> {
                 },
             });
         }
-        Ok(out)
+        Ok(())
     }
+}
+
+/// The distinct ordinals among these, sorted.
+fn sorted_distinct(ords: &[Option<u64>]) -> Vec<u64> {
+    let mut out: Vec<u64> = ords.iter().flatten().copied().collect();
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 #[cfg(test)]

@@ -64,7 +64,7 @@ pub fn hit_object(hit: &Hit) -> Map<String, Value> {
     m.insert("section".into(), json!(hit.passage.section));
     m.insert("paragraph".into(), json!(hit.passage.paragraph));
     m.insert("text".into(), json!(hit.passage.text));
-    m.insert("snippet".into(), json!(hit.snippet));
+    m.insert("snippet".into(), json!(hit.snippet()));
     m.insert(
         "highlights".into(),
         json!(hit
@@ -131,7 +131,7 @@ pub fn group_object(group: &DocGroup) -> Map<String, Value> {
                 "paragraph": h.passage.paragraph,
                 "section": h.passage.section,
                 "text": h.passage.text,
-                "snippet": h.snippet,
+                "snippet": h.snippet(),
                 "highlights": h.highlights.iter().map(|(s, e)| [*s, *e]).collect::<Vec<_>>(),
                 "score": round_score(h.score),
             })

@@ -137,7 +137,7 @@ pub fn group_row(group: &crate::query::DocGroup) -> Vec<String> {
         group
             .best
             .iter()
-            .map(|h| h.snippet.clone())
+            .map(|h| h.snippet())
             .collect::<Vec<_>>()
             .join(" | "),
     );

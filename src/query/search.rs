@@ -23,10 +23,16 @@ pub struct Hit {
     pub passage: Passage,
     /// BM25-based rank score.
     pub score: f32,
-    /// The passage around its first match.
-    pub snippet: String,
     /// Byte ranges in `passage.text` that matched.
     pub highlights: Vec<(usize, usize)>,
+}
+
+impl Hit {
+    /// The passage around its first match, with "…" where text is left out.
+    /// Made when asked for: a text listing prints the passage itself.
+    pub fn snippet(&self) -> String {
+        snippet(&self.passage.text, &self.highlights)
+    }
 }
 
 /// A search failed.
@@ -220,7 +226,6 @@ fn load_part(
     for (&(score, _), stored) in part.iter().zip(stored) {
         let spans = highlights(&stored.passage.text, matchers, &mut analyzers);
         hits.push(Hit {
-            snippet: snippet(&stored.passage.text, &spans),
             highlights: spans,
             meta: stored.meta,
             passage: stored.passage,
@@ -316,7 +321,6 @@ pub fn mentions(
             .filter(|m| m.authority == canonical)
             .map(|m| (m.start, m.end))
             .collect();
-        hit.snippet = snippet(&hit.passage.text, &hit.highlights);
     }
     hits.sort_by(|a, b| {
         let date = |h: &Hit| (h.meta.date.is_none(), h.meta.date.clone());
@@ -422,17 +426,21 @@ pub fn for_each_chunk_formatted<T: Send>(
         each(format(0, hits));
         return Ok(());
     }
-    // The keys `rank_order` sorts by, without loading any passage: metadata
-    // once per document, positions from their fast field.
+    // The keys `rank_order` sorts by, without loading any passage or
+    // decoding any metadata: dates, paths and positions from fast fields.
     let addrs: Vec<DocAddress> = top.iter().map(|(_, a)| *a).collect();
-    let mut loader = reader.loader(&searcher);
-    loader.prefetch(&addrs)?;
-    let paragraphs = reader.paragraphs(&searcher, &addrs)?;
-    let mut metas = Vec::with_capacity(top.len());
-    for &(_, addr) in &top {
-        metas.push(loader.meta(addr)?);
-    }
-    let ranks = document_ranks(&metas);
+    // Two independent reads of fast fields, side by side.
+    let (paragraphs, ranks) = std::thread::scope(|scope| {
+        let paragraphs = scope.spawn(|| reader.paragraphs(&searcher, &addrs));
+        let ranks = reader
+            .document_keys(&searcher, &addrs)
+            .map(|keys| document_ranks(&keys));
+        let paragraphs = paragraphs
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        Ok::<_, IndexError>((paragraphs?, ranks?))
+    })?;
+    let loader = reader.loader(&searcher);
     // One integer per hit sorts as (score, document rank, paragraph), ties
     // kept in index order (the hit's place in `top`): the order of a stable
     // sort on those keys, at the cost of an unstable one.
@@ -501,42 +509,28 @@ pub fn for_each_chunk_formatted<T: Send>(
 }
 
 /// For each hit's document, its place in [`rank_order`]'s order of documents
-/// (newest first, then by path); the same document always gets the same
-/// number. Sorting hits by these numbers compares integers, not dates and
-/// paths, tens of thousands of times.
-fn document_ranks(metas: &[std::sync::Arc<crate::document::DocumentMeta>]) -> Vec<u32> {
-    use crate::document::DocumentMeta;
-    // Each hit's document, as an index into `distinct`; a document's hits
-    // mostly come one after another, so only a change of document is hashed.
-    let mut distinct: Vec<&DocumentMeta> = Vec::new();
-    let mut index = std::collections::HashMap::new();
-    let mut doc_of_hit = Vec::with_capacity(metas.len());
-    let mut last: Option<(*const DocumentMeta, usize)> = None;
-    for meta in metas {
-        let ptr = std::sync::Arc::as_ptr(meta);
-        let doc = match last {
-            Some((p, doc)) if p == ptr => doc,
-            _ => *index.entry(ptr).or_insert_with(|| {
-                distinct.push(meta);
-                distinct.len() - 1
-            }),
-        };
-        last = Some((ptr, doc));
-        doc_of_hit.push(doc);
-    }
-    let by_document =
-        |a: &DocumentMeta, b: &DocumentMeta| b.date.cmp(&a.date).then_with(|| a.path.cmp(&b.path));
-    let mut order: Vec<usize> = (0..distinct.len()).collect();
-    order.sort_by(|&a, &b| by_document(distinct[a], distinct[b]));
-    let mut rank_of = vec![0u32; distinct.len()];
+/// (newest first, undated last, then by path); the same document always gets
+/// the same number. Sorting hits by these numbers compares integers, not dates
+/// and paths, tens of thousands of times.
+fn document_ranks(keys: &crate::index::doc_keys::DocumentKeys) -> Vec<u32> {
+    let docs = &keys.docs;
+    let by_document = |a: &(Option<i64>, String), b: &(Option<i64>, String)| {
+        b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1))
+    };
+    let mut order: Vec<usize> = (0..docs.len()).collect();
+    order.sort_unstable_by(|&a, &b| by_document(&docs[a], &docs[b]));
+    let mut rank_of = vec![0u32; docs.len()];
     let mut rank = 0u32;
     for (i, &doc) in order.iter().enumerate() {
-        if i > 0 && by_document(distinct[order[i - 1]], distinct[doc]).is_ne() {
+        if i > 0 && by_document(&docs[order[i - 1]], &docs[doc]).is_ne() {
             rank += 1;
         }
         rank_of[doc] = rank;
     }
-    doc_of_hit.into_iter().map(|doc| rank_of[doc]).collect()
+    keys.of_passage
+        .iter()
+        .map(|&doc| rank_of.get(doc as usize).copied().unwrap_or(u32::MAX))
+        .collect()
 }
 
 /// A score's bits, ordered as the scores are (scores are never NaN; -0

@@ -3,6 +3,7 @@
 
 pub mod doc_keys;
 pub mod links;
+pub mod loader;
 pub mod passage_store;
 pub mod reader;
 pub mod schema;

@@ -215,7 +215,7 @@ fn load_hits(
 
 fn load_part(
     reader: &Reader,
-    loader: &mut crate::index::reader::Loader<'_>,
+    loader: &mut crate::index::loader::Loader<'_>,
     matchers: &[Matcher],
     part: &[(f32, DocAddress)],
 ) -> Result<Vec<Hit>, SearchError> {

@@ -92,33 +92,26 @@ impl Reader {
 
 #[cfg(test)]
 mod tests {
-    use tantivy::{DateTime, DocAddress, TantivyDocument};
+    use tantivy::{DateTime, DocAddress};
 
     /// Keys come from the fast fields: dated and undated documents, and a
     /// document split between two segments keyed alike in both.
     #[test]
     fn keys_are_dates_and_paths_per_document() {
-        let dir = tempfile::tempdir().unwrap();
-        let handle = super::super::open_or_create(dir.path()).unwrap();
-        let f = handle.fields.clone();
-        let mut writer: tantivy::IndexWriter = handle.index.writer(15_000_000).unwrap();
         let day = |s: &str| super::super::date_to_timestamp(s).unwrap();
         let dated = [
             ("b", Some("2021-05-04")),
             ("a", None),
             ("c", Some("2019-01-02")),
         ];
-        for batch in [&["b", "b", "a"][..], &["c", "b", "c"][..]] {
-            for path in batch {
-                let mut d = TantivyDocument::default();
-                d.add_text(f.path, path);
-                if let Some((_, Some(date))) = dated.iter().find(|(p, _)| p == path) {
+        let (_dir, handle) = super::super::test_index::with_segments(
+            &[&["b", "b", "a"], &["c", "b", "c"]],
+            |d, f, path| {
+                if let Some((_, Some(date))) = dated.iter().find(|(p, _)| *p == path) {
                     d.add_date(f.date, DateTime::from_timestamp_secs(day(date)));
                 }
-                writer.add_document(d).unwrap();
-            }
-            writer.commit().unwrap();
-        }
+            },
+        );
         let reader = super::Reader::open(&handle).unwrap();
         let searcher = reader.searcher();
         assert_eq!(searcher.segment_readers().len(), 2);

@@ -146,3 +146,31 @@ pub fn date_to_timestamp(date: &str) -> Option<i64> {
         .ok()
         .map(|z| z.timestamp().as_second())
 }
+
+/// What unit tests of the index build on.
+#[cfg(test)]
+pub(crate) mod test_index {
+    use tantivy::TantivyDocument;
+
+    /// An index in a temporary folder (kept while the folder is) with one
+    /// segment per batch of paths: a document per path, given its `path`
+    /// and whatever `fill` adds.
+    pub fn with_segments(
+        batches: &[&[&str]],
+        fill: impl Fn(&mut TantivyDocument, &super::Fields, &str),
+    ) -> (tempfile::TempDir, super::IndexHandle) {
+        let dir = tempfile::tempdir().unwrap();
+        let handle = super::open_or_create(dir.path()).unwrap();
+        let mut writer: tantivy::IndexWriter = handle.index.writer(15_000_000).unwrap();
+        for batch in batches {
+            for path in *batch {
+                let mut d = TantivyDocument::default();
+                d.add_text(handle.fields.path, path);
+                fill(&mut d, &handle.fields, path);
+                writer.add_document(d).unwrap();
+            }
+            writer.commit().unwrap();
+        }
+        (dir, handle)
+    }
+}

@@ -457,20 +457,10 @@ mod tests {
     /// leave them) count once; `a` and `c` once each.
     #[test]
     fn documents_split_between_segments_count_once() {
-        use tantivy::TantivyDocument;
-        let dir = tempfile::tempdir().unwrap();
-        let handle = super::super::open_or_create(dir.path()).unwrap();
-        let f = handle.fields.clone();
-        let mut writer: tantivy::IndexWriter = handle.index.writer(15_000_000).unwrap();
-        for batch in [["a", "b", "b"], ["b", "c", "c"]] {
-            for path in batch {
-                let mut d = TantivyDocument::default();
-                d.add_text(f.path, path);
-                d.add_text(f.text_exact, "management oversight");
-                writer.add_document(d).unwrap();
-            }
-            writer.commit().unwrap();
-        }
+        let (_dir, handle) = super::super::test_index::with_segments(
+            &[&["a", "b", "b"], &["b", "c", "c"]],
+            |d, f, _| d.add_text(f.text_exact, "management oversight"),
+        );
         let reader = super::Reader::open(&handle).unwrap();
         let searcher = reader.searcher();
         assert_eq!(searcher.segment_readers().len(), 2);

@@ -121,6 +121,17 @@ fn search_form(p: &Params, error: Option<&ApiError>) -> Markup {
     }
 }
 
+/// The sidebar shows documents per value, so a list in count order goes by
+/// documents (then passages, then name), not by passages as the API's does:
+/// read down, the numbers shown never go up.
+fn most_documents_first(rows: &mut [FacetRow]) {
+    rows.sort_by(|a, b| {
+        (b.documents, b.passages)
+            .cmp(&(a.documents, a.passages))
+            .then_with(|| a.value.cmp(&b.value))
+    });
+}
+
 fn facet_sidebar(p: &Params, facets: &[(FacetBy, &str, &str, Vec<FacetRow>)]) -> Markup {
     html! {
         aside.facets aria-label="Filters" {
@@ -269,7 +280,10 @@ pub async fn search(State(state): State<Arc<AppState>>, RawQuery(raw): RawQuery)
         let request = search_request(&p2, None)?;
         let mut facets = Vec::new();
         for (by, label, param) in FACETS {
-            let (rows, _) = query::facets(&reader, &request, *by, by.default_sort())?;
+            let (mut rows, _) = query::facets(&reader, &request, *by, by.default_sort())?;
+            if by.default_sort() == query::FacetSort::Count {
+                most_documents_first(&mut rows);
+            }
             facets.push((*by, *label, *param, rows));
         }
         // The query's trend by year, as `ofsearch trend` draws it.
@@ -528,4 +542,27 @@ pub async fn file(State(state): State<Arc<AppState>>, Path(id): Path<String>) ->
 pub async fn not_found() -> Response {
     let e = ApiError::not_found("no such page", "start from the search page");
     page_with_error(&Params::default(), e).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sidebar_counts_go_down() {
+        let row = |value: &str, passages, documents| FacetRow {
+            value: value.into(),
+            passages,
+            documents,
+        };
+        let mut rows = vec![
+            row("a", 18, 2),
+            row("b", 4, 4),
+            row("c", 9, 4),
+            row("d", 3, 4),
+        ];
+        most_documents_first(&mut rows);
+        let order: Vec<&str> = rows.iter().map(|r| r.value.as_str()).collect();
+        assert_eq!(order, ["c", "b", "d", "a"]);
+    }
 }

@@ -317,3 +317,72 @@ fn embedded_default_builds_index_from_corpus() {
         .stderr(predicate::str::contains("building it from corpus/"));
     assert!(work.path().join("index").join("meta.json").is_file());
 }
+
+/// A listing (`--all`: ranked from fast fields, loaded a chunk at a time on
+/// several threads) gives its hits in the ranked search's order. Every hit
+/// here ties on score, so the order is all tie-breaks: date (newest first,
+/// undated last), then path, then position; over two segments and more than
+/// one chunk.
+#[test]
+fn listing_order_is_the_ranked_order() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let index = tmp.path().join("index");
+    let dates = ["12 March 2020", "3 June 2021", "", "12 March 2020"];
+    for half in ["a", "b"] {
+        let corpus = tmp.path().join(half);
+        std::fs::create_dir(&corpus).expect("mkdir");
+        for f in 0..20 {
+            let date = dates[f % dates.len()];
+            let mut text = if date.is_empty() {
+                format!("Notes {half}{f}\n\n")
+            } else {
+                format!(
+                    "{date}\n\nDear Director\n\nFocused visit to Doncaster children's services\n\n\
+                     This letter summarises the findings of the focused visit to Doncaster \
+                     children's services on 4 and 5 February 2020.\n\n"
+                )
+            };
+            for p in 0..30 {
+                text.push_str(&format!(
+                    "Managers provide management oversight of plan {p:02}.\n\n"
+                ));
+            }
+            std::fs::write(corpus.join(format!("{half}{f:02}.txt")), text).expect("write");
+        }
+        // One ingest per half: a segment each.
+        ofsearch(&index)
+            .args(["ingest", "--quiet"])
+            .arg(&corpus)
+            .assert()
+            .code(0);
+    }
+    let key = |h: &serde_json::Value| {
+        (
+            h["date"].as_str().map(str::to_string),
+            h["path"].as_str().unwrap_or_default().to_string(),
+            h["paragraph"].as_u64().unwrap_or_default(),
+        )
+    };
+    let phrase = "\"management oversight\"";
+    let listed: Vec<_> = json_lines(ofsearch(&index).args(["search", phrase, "--all", "--json"]))
+        .iter()
+        .map(key)
+        .collect();
+    let ranked: Vec<_> =
+        json_lines(ofsearch(&index).args(["search", phrase, "--limit", "100000", "--json"]))
+            .iter()
+            .map(key)
+            .collect();
+    assert_eq!(listed.len(), 1200, "two chunks of the CLI's 1024");
+    assert_eq!(listed, ranked);
+    let dated_first: Vec<Option<&str>> = listed.iter().map(|k| k.0.as_deref()).collect();
+    assert_eq!(dated_first.first(), Some(&Some("2021-06-03")));
+    assert_eq!(dated_first.last(), Some(&None));
+    let mut sorted = listed.clone();
+    sorted.sort_by(|a, b| {
+        (b.0.is_some(), &b.0)
+            .cmp(&(a.0.is_some(), &a.0))
+            .then_with(|| (&a.1, a.2).cmp(&(&b.1, b.2)))
+    });
+    assert_eq!(listed, sorted);
+}

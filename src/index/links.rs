@@ -135,17 +135,12 @@ impl LinkFile {
 
     /// Put their links on many documents' metadata.
     pub fn attach_all<'m>(&self, metas: impl ExactSizeIterator<Item = &'m mut DocumentMeta>) {
-        let LinkFile::Lines(lines) = self else {
-            metas.for_each(|m| self.attach(m));
-            return;
-        };
-        if metas.len() >= INDEX_FROM {
-            lines.index();
+        if let LinkFile::Lines(lines) = self {
+            if metas.len() >= INDEX_FROM {
+                lines.index();
+            }
         }
-        for meta in metas {
-            let line = key(&meta.path).and_then(|key| lines.find(key.as_bytes()));
-            set_links(meta, line);
-        }
+        metas.for_each(|m| self.attach(m));
     }
 }
 

@@ -106,8 +106,8 @@ impl Reader {
         &self.dicts
     }
 
-    /// Load these passages, in index order (each doc-store block is
-    /// decompressed once), with their documents' metadata.
+    /// Load these passages, in index order (each dictionary block is read
+    /// once), with their documents' metadata.
     fn load_passages(
         &self,
         searcher: &Searcher,
@@ -115,9 +115,7 @@ impl Reader {
     ) -> Result<Vec<StoredPassage>, IndexError> {
         let mut addrs: Vec<DocAddress> = addrs.into_iter().collect();
         addrs.sort();
-        let mut loader = self.loader(searcher);
-        loader.prefetch(&addrs)?;
-        loader.passages(&addrs)
+        self.loader(searcher).passages(&addrs)
     }
 
     /// How many distinct documents these are: for each segment, the sorted

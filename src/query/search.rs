@@ -180,9 +180,9 @@ fn load_hits(
     matchers: &[Matcher],
     top: &[(f32, DocAddress)],
 ) -> Result<Vec<Hit>, SearchError> {
+    // Each part's metadata is read by `Loader::passages`, once per document
+    // across the clones.
     let mut loader = reader.loader(searcher);
-    let addrs: Vec<DocAddress> = top.iter().map(|(_, addr)| *addr).collect();
-    loader.prefetch(&addrs)?;
     let threads = if top.len() >= PARALLEL_FROM {
         std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
     } else {
@@ -285,9 +285,15 @@ fn rank_order(a: &Hit, b: &Hit) -> Ordering {
     b.score
         .partial_cmp(&a.score)
         .unwrap_or(Ordering::Equal)
-        .then_with(|| b.meta.date.cmp(&a.meta.date))
-        .then_with(|| a.meta.path.cmp(&b.meta.path))
+        .then_with(|| document_order((&a.meta.date, &a.meta.path), (&b.meta.date, &b.meta.path)))
         .then_with(|| a.passage.paragraph.cmp(&b.passage.paragraph))
+}
+
+/// Documents in rank order among equal scores: newest first (undated last,
+/// as `None` sorts below any date), then by path. One definition for the
+/// ranked search (dates as text) and listings (dates as timestamps).
+fn document_order<D: Ord>(a: (&D, &String), b: (&D, &String)) -> Ordering {
+    b.0.cmp(a.0).then_with(|| a.1.cmp(b.1))
 }
 
 /// Every passage that names `authority` (any of its names), grouped by document
@@ -515,7 +521,7 @@ pub fn for_each_chunk_formatted<T: Send>(
 fn document_ranks(keys: &crate::index::doc_keys::DocumentKeys) -> Vec<u32> {
     let docs = &keys.docs;
     let by_document = |a: &(Option<i64>, String), b: &(Option<i64>, String)| {
-        b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1))
+        document_order((&a.0, &a.1), (&b.0, &b.1))
     };
     let mut order: Vec<usize> = (0..docs.len()).collect();
     order.sort_unstable_by(|&a, &b| by_document(&docs[a], &docs[b]));

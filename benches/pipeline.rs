@@ -190,6 +190,7 @@ fn query_snippet(c: &mut Criterion) {
         filters: Vec::new(),
         options: MatchOptions::default(),
         limit,
+        detail: Default::default(),
     };
     let mut g = c.benchmark_group("query");
     let top = request("\"management oversight\"", Some(10));

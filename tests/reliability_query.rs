@@ -117,6 +117,7 @@ fn check(reader: &ofsearch::index::Reader, q: &str) {
             filters: vec![],
             options: ofsearch::query::MatchOptions { exact },
             limit: Some(5),
+            detail: Default::default(),
         };
         if let Err(e) = ofsearch::query::search(reader, &request) {
             assert!(!e.to_string().trim().is_empty(), "empty message for {q:?}");

@@ -23,6 +23,7 @@ pub fn docs(cli: &Cli, args: &DocsArgs) -> Result<i32> {
             filters,
             options: MatchOptions { exact: args.exact },
             limit: None,
+            detail: Default::default(),
         },
         sort: args.sort,
         limit: args.limit,

@@ -13,7 +13,7 @@ use super::EXIT_ERROR;
 use crate::document::Passage;
 use crate::index::Reader;
 use crate::output::{json, table, text, Format};
-use crate::query::{self, Hit, MatchOptions, SearchRequest};
+use crate::query::{self, Hit, MatchOptions, MetaDetail, SearchRequest};
 
 /// What to add around each hit.
 #[derive(Clone, Copy)]
@@ -23,6 +23,18 @@ struct Shape<'a> {
     batch_query: Option<&'a str>,
     grouped_by_doc: bool,
     with_letter: bool,
+}
+
+impl Shape<'_> {
+    /// How much of each hit's document this output shows: plain text heads
+    /// each hit with its path, authority, date and visit type, nothing else.
+    fn detail(&self) -> MetaDetail {
+        if matches!(self.format, Format::Text) && !self.grouped_by_doc && !self.with_letter {
+            MetaDetail::Header
+        } else {
+            MetaDetail::Full
+        }
+    }
 }
 
 fn print_notes(notes: &[String]) {
@@ -208,6 +220,7 @@ pub fn search(cli: &Cli, args: &SearchArgs) -> Result<i32> {
         } else {
             Some(args.limit)
         },
+        detail: MetaDetail::Full,
     };
     let mut out = stdout(cli);
     let format = args.output.format();
@@ -234,6 +247,10 @@ fn run_one(
     request: &SearchRequest,
     shape: Shape,
 ) -> Result<bool> {
+    let request = &SearchRequest {
+        detail: shape.detail(),
+        ..request.clone()
+    };
     if args.count {
         let counted = query::count(reader, request)?;
         print_notes(&counted.notes);
@@ -427,6 +444,7 @@ pub fn facets(cli: &Cli, args: &FacetsArgs) -> Result<i32> {
         filters,
         options: MatchOptions { exact: args.exact },
         limit: None,
+        detail: MetaDetail::Full,
     };
     let sort = args.sort.unwrap_or(args.by.default_sort());
     let (rows, notes) = query::facets(&reader, &request, args.by, sort)?;

@@ -7,7 +7,10 @@ use std::sync::Arc;
 use tantivy::columnar::StrColumn;
 use tantivy::{DocAddress, DocId, Searcher};
 
-use super::reader::{by_segment, decode_sorted, distinct_sorted, sorted_ords, StoredPassage};
+use super::headers::{HeaderColumns, MetaDetail};
+use super::reader::{
+    by_segment, decode_sorted, decode_sorted_bytes, distinct_sorted, sorted_ords, StoredPassage,
+};
 use super::{IndexError, Reader};
 use crate::document::{DocumentMeta, Passage};
 
@@ -15,33 +18,68 @@ use crate::document::{DocumentMeta, Passage};
 #[derive(Clone)]
 struct SegmentColumns {
     doc_json: Option<StrColumn>,
+    /// Only in header mode.
+    header: Option<HeaderColumns>,
+    /// By the ordinal of `doc_json` (full mode) or `path` (header mode).
     metas: HashMap<u64, Arc<DocumentMeta>>,
     body: Option<tantivy::columnar::BytesColumn>,
     section: Option<StrColumn>,
-    sections: HashMap<u64, Option<String>>,
+    sections: HashMap<u64, String>,
     paragraph: Option<tantivy::columnar::Column<u64>>,
 }
 
 impl SegmentColumns {
-    /// A passage's section heading, each distinct one decoded once.
-    fn section(&mut self, doc: DocId) -> std::io::Result<Option<String>> {
-        let Some(ord) = self.section.as_ref().and_then(|c| c.term_ords(doc).next()) else {
-            return Ok(None);
+    /// The column a document's metadata is keyed by: its JSON, or its path
+    /// when only headers are read.
+    fn key_column(&self) -> Option<&StrColumn> {
+        match &self.header {
+            Some(header) => header.path.as_ref(),
+            None => self.doc_json.as_ref(),
+        }
+    }
+
+    /// The key of a document's metadata, given one of its passages.
+    fn meta_key(&self, doc: DocId) -> Option<u64> {
+        self.key_column()?.term_ords(doc).next()
+    }
+
+    /// Decode, in one pass over the dictionary, the section headings of these
+    /// sorted, distinct ordinals that are not decoded yet: looking each up on
+    /// its own would read a dictionary block per heading.
+    fn fetch_sections(&mut self, mut ords: Vec<u64>) -> std::io::Result<()> {
+        let Some(column) = &self.section else {
+            return Ok(());
         };
-        if let Some(s) = self.sections.get(&ord) {
-            return Ok(s.clone());
+        ords.retain(|ord| !self.sections.contains_key(ord));
+        if ords.is_empty() {
+            return Ok(());
         }
-        let mut bytes = Vec::new();
-        if let Some(column) = &self.section {
-            column.dictionary().ord_to_term(ord, &mut bytes)?;
-        }
-        let s = Some(String::from_utf8_lossy(&bytes).into_owned());
-        self.sections.insert(ord, s.clone());
-        Ok(s)
+        let texts = decode_sorted(column, &ords)?;
+        self.sections.extend(ords.into_iter().zip(texts));
+        Ok(())
     }
 }
 
-/// Documents' metadata by segment and `doc_json` ordinal.
+/// What a [`Loader`] decoded, kept only to be freed.
+pub struct Decoded {
+    _segments: Vec<SegmentColumns>,
+    _shared: Arc<std::sync::Mutex<SharedMetas>>,
+}
+
+impl Decoded {
+    /// Free these on a thread of their own: a long listing's metadata (ten
+    /// thousand documents, each a few dozen allocations) takes milliseconds
+    /// to free, and whoever asked for the listing need not wait for that.
+    /// A process that exits first never frees it, which costs nothing.
+    pub fn free_in_background(all: Vec<Decoded>) {
+        // If no thread can be made, it is freed here.
+        let _ = std::thread::Builder::new()
+            .name("ofsearch-free".into())
+            .spawn(move || drop(all));
+    }
+}
+
+/// Documents' metadata by segment and key (see [`SegmentColumns::metas`]).
 type SharedMetas = HashMap<(u32, u64), Arc<DocumentMeta>>;
 
 /// From this many documents' metadata on, it is parsed on every core.
@@ -54,6 +92,7 @@ pub struct Loader<'a> {
     reader: &'a Reader,
     searcher: &'a Searcher,
     segments: Vec<Option<SegmentColumns>>,
+    detail: MetaDetail,
     decoder: super::passage_store::Decoder<'a>,
     /// Metadata decoded by this loader or any of its clones, by segment and
     /// `doc_json` ordinal: loaders on several threads parse a document once.
@@ -67,9 +106,18 @@ impl<'a> Loader<'a> {
             reader,
             searcher,
             segments: Vec::new(),
+            detail: MetaDetail::Full,
             decoder: super::passage_store::Decoder::new(reader.dictionaries()),
             shared: Arc::default(),
         }
+    }
+
+    /// This loader, reading as much of each document as `detail` says; set
+    /// before anything is loaded.
+    pub fn with_detail(mut self, detail: MetaDetail) -> Loader<'a> {
+        debug_assert!(self.segments.is_empty());
+        self.detail = detail;
+        self
     }
 
     fn columns(&mut self, segment_ord: u32) -> Result<&mut SegmentColumns, IndexError> {
@@ -77,7 +125,7 @@ impl<'a> Loader<'a> {
         if self.segments.len() <= i {
             self.segments.resize_with(i + 1, || None);
         }
-        let (searcher, reader) = (self.searcher, self.reader);
+        let (searcher, reader, detail) = (self.searcher, self.reader, self.detail);
         // Taken by reference: the columns and their caches are too big to
         // move in and out for every hit.
         let slot = &mut self.segments[i];
@@ -86,8 +134,13 @@ impl<'a> Loader<'a> {
             None => {
                 let fast = searcher.segment_reader(segment_ord).fast_fields();
                 let err = |e| reader.err(e);
+                let header = match detail {
+                    MetaDetail::Full => None,
+                    MetaDetail::Header => Some(HeaderColumns::open(fast).map_err(err)?),
+                };
                 Ok(slot.insert(SegmentColumns {
                     doc_json: fast.str("doc_json").map_err(err)?,
+                    header,
                     metas: HashMap::new(),
                     body: fast.bytes("body").map_err(err)?,
                     section: fast.str("section").map_err(err)?,
@@ -95,6 +148,15 @@ impl<'a> Loader<'a> {
                     paragraph: fast.column_opt::<u64>("paragraph").map_err(err)?,
                 }))
             }
+        }
+    }
+
+    /// What this loader decoded (documents' metadata, section headings),
+    /// owned apart from the index so it can be freed on another thread.
+    pub fn into_decoded(self) -> Decoded {
+        Decoded {
+            _segments: self.segments.into_iter().flatten().collect(),
+            _shared: self.shared,
         }
     }
 
@@ -110,9 +172,7 @@ impl<'a> Loader<'a> {
     fn cached_meta(&mut self, addr: DocAddress) -> Result<Option<Arc<DocumentMeta>>, IndexError> {
         let columns = self.columns(addr.segment_ord)?;
         Ok(columns
-            .doc_json
-            .as_ref()
-            .and_then(|c| c.term_ords(addr.doc_id).next())
+            .meta_key(addr.doc_id)
             .and_then(|ord| columns.metas.get(&ord).cloned()))
     }
 
@@ -122,31 +182,40 @@ impl<'a> Loader<'a> {
     pub fn prefetch(&mut self, addrs: &[DocAddress]) -> Result<(), IndexError> {
         for (segment_ord, docs) in by_segment(addrs) {
             let columns = self.columns(segment_ord)?;
-            let Some(column) = &columns.doc_json else {
-                continue;
+            let wanted = match (&columns.header, columns.key_column()) {
+                (_, None) => continue,
+                (Some(_), Some(_)) => one_doc_per_key(&docs, |doc| columns.meta_key(doc)),
+                // Full metadata needs no passage of the document: ordinals
+                // of many passages are collected faster as a set.
+                (None, Some(column)) => sorted_ords(column, &docs)
+                    .into_iter()
+                    .map(|ord| (ord, DocId::MAX))
+                    .collect(),
             };
-            let ords = sorted_ords(column, &docs);
-            self.fetch_metas(segment_ord, ords)?;
+            self.fetch_metas(segment_ord, wanted)?;
         }
         Ok(())
     }
 
-    /// Decode the metadata of these sorted, distinct `doc_json` ordinals of
-    /// one segment, but for those this loader or a clone has decoded already.
-    fn fetch_metas(&mut self, segment_ord: u32, mut ords: Vec<u64>) -> Result<(), IndexError> {
+    /// Decode the metadata of documents given by their sorted, distinct keys
+    /// in one segment, each with one of its passages (header mode reads the
+    /// header from it), but for those this loader or a clone has decoded already.
+    fn fetch_metas(
+        &mut self,
+        segment_ord: u32,
+        mut wanted: Vec<(u64, DocId)>,
+    ) -> Result<(), IndexError> {
         let shared = self.shared.clone();
+        let reader = self.reader;
         let columns = self.columns(segment_ord)?;
-        let Some(column) = &columns.doc_json else {
-            return Ok(());
-        };
-        ords.retain(|ord| !columns.metas.contains_key(ord));
-        if ords.is_empty() {
+        wanted.retain(|(ord, _)| !columns.metas.contains_key(ord));
+        if wanted.is_empty() {
             return Ok(());
         }
         // What another clone decoded already is taken, not parsed again.
         {
             let shared = shared.lock().unwrap_or_else(|e| e.into_inner());
-            ords.retain(|&ord| match shared.get(&(segment_ord, ord)) {
+            wanted.retain(|&(ord, _)| match shared.get(&(segment_ord, ord)) {
                 Some(meta) => {
                     columns.metas.insert(ord, meta.clone());
                     false
@@ -154,25 +223,28 @@ impl<'a> Loader<'a> {
                 None => true,
             });
         }
-        let jsons = decode_sorted(column, &ords).map_err(|e| self.reader.err(e.into()))?;
-        let parse =
-            |json: &String| -> DocumentMeta { serde_json::from_str(json).unwrap_or_default() };
-        // A long listing names thousands of documents: parse on every core.
-        let mut metas: Vec<DocumentMeta> = if jsons.len() >= PARALLEL_PARSE_FROM {
-            use rayon::prelude::*;
-            jsons.par_iter().map(parse).collect()
-        } else {
-            jsons.iter().map(parse).collect()
+        let io_err = |e: std::io::Error| reader.err(e.into());
+        let metas = match (&mut columns.header, &columns.doc_json) {
+            (Some(header), _) => header.metas(&wanted).map_err(io_err)?,
+            (None, Some(column)) => {
+                let ords: Vec<u64> = wanted.iter().map(|&(ord, _)| ord).collect();
+                let mut metas = parse_metas(column, &ords).map_err(io_err)?;
+                reader.links().attach_all(metas.iter_mut());
+                metas
+            }
+            (None, None) => return Ok(()),
         };
-        self.reader.links().attach_all(metas.iter_mut());
         let metas: Vec<Arc<DocumentMeta>> = metas.into_iter().map(Arc::new).collect();
         shared.lock().unwrap_or_else(|e| e.into_inner()).extend(
-            ords.iter()
-                .map(|&ord| (segment_ord, ord))
+            wanted
+                .iter()
+                .map(|&(ord, _)| (segment_ord, ord))
                 .zip(metas.iter().cloned()),
         );
         let columns = self.columns(segment_ord)?;
-        columns.metas.extend(ords.into_iter().zip(metas));
+        columns
+            .metas
+            .extend(wanted.into_iter().map(|(ord, _)| ord).zip(metas));
         Ok(())
     }
 
@@ -203,16 +275,22 @@ impl<'a> Loader<'a> {
         };
         let columns = self.columns(segment_ord)?;
         let first_ord = |column: Option<&StrColumn>, doc| column?.term_ords(doc).next();
-        let meta_ords: Vec<Option<u64>> = run
+        let meta_ords: Vec<Option<u64>> = run.iter().map(|a| columns.meta_key(a.doc_id)).collect();
+        let section_ords: Vec<Option<u64>> = run
             .iter()
-            .map(|a| first_ord(columns.doc_json.as_ref(), a.doc_id))
+            .map(|a| first_ord(columns.section.as_ref(), a.doc_id))
             .collect();
+        columns
+            .fetch_sections(distinct_sorted(section_ords.iter().copied()))
+            .map_err(|e| reader.err(e.into()))?;
         let body = columns.body.clone();
         let body_ords: Vec<Option<u64>> = run
             .iter()
             .map(|a| body.as_ref()?.term_ords(a.doc_id).next())
             .collect();
-        self.fetch_metas(segment_ord, distinct_sorted(meta_ords.iter().copied()))?;
+        let wanted_metas =
+            distinct_keys(run.iter().zip(&meta_ords).map(|(a, ord)| (*ord, a.doc_id)));
+        self.fetch_metas(segment_ord, wanted_metas)?;
         let wanted = distinct_sorted(body_ords.iter().copied());
         let mut bodies = Vec::with_capacity(wanted.len());
         if let Some(column) = &body {
@@ -234,23 +312,42 @@ impl<'a> Loader<'a> {
                 });
             }
         }
+        // How many hits still want each body: the last one takes it, the
+        // others (a repeated paragraph) get a copy.
+        let mut wanted_by = vec![0u32; wanted.len()];
+        let body_at: Vec<Option<usize>> = body_ords
+            .iter()
+            .map(|ord| {
+                let at = wanted.binary_search(&(*ord)?).ok()?;
+                wanted_by[at] += 1;
+                Some(at)
+            })
+            .collect();
         let columns = self.columns(segment_ord)?;
         // A document's passages come one after another: its metadata is
         // looked up when the document changes.
         let mut last: Option<(u64, Arc<DocumentMeta>)> = None;
-        for ((addr, meta_ord), body_ord) in run.iter().zip(meta_ords).zip(body_ords) {
+        for (((addr, meta_ord), section_ord), at) in
+            run.iter().zip(meta_ords).zip(section_ords).zip(body_at)
+        {
             let doc = addr.doc_id;
             let paragraph = columns
                 .paragraph
                 .as_ref()
                 .and_then(|c| c.first(doc))
                 .unwrap_or_default() as usize;
-            let section = columns.section(doc).map_err(|e| reader.err(e.into()))?;
-            let body = body_ord
-                .and_then(|ord| wanted.binary_search(&ord).ok())
-                .and_then(|at| bodies.get(at))
-                .cloned()
-                .unwrap_or_default();
+            let section = section_ord.and_then(|ord| columns.sections.get(&ord).cloned());
+            let body = match at.and_then(|at| Some((bodies.get_mut(at)?, &mut wanted_by[at]))) {
+                Some((body, wanted_by)) => {
+                    *wanted_by -= 1;
+                    if *wanted_by == 0 {
+                        std::mem::take(body)
+                    } else {
+                        body.clone()
+                    }
+                }
+                None => Default::default(),
+            };
             let meta = match (meta_ord, &last) {
                 (Some(ord), Some((was, meta))) if *was == ord => meta.clone(),
                 (Some(ord), _) => {
@@ -272,4 +369,34 @@ impl<'a> Loader<'a> {
         }
         Ok(())
     }
+}
+
+/// The documents' metadata stored as JSON under these sorted, distinct
+/// `doc_json` ordinals, parsed.
+fn parse_metas(column: &StrColumn, ords: &[u64]) -> std::io::Result<Vec<DocumentMeta>> {
+    let parse = |json: &[u8]| -> DocumentMeta { serde_json::from_slice(json).unwrap_or_default() };
+    if ords.len() >= PARALLEL_PARSE_FROM {
+        // A long listing names thousands of documents: parse on every core.
+        use rayon::prelude::*;
+        let jsons = decode_sorted_bytes(column, ords)?;
+        return Ok(jsons.par_iter().map(|json| parse(json)).collect());
+    }
+    let mut metas = Vec::with_capacity(ords.len());
+    column
+        .dictionary()
+        .sorted_ords_to_term_cb(ords, |json| metas.push(parse(json)))?;
+    Ok(metas)
+}
+
+/// The distinct keys among these, sorted, each with the first passage given for it.
+fn distinct_keys(keyed: impl Iterator<Item = (Option<u64>, DocId)>) -> Vec<(u64, DocId)> {
+    let mut out: Vec<(u64, DocId)> = keyed.filter_map(|(ord, doc)| Some((ord?, doc))).collect();
+    out.sort_unstable();
+    out.dedup_by_key(|(ord, _)| *ord);
+    out
+}
+
+/// [`distinct_keys`] of these passages of one segment.
+fn one_doc_per_key(docs: &[DocId], key: impl Fn(DocId) -> Option<u64>) -> Vec<(u64, DocId)> {
+    distinct_keys(docs.iter().map(|&doc| (key(doc), doc)))
 }

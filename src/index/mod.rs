@@ -2,6 +2,7 @@
 //! reader that loads them back. Never parses documents.
 
 pub mod doc_keys;
+pub mod headers;
 pub mod links;
 pub mod loader;
 pub mod passage_store;

@@ -335,6 +335,18 @@ pub(crate) fn decode_sorted(column: &StrColumn, ords: &[u64]) -> std::io::Result
     Ok(out)
 }
 
+/// [`decode_sorted`], as the bytes stored.
+pub(crate) fn decode_sorted_bytes(
+    column: &StrColumn,
+    ords: &[u64],
+) -> std::io::Result<Vec<Vec<u8>>> {
+    let mut out = Vec::with_capacity(ords.len());
+    column
+        .dictionary()
+        .sorted_ords_to_term_cb(ords, |bytes| out.push(bytes.to_vec()))?;
+    Ok(out)
+}
+
 /// The distinct first ordinals of these documents in a string fast field, sorted.
 pub(super) fn sorted_ords(column: &StrColumn, docs: &[DocId]) -> Vec<u64> {
     let num_terms = column.dictionary().num_terms();

@@ -17,6 +17,7 @@ pub mod search;
 pub mod stats;
 pub mod trend;
 
+pub use crate::index::headers::MetaDetail;
 pub use build::MatchOptions;
 pub use facets::{facets, FacetBy, FacetRow, FacetSort};
 pub use group::{by_document, DocGroup};

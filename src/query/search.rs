@@ -10,6 +10,7 @@ use super::filter::Resolved;
 use super::highlight::{highlights, snippet};
 use super::parse::{parse, Expr, FilterField, QueryError};
 use super::prune::PhrasePlan;
+use super::MetaDetail;
 use crate::document::{DocumentMeta, Passage};
 use crate::gazetteer::Gazetteer;
 use crate::index::{IndexError, Reader};
@@ -58,6 +59,9 @@ pub struct SearchRequest {
     pub options: MatchOptions,
     /// Most hits to return; `None` for all.
     pub limit: Option<usize>,
+    /// How much of each hit's document to read: a printer that shows only
+    /// the header asks for [`MetaDetail::Header`] and is spared the rest.
+    pub detail: MetaDetail,
 }
 
 impl SearchRequest {
@@ -161,7 +165,7 @@ pub fn search(reader: &Reader, request: &SearchRequest) -> Result<Found, SearchE
     // Load in index order: the doc store decompresses each block once, not once
     // per hit; `rank_order` below restores the ranking.
     top.sort_unstable_by_key(|(_, addr)| *addr);
-    let mut hits = load_hits(reader, &searcher, &compiled.matchers, &top)?;
+    let mut hits = load_hits(reader, &searcher, request.detail, &compiled.matchers, &top)?;
     hits.sort_by(rank_order);
     if let Some(k) = request.limit {
         hits.truncate(k);
@@ -177,12 +181,13 @@ const PARALLEL_FROM: usize = 128;
 fn load_hits(
     reader: &Reader,
     searcher: &tantivy::Searcher,
+    detail: MetaDetail,
     matchers: &[Matcher],
     top: &[(f32, DocAddress)],
 ) -> Result<Vec<Hit>, SearchError> {
     // Each part's metadata is read by `Loader::passages`, once per document
     // across the clones.
-    let mut loader = reader.loader(searcher);
+    let mut loader = reader.loader(searcher).with_detail(detail);
     let threads = if top.len() >= PARALLEL_FROM {
         std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
     } else {
@@ -315,6 +320,7 @@ pub fn mentions(
         filters: all,
         options: MatchOptions::default(),
         limit: None,
+        detail: Default::default(),
     };
     let mut found = search(reader, &request)?;
     found.notes.extend(notes);
@@ -427,7 +433,7 @@ pub fn for_each_chunk_formatted<T: Send>(
         // One chunk: loaded on every core at once, nothing to overlap.
         let mut top = top;
         top.sort_unstable_by_key(|(_, addr)| *addr);
-        let mut hits = load_hits(reader, &searcher, &compiled.matchers, &top)?;
+        let mut hits = load_hits(reader, &searcher, request.detail, &compiled.matchers, &top)?;
         hits.sort_by(rank_order);
         each(format(0, hits));
         return Ok(());
@@ -446,7 +452,7 @@ pub fn for_each_chunk_formatted<T: Send>(
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         Ok::<_, IndexError>((paragraphs?, ranks?))
     })?;
-    let loader = reader.loader(&searcher);
+    let loader = reader.loader(&searcher).with_detail(request.detail);
     // One integer per hit sorts as (score, document rank, paragraph), ties
     // kept in index order (the hit's place in `top`): the order of a stable
     // sort on those keys, at the cost of an unstable one.
@@ -472,14 +478,15 @@ pub fn for_each_chunk_formatted<T: Send>(
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
     let chunks: Vec<&[(f32, DocAddress)]> = keyed.chunks(chunk.max(1)).collect();
     let format = &format;
-    std::thread::scope(|scope| {
+    let decoded = std::thread::scope(|scope| {
         let mut inboxes = Vec::with_capacity(workers);
+        let mut loaders = Vec::with_capacity(workers);
         for w in 0..workers {
             let (tx, rx) = std::sync::mpsc::sync_channel::<Result<T, SearchError>>(1);
             inboxes.push(rx);
             let mut loader = loader.clone();
             let chunks = &chunks;
-            scope.spawn(move || {
+            loaders.push(scope.spawn(move || {
                 for (k, part) in chunks.iter().enumerate().skip(w).step_by(workers) {
                     // Loaded in index order, then put back in the chunk's
                     // (rank) order: `at[j]` is the rank of the j-th loaded hit.
@@ -495,10 +502,11 @@ pub fn for_each_chunk_formatted<T: Send>(
                     let failed = hits.is_err();
                     // The inbox is gone once `each` asked to stop.
                     if tx.send(hits).is_err() || failed {
-                        return;
+                        break;
                     }
                 }
-            });
+                loader.into_decoded()
+            }));
         }
         for k in 0..chunks.len() {
             let Some(hits) = inboxes.get(k % workers).and_then(|rx| rx.recv().ok()) else {
@@ -510,8 +518,20 @@ pub fn for_each_chunk_formatted<T: Send>(
         }
         // Dropping the inboxes stops the loaders that are still ahead.
         drop(inboxes);
-        Ok(())
-    })
+        let decoded: Vec<_> = loaders
+            .into_iter()
+            .map(|l| {
+                l.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect();
+        Ok::<_, SearchError>(decoded)
+    });
+    // The metadata of every listed document is freed off the caller's time.
+    let mut decoded = decoded?;
+    decoded.push(loader.into_decoded());
+    crate::index::loader::Decoded::free_in_background(decoded);
+    Ok(())
 }
 
 /// For each hit's document, its place in [`rank_order`]'s order of documents

@@ -109,6 +109,7 @@ pub fn trend(reader: &Reader, req: &TrendRequest) -> Result<Trend, SearchError> 
                 filters: req.filters.clone(),
                 options: req.options,
                 limit: None,
+                detail: Default::default(),
             },
             ..DocsRequest::default()
         },
@@ -128,6 +129,7 @@ pub fn trend(reader: &Reader, req: &TrendRequest) -> Result<Trend, SearchError> 
             filters: req.filters.clone(),
             options: req.options,
             limit: None,
+            detail: Default::default(),
         };
         let (rows, n) = facets(reader, &request, req.by, FacetSort::Key)?;
         notes.extend(n);

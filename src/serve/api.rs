@@ -135,6 +135,7 @@ pub async fn docs_list(State(state): Shared, RawQuery(raw): RawQuery) -> Respons
             filters: p.filters.resolve(&mut notes)?,
             options: query::MatchOptions { exact: p.exact },
             limit: None,
+            detail: Default::default(),
         };
         let request = docs::DocsRequest {
             search,

@@ -62,6 +62,7 @@ pub(crate) fn search_request(p: &Params, limit: Option<usize>) -> Result<SearchR
         filters,
         options: MatchOptions { exact: p.exact },
         limit,
+        detail: Default::default(),
     })
 }
 

@@ -450,7 +450,7 @@ fn bad_queries_fail_with_a_hint() {
 
 #[test]
 fn chunked_listing_is_the_full_listing() {
-    use ofsearch::query::{self, search::for_each_chunk, MatchOptions, SearchRequest};
+    use ofsearch::query::{self, search::for_each_chunk, MatchOptions, MetaDetail, SearchRequest};
     let handle = ofsearch::index::open(shared_index()).expect("index");
     let reader = ofsearch::index::Reader::open(&handle).expect("reader");
     for q in ["oversight", "\"management oversight\"", "children"] {
@@ -459,6 +459,7 @@ fn chunked_listing_is_the_full_listing() {
             filters: Vec::new(),
             options: MatchOptions::default(),
             limit: None,
+            detail: MetaDetail::Full,
         };
         let whole: Vec<(String, usize)> = query::search(&reader, &request)
             .expect("search")
@@ -501,5 +502,67 @@ fn chunked_listing_is_the_full_listing() {
         )
         .expect("stopped");
         assert!(seen <= 7);
+    }
+}
+
+/// A listing that reads only documents' headers (as text output does)
+/// lists the same passages, with the same path, authority, date and visit
+/// type, as one that reads their whole metadata: over letters, reports and
+/// news pages, with and without the chunked pipeline.
+#[test]
+fn header_only_listing_matches_the_full_one() {
+    use ofsearch::query::{self, search::for_each_chunk, MatchOptions, MetaDetail, SearchRequest};
+    let handle = ofsearch::index::open(shared_index()).expect("index");
+    let reader = ofsearch::index::Reader::open(&handle).expect("reader");
+    type Row = (
+        String,
+        Option<String>,
+        Option<String>,
+        Option<&'static str>,
+        usize,
+        String,
+    );
+    let row = |h: &query::Hit| -> Row {
+        (
+            h.meta.path.clone(),
+            h.meta.authority.clone(),
+            h.meta.date.clone(),
+            h.meta.visit_type.map(|v| v.name()),
+            h.passage.paragraph,
+            h.passage.text.clone(),
+        )
+    };
+    for q in ["oversight", "children", "\"social workers\""] {
+        let request = |detail| SearchRequest {
+            query: q.to_string(),
+            filters: Vec::new(),
+            options: MatchOptions::default(),
+            limit: None,
+            detail,
+        };
+        let listed = |detail| {
+            let mut rows = Vec::new();
+            for_each_chunk(
+                &reader,
+                &request(detail),
+                64,
+                |_| {},
+                |hits| {
+                    rows.extend(hits.iter().map(row));
+                    true
+                },
+            )
+            .expect("chunks");
+            rows
+        };
+        let full = listed(MetaDetail::Full);
+        assert!(full.len() > 64, "{q}: {} hits", full.len());
+        assert!(full
+            .iter()
+            .any(|r| r.1.is_some() && r.2.is_some() && r.3.is_some()));
+        assert_eq!(listed(MetaDetail::Header), full, "{q}");
+        let ranked = query::search(&reader, &request(MetaDetail::Header)).expect("search");
+        let ranked: Vec<Row> = ranked.hits.iter().map(row).collect();
+        assert_eq!(ranked, full, "{q}, ranked");
     }
 }

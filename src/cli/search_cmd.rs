@@ -87,6 +87,11 @@ fn write_hits<W: WriteColor>(
                 }
             }
         }
+        Format::Json if shape.context == 0 && !shape.with_letter && shape.batch_query.is_none() => {
+            for hit in &hits {
+                json::write_hit_line(out, hit)?;
+            }
+        }
         Format::Json => {
             for ((hit, (before, after)), letter) in hits.iter().zip(&contexts).zip(&letters) {
                 let mut obj = if shape.context > 0 {

@@ -1,5 +1,6 @@
 //! The JSON output contract (field names are stable: scripts depend on them).
 
+use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 use crate::document::DocumentMeta;
@@ -88,7 +89,86 @@ fn round_score(score: f32) -> f64 {
 
 /// One hit as a JSON line (no trailing newline).
 pub fn hit_line(hit: &Hit) -> String {
-    Value::Object(hit_object(hit)).to_string()
+    serde_json::to_string(&HitLine::of(hit)).unwrap_or_default()
+}
+
+/// Write one hit as a JSON line, newline included: the bytes of
+/// [`hit_object`], written straight from the hit instead of from a map of
+/// copies of its fields (a long listing writes tens of thousands).
+pub fn write_hit_line(out: &mut dyn std::io::Write, hit: &Hit) -> std::io::Result<()> {
+    serde_json::to_writer(&mut *out, &HitLine::of(hit))?;
+    out.write_all(b"\n")
+}
+
+/// [`hit_object`]'s fields, in its order, borrowed from the hit.
+#[derive(Serialize)]
+struct HitLine<'a> {
+    path: &'a str,
+    title: &'a str,
+    source: &'a Option<String>,
+    authority: &'a Option<String>,
+    date: &'a Option<String>,
+    visit_type: Option<crate::document::VisitType>,
+    inspectors: &'a [String],
+    lead_inspector: &'a Option<String>,
+    inspection_start: &'a Option<String>,
+    inspection_end: &'a Option<String>,
+    judgements: Judgements<'a>,
+    doc_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reported_by: Option<&'a [crate::document::LinkRef]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reports_on: Option<&'a Option<crate::document::LinkRef>>,
+    section: &'a Option<String>,
+    paragraph: usize,
+    text: &'a str,
+    snippet: String,
+    highlights: Vec<[usize; 2]>,
+    score: f64,
+    authorities_mentioned: &'a [String],
+}
+
+impl<'a> HitLine<'a> {
+    fn of(hit: &'a Hit) -> HitLine<'a> {
+        let meta = &hit.meta;
+        let ofsted = meta.source.as_deref() == Some("ofsted");
+        HitLine {
+            path: &meta.path,
+            title: &meta.title,
+            source: &meta.source,
+            authority: &meta.authority,
+            date: &meta.date,
+            visit_type: meta.visit_type,
+            inspectors: &meta.inspectors,
+            lead_inspector: &meta.lead_inspector,
+            inspection_start: &meta.inspection_start,
+            inspection_end: &meta.inspection_end,
+            judgements: Judgements(&meta.judgements),
+            doc_id: meta.id(),
+            reported_by: Some(meta.reported_by.as_slice()).filter(|r| ofsted && !r.is_empty()),
+            reports_on: Some(&meta.reports_on).filter(|_| !ofsted),
+            section: &hit.passage.section,
+            paragraph: hit.passage.paragraph,
+            text: &hit.passage.text,
+            snippet: hit.snippet(),
+            highlights: hit.highlights.iter().map(|&(s, e)| [s, e]).collect(),
+            score: round_score(hit.score),
+            authorities_mentioned: &hit.passage.authorities_mentioned,
+        }
+    }
+}
+
+/// The judgements a document has, by name, in their fixed order.
+struct Judgements<'a>(&'a crate::document::Judgements);
+
+impl Serialize for Judgements<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(
+            self.0
+                .iter()
+                .filter_map(|(name, grade)| Some((name, grade?.to_string()))),
+        )
+    }
 }
 
 /// A context passage: position, section and text, marked as context.
@@ -139,4 +219,80 @@ pub fn group_object(group: &DocGroup) -> Map<String, Value> {
         .collect();
     m.insert("passages".into(), Value::Array(best));
     m
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use serde_json::Value;
+
+    use crate::document::{DocumentMeta, Grade, LinkRef, Passage, VisitType};
+    use crate::query::Hit;
+
+    fn link(path: &str) -> LinkRef {
+        LinkRef {
+            path: path.into(),
+            title: "A \"quoted\" title – with a dash".into(),
+            date: Some("2024-01-02".into()),
+            doc_id: "abc".into(),
+            confidence: 0.875,
+            evidence: vec!["named the council".into()],
+        }
+    }
+
+    /// The line written straight from a hit is the line of its map, byte for
+    /// byte, whatever the document: letters with and without reporting news,
+    /// news with and without a letter, scores whole and not, odd text.
+    #[test]
+    fn typed_line_is_the_map_line() {
+        let mut letter = DocumentMeta {
+            path: "letters/a.pdf".into(),
+            title: "Focused visit to Bristol".into(),
+            source: Some("ofsted".into()),
+            authority: Some("Bristol".into()),
+            date: Some("2023-05-06".into()),
+            visit_type: Some(VisitType::FocusedVisit),
+            inspectors: vec!["Ann Smith".into(), "Bo Li".into()],
+            lead_inspector: Some("Ann Smith".into()),
+            ..DocumentMeta::default()
+        };
+        letter.judgements.leaders = Some(Grade::Good);
+        letter.judgements.in_care = Some(Grade::RequiresImprovement);
+        let mut reported = letter.clone();
+        reported.reported_by = vec![link("news/b.html"), link("news/c.html")];
+        let news = DocumentMeta {
+            path: "news/b.html".into(),
+            title: "Council \\ services \u{1F600}".into(),
+            source: Some("news".into()),
+            ..DocumentMeta::default()
+        };
+        let mut linked = news.clone();
+        linked.reports_on = Some(link("letters/a.pdf"));
+        let bare = DocumentMeta::default();
+        for (meta, score) in [
+            (letter, 8.16213_f32),
+            (reported, 3.0),
+            (news, 0.0),
+            (linked, 1e-7),
+            (bare, f32::NAN),
+        ] {
+            let hit = Hit {
+                meta: Arc::new(meta),
+                passage: Passage {
+                    paragraph: 4,
+                    section: Some("Tab\there, \"quotes\", \u{7}bell".into()),
+                    text: "Management oversight is weak.\nA second line.".into(),
+                    authorities_mentioned: vec!["Bristol".into()],
+                },
+                score,
+                highlights: vec![(0, 20)],
+            };
+            let map = Value::Object(super::hit_object(&hit)).to_string();
+            assert_eq!(super::hit_line(&hit), map);
+            let mut written = Vec::new();
+            super::write_hit_line(&mut written, &hit).unwrap();
+            assert_eq!(String::from_utf8(written).unwrap(), map + "\n");
+        }
+    }
 }

@@ -9,7 +9,7 @@ use tantivy::{DocAddress, DocId, Searcher};
 
 use super::headers::{HeaderColumns, MetaDetail};
 use super::reader::{
-    by_segment, decode_sorted, decode_sorted_bytes, distinct_sorted, sorted_ords, StoredPassage,
+    by_segment, decode_sorted, decode_sorted_with, distinct_sorted, sorted_ords, StoredPassage,
 };
 use super::{IndexError, Reader};
 use crate::document::{DocumentMeta, Passage};
@@ -184,7 +184,9 @@ impl<'a> Loader<'a> {
             let columns = self.columns(segment_ord)?;
             let wanted = match (&columns.header, columns.key_column()) {
                 (_, None) => continue,
-                (Some(_), Some(_)) => one_doc_per_key(&docs, |doc| columns.meta_key(doc)),
+                (Some(_), Some(_)) => {
+                    distinct_keys(docs.iter().map(|&doc| (columns.meta_key(doc), doc)))
+                }
                 // Full metadata needs no passage of the document: ordinals
                 // of many passages are collected faster as a set.
                 (None, Some(column)) => sorted_ords(column, &docs)
@@ -375,17 +377,13 @@ impl<'a> Loader<'a> {
 /// `doc_json` ordinals, parsed.
 fn parse_metas(column: &StrColumn, ords: &[u64]) -> std::io::Result<Vec<DocumentMeta>> {
     let parse = |json: &[u8]| -> DocumentMeta { serde_json::from_slice(json).unwrap_or_default() };
-    if ords.len() >= PARALLEL_PARSE_FROM {
-        // A long listing names thousands of documents: parse on every core.
-        use rayon::prelude::*;
-        let jsons = decode_sorted_bytes(column, ords)?;
-        return Ok(jsons.par_iter().map(|json| parse(json)).collect());
+    if ords.len() < PARALLEL_PARSE_FROM {
+        return decode_sorted_with(column, ords, parse);
     }
-    let mut metas = Vec::with_capacity(ords.len());
-    column
-        .dictionary()
-        .sorted_ords_to_term_cb(ords, |json| metas.push(parse(json)))?;
-    Ok(metas)
+    // A long listing names thousands of documents: parse on every core.
+    use rayon::prelude::*;
+    let jsons = decode_sorted_with(column, ords, <[u8]>::to_vec)?;
+    Ok(jsons.par_iter().map(|json| parse(json)).collect())
 }
 
 /// The distinct keys among these, sorted, each with the first passage given for it.
@@ -394,9 +392,4 @@ fn distinct_keys(keyed: impl Iterator<Item = (Option<u64>, DocId)>) -> Vec<(u64,
     out.sort_unstable();
     out.dedup_by_key(|(ord, _)| *ord);
     out
-}
-
-/// [`distinct_keys`] of these passages of one segment.
-fn one_doc_per_key(docs: &[DocId], key: impl Fn(DocId) -> Option<u64>) -> Vec<(u64, DocId)> {
-    distinct_keys(docs.iter().map(|&doc| (key(doc), doc)))
 }

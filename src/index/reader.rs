@@ -328,22 +328,21 @@ impl Reader {
 /// The strings of sorted, distinct ordinals of a string fast field, in one
 /// pass over its dictionary (each dictionary block is decompressed once).
 pub(crate) fn decode_sorted(column: &StrColumn, ords: &[u64]) -> std::io::Result<Vec<String>> {
-    let mut out = Vec::with_capacity(ords.len());
-    column.dictionary().sorted_ords_to_term_cb(ords, |bytes| {
-        out.push(String::from_utf8_lossy(bytes).into_owned());
-    })?;
-    Ok(out)
+    decode_sorted_with(column, ords, |bytes| {
+        String::from_utf8_lossy(bytes).into_owned()
+    })
 }
 
-/// [`decode_sorted`], as the bytes stored.
-pub(crate) fn decode_sorted_bytes(
+/// [`decode_sorted`], each value made by `make` from the bytes stored.
+pub(crate) fn decode_sorted_with<T>(
     column: &StrColumn,
     ords: &[u64],
-) -> std::io::Result<Vec<Vec<u8>>> {
+    mut make: impl FnMut(&[u8]) -> T,
+) -> std::io::Result<Vec<T>> {
     let mut out = Vec::with_capacity(ords.len());
     column
         .dictionary()
-        .sorted_ords_to_term_cb(ords, |bytes| out.push(bytes.to_vec()))?;
+        .sorted_ords_to_term_cb(ords, |bytes| out.push(make(bytes)))?;
     Ok(out)
 }
 

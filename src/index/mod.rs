@@ -1,6 +1,7 @@
 //! Index: the tantivy schema, the writer that stores ingested documents, and the
 //! reader that loads them back. Never parses documents.
 
+pub mod dict_train;
 pub mod doc_keys;
 pub mod headers;
 pub mod links;

@@ -174,7 +174,7 @@ fn train<'a>(samples: impl IntoIterator<Item = &'a str>) -> Option<Vec<u8>> {
         data.extend_from_slice(s.as_bytes());
         sizes.push(s.len());
     }
-    zstd::dict::from_continuous(&data, &sizes, DICT_BYTES).ok()
+    super::dict_train::train(&data, &sizes, DICT_BYTES, LEVEL)
 }
 
 /// Write a dictionary durably before any commit can refer to it.

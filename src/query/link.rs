@@ -11,6 +11,8 @@
 //! letter of that council.
 
 use std::collections::{HashMap, HashSet};
+
+use rustc_hash::FxHashSet;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -35,14 +37,45 @@ pub const MIN_CONFIDENCE: f64 = 0.25;
 
 /// Lower-case words, typography folded: the form texts are compared in.
 pub fn words(text: &str) -> Vec<String> {
+    raw_words(text).map(fold).collect()
+}
+
+/// The words of `text` as they stand, apostrophes at their ends trimmed.
+fn raw_words(text: &str) -> impl Iterator<Item = &str> {
     text.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '\u{2019}'))
-        .map(|w| {
-            w.trim_matches(|c| c == '\'' || c == '\u{2019}')
-                .replace('\u{2019}', "'")
-                .to_lowercase()
-        })
+        .map(|w| w.trim_matches(|c| c == '\'' || c == '\u{2019}'))
         .filter(|w| !w.is_empty())
-        .collect()
+}
+
+/// One word folded: lower case, curly apostrophes straight.
+fn fold(word: &str) -> String {
+    // Nearly every word is ASCII: one allocation, no search for `’`.
+    if word.is_ascii() {
+        word.to_ascii_lowercase()
+    } else {
+        word.replace('\u{2019}', "'").to_lowercase()
+    }
+}
+
+/// `text`'s [`words`] joined by single spaces, with a space at each end (so
+/// ` a quote ` is found only as whole words), built without a `String` per word.
+fn joined_words(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push(' ');
+    for w in raw_words(text) {
+        if w.is_ascii() {
+            let start = out.len();
+            out.push_str(w);
+            out[start..].make_ascii_lowercase();
+        } else {
+            out.push_str(&fold(w));
+        }
+        out.push(' ');
+    }
+    if out.len() == 1 {
+        out.push(' ');
+    }
+    out
 }
 
 /// Quoted fragments of a story (double quotes, straight or curly), split at
@@ -69,8 +102,10 @@ fn word_hash(w: &str) -> u64 {
     })
 }
 
-fn shingles(words: &[String]) -> HashSet<u64> {
-    let ids: Vec<u64> = words.iter().map(|w| word_hash(w)).collect();
+/// The six-word runs of a [`joined_words`] text, hashed. The values are
+/// hashes already, so the set hashes them cheaply (Fx, not SipHash).
+fn shingles(joined: &str) -> FxHashSet<u64> {
+    let ids: Vec<u64> = joined.split_ascii_whitespace().map(word_hash).collect();
     ids.windows(SHINGLE)
         .map(|w| {
             w.iter().fold(0u64, |h, &id| {
@@ -92,7 +127,7 @@ struct Candidate<'a> {
     doc: &'a StoredDocument,
     /// Its words joined by single spaces, padded: quotes are looked up in it.
     joined: String,
-    shingles: HashSet<u64>,
+    shingles: FxHashSet<u64>,
 }
 
 /// How well a story fits one candidate.
@@ -127,7 +162,7 @@ impl Fit {
 fn fit(
     story: &DocumentMeta,
     quotes: &[Vec<String>],
-    shingles: &HashSet<u64>,
+    shingles: &FxHashSet<u64>,
     c: &Candidate,
 ) -> Fit {
     let mut f = Fit {
@@ -336,9 +371,9 @@ fn link_authority(
             }
         }
         let story_shingles = if candidates.is_empty() {
-            HashSet::new()
+            FxHashSet::default()
         } else {
-            shingles(&words(text))
+            shingles(&joined_words(text))
         };
         plans.push((
             *i,
@@ -360,13 +395,13 @@ fn link_authority(
         .into_iter()
         .filter_map(|(path, text)| {
             let doc = letters.iter().copied().find(|d| d.meta.path == path)?;
-            let w = words(&text);
+            let joined = joined_words(&text);
             Some((
                 doc.meta.path.as_str(),
                 Candidate {
                     doc,
-                    joined: format!(" {} ", w.join(" ")),
-                    shingles: shingles(&w),
+                    shingles: shingles(&joined),
+                    joined,
                 },
             ))
         })
@@ -449,7 +484,7 @@ pub fn quoted_passage(
     letter_path: &str,
     news_text: &str,
 ) -> Result<Option<(crate::document::Passage, f64)>, SearchError> {
-    let wanted = shingles(&words(news_text));
+    let wanted = shingles(&joined_words(news_text));
     let quoted = quotes(news_text);
     if wanted.is_empty() && quoted.is_empty() {
         return Ok(None);
@@ -458,9 +493,8 @@ pub fn quoted_passage(
     let passages = reader.passages_between(&searcher, letter_path, 0, usize::MAX)?;
     let mut best: Option<(crate::document::Passage, f64)> = None;
     for p in passages {
-        let w = words(&p.passage.text);
-        let joined = format!(" {} ", w.join(" "));
-        let have = shingles(&w);
+        let joined = joined_words(&p.passage.text);
+        let have = shingles(&joined);
         let shared = if wanted.is_empty() {
             0.0
         } else {
@@ -490,5 +524,29 @@ mod tests {
             words("Children’s  services\nare—weak"),
             vec!["children's", "services", "are", "weak"]
         );
+    }
+
+    #[test]
+    fn joined_words_are_the_words_joined() {
+        for text in [
+            "Children’s  services\nare—weak",
+            "’Quoted’ ÉCOLE Straße, İstanbul; 'twas ... 42 × 7",
+            "",
+            "— –",
+            "one two three four five six seven, eight’s NINE",
+        ] {
+            assert_eq!(joined_words(text), format!(" {} ", words(text).join(" ")));
+            // Runs hashed from the word list itself.
+            let ids: Vec<u64> = words(text).iter().map(|w| word_hash(w)).collect();
+            let by_words: FxHashSet<u64> = ids
+                .windows(SHINGLE)
+                .map(|w| {
+                    w.iter().fold(0u64, |h, &id| {
+                        h.rotate_left(11) ^ id.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+                    })
+                })
+                .collect();
+            assert_eq!(shingles(&joined_words(text)), by_words);
+        }
     }
 }

@@ -407,10 +407,9 @@ impl Gazetteer {
     /// Every mention in `text`, non-overlapping, leftmost-longest, on word boundaries, case-insensitive.
     pub fn find_all(&self, text: &str) -> Vec<Mention> {
         let automaton = self.automaton.get_or_init(|| {
-            // A DFA: every passage of every document is scanned for every
-            // pattern at once, overlapping, and a DFA has no failure
-            // transitions to follow (a third of the scan's time with the
-            // default NFA).
+            // A DFA: every passage is scanned, overlapping, and a DFA has no
+            // failure transitions to follow (the default NFA's scan was 5.4 %
+            // of a 10x build's CPU, the DFA's is 1.6 %).
             AhoCorasick::builder()
                 .match_kind(MatchKind::Standard)
                 .kind(Some(AhoCorasickKind::DFA))

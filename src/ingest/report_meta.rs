@@ -61,6 +61,10 @@ pub struct ReportMeta {
 /// A civil date as (year, month, day).
 pub(crate) type Date = (i16, i8, i8);
 
+/// A regex compiled once. Word boundaries in patterns run over a whole text
+/// are ASCII ones (`(?-u:\b)`): at a Unicode `\b` the lazy DFA stops at the
+/// first non-ASCII byte (every `’`) and the search is done again by the
+/// PikeVM (0.5 % of a 10x text build's CPU; 0.02 % with ASCII boundaries).
 fn re(cell: &'static OnceLock<Regex>, pat: &str) -> &'static Regex {
     cell.get_or_init(|| Regex::new(pat).unwrap_or_else(|e| panic!("bad regex {pat}: {e}")))
 }
@@ -118,14 +122,21 @@ fn normalise(text: &str) -> String {
 }
 
 fn flat(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 fn date_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     re(
         &R,
-        r"(?i)\b(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]{3,9})\.?,?\s+(\d{4})\b",
+        r"(?i)(?-u:\b)(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]{3,9})\.?,?\s+(\d{4})(?-u:\b)",
     )
 }
 
@@ -243,7 +254,8 @@ fn find_grade(text: &str, label: &'static str) -> Option<Grade> {
         match map.get(label) {
             Some(r) => std::sync::Arc::clone(r),
             None => {
-                let pat = format!(r"(?i)\b{label}\s*[:\-]?\s*(?:is\s+|are\s+)?{GRADE}\b");
+                let pat =
+                    format!(r"(?i)(?-u:\b){label}\s*[:\-]?\s*(?:is\s+|are\s+)?{GRADE}(?-u:\b)");
                 let r = std::sync::Arc::new(Regex::new(&pat).ok()?);
                 map.insert(label, std::sync::Arc::clone(&r));
                 r
@@ -273,12 +285,12 @@ fn judgements(fl: &str) -> Judgements {
     static SIF: OnceLock<Regex> = OnceLock::new();
     let sif = re(
         &SIF,
-        r"(?i)\bthe overall judgement is (?:that )?(?:children's services (?:in [^.]{1,60}? )?(?:are |is |require )?)?(outstanding|good|requires? improvement|improvement|inadequate)\b",
+        r"(?i)(?-u:\b)the overall judgement is (?:that )?(?:children's services (?:in [^.]{1,60}? )?(?:are |is |require )?)?(outstanding|good|requires? improvement|improvement|inadequate)(?-u:\b)",
     );
     static LEAD: OnceLock<Regex> = OnceLock::new();
     let lead = re(
         &LEAD,
-        r"(?i)\bchildren's services in [A-Z][^.]{1,60}? (?:(?:are|is)\s+)?(outstanding|good|requires? improvement|inadequate)\b",
+        r"(?i)(?-u:\b)children's services in [A-Z][^.]{1,60}? (?:(?:are|is)\s+)?(outstanding|good|requires? improvement|inadequate)(?-u:\b)",
     );
     j.overall_effectiveness = find_grade(fl, r"overall effectiveness")
         .or_else(|| {
@@ -303,7 +315,7 @@ fn clean_name(raw: &str) -> Option<String> {
     static ROLE: OnceLock<Regex> = OnceLock::new();
     let role = re(
         &ROLE,
-        r"(?i)\b(?:senior\s+|lead\s+|team\s+)?(?:s?hmi|(?:his|her) majesty's inspectors?|ofsted inspectors?|social care regulatory inspector|regulatory inspector|additional inspector|seconded inspector|contracted inspector|inspector|dr|mr|mrs|ms|miss)\b\.?",
+        r"(?i)(?-u:\b)(?:senior\s+|lead\s+|team\s+)?(?:s?hmi|(?:his|her) majesty's inspectors?|ofsted inspectors?|social care regulatory inspector|regulatory inspector|additional inspector|seconded inspector|contracted inspector|inspector|dr|mr|mrs|ms|miss)(?-u:\b)\.?",
     );
     let s = role.replace_all(s, " ");
     let s = s.trim_matches(|c: char| !c.is_alphanumeric());
@@ -332,7 +344,7 @@ fn clean_name(raw: &str) -> Option<String> {
 /// Names in a list ("A, B and C"), roles and titles dropped.
 pub(crate) fn split_names(list: &str) -> Vec<String> {
     static SPLIT: OnceLock<Regex> = OnceLock::new();
-    let split = re(&SPLIT, r"\s*(?:;|,|\band\b|&)\s*");
+    let split = re(&SPLIT, r"\s*(?:;|,|(?-u:\b)and(?-u:\b)|&)\s*");
     // Commas also separate a name from its role ("Jo Bloggs, HMI"); clean_name rejects roles.
     split.split(list).filter_map(clean_name).collect()
 }
@@ -372,12 +384,12 @@ fn inspectors(lines: &[&str], fl: &str) -> (Option<String>, Vec<String>) {
     static DEP: OnceLock<Regex> = OnceLock::new();
     let dep = re(
         &DEP,
-        r"(?i)\bdeputy lead inspector\s*:?\s*([^:]{3,80}?)(?:\s+(?:team inspectors?|quality assurance|shadow|inspection team|lead inspector)\b|$|\n)",
+        r"(?i)(?-u:\b)deputy lead inspector\s*:?\s*([^:]{3,80}?)(?:\s+(?:team inspectors?|quality assurance|shadow|inspection team|lead inspector)(?-u:\b)|$|\n)",
     );
     static TEAM: OnceLock<Regex> = OnceLock::new();
     let team = re(
         &TEAM,
-        r"(?i)\b(?:team inspectors?|other inspectors?|inspectors? for this (?:visit|inspection) (?:were|was)|(?:his|her) majesty's inspectors? for this (?:visit|inspection) (?:were|was)|the inspectors were)\s*:?\s*([^:]{3,500}?)(?:\.(?:\s|$)|\s+(?:quality assurance|shadow|senior hmi|deputy lead|lead inspector|information about|the inspection)\b|$)",
+        r"(?i)(?-u:\b)(?:team inspectors?|other inspectors?|inspectors? for this (?:visit|inspection) (?:were|was)|(?:his|her) majesty's inspectors? for this (?:visit|inspection) (?:were|was)|the inspectors were)\s*:?\s*([^:]{3,500}?)(?:\.(?:\s|$)|\s+(?:quality assurance|shadow|senior hmi|deputy lead|lead inspector|information about|the inspection)(?-u:\b)|$)",
     );
     for src in [fl] {
         for c in dep.captures_iter(src) {
@@ -559,7 +571,7 @@ pub fn extract(text: &str) -> ReportMeta {
     static PUB: OnceLock<Regex> = OnceLock::new();
     let pubre = re(
         &PUB,
-        r"(?i)\b(?:report published|published|publication date)\s*:?\s*",
+        r"(?i)(?-u:\b)(?:report published|published|publication date)\s*:?\s*",
     );
     meta.published = pubre
         .find_iter(&fl)
@@ -568,7 +580,7 @@ pub fn extract(text: &str) -> ReportMeta {
     static DATES: OnceLock<Regex> = OnceLock::new();
     let dates = re(
         &DATES,
-        r"(?i)\b(?:inspection dates?|dates? of (?:the )?(?:inspection|visit)|visit dates?)\s*:?\s*",
+        r"(?i)(?-u:\b)(?:inspection dates?|dates? of (?:the )?(?:inspection|visit)|visit dates?)\s*:?\s*",
     );
     let mut range = dates
         .find_iter(&fl)
@@ -577,7 +589,7 @@ pub fn extract(text: &str) -> ReportMeta {
         static ON: OnceLock<Regex> = OnceLock::new();
         let on = re(
             &ON,
-            r"(?i)\bfindings of (?:the|a|an) [^.]{0,200}? (?:on|between|from)\s+",
+            r"(?i)(?-u:\b)findings of (?:the|a|an) [^.]{0,200}? (?:on|between|from)\s+",
         );
         range = on
             .find_iter(&fl)

@@ -98,14 +98,25 @@ pub fn by_short(word: &str) -> Option<&'static Acronym> {
         .find(|a| a.short == w || (a.short == singular && !a.short.ends_with('s')))
 }
 
-/// The entry whose expansion equals these words (compared by `same`, e.g. on stems).
+/// The entry whose expansion, split into tokens by `tokens_of` (e.g. stems),
+/// equals these words. `tokens_of` must make one token of each run of
+/// letters and digits, as the index's analyzers do: only expansions with as
+/// many runs as there are words are tokenized (stemming every expansion was
+/// 2 % of a top-10 query).
 pub fn by_long<F>(words: &[String], mut tokens_of: F) -> Option<&'static Acronym>
 where
     F: FnMut(&str) -> Vec<String>,
 {
-    ACRONYMS
-        .iter()
-        .find(|a| a.long.iter().any(|l| tokens_of(l) == words))
+    let runs = |s: &str| {
+        s.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .count()
+    };
+    ACRONYMS.iter().find(|a| {
+        a.long
+            .iter()
+            .any(|l| runs(l) == words.len() && tokens_of(l) == words)
+    })
 }
 
 #[cfg(test)]
@@ -120,5 +131,27 @@ mod tests {
         let split = |s: &str| s.split_whitespace().map(str::to_string).collect::<Vec<_>>();
         let words = split("public law outline");
         assert_eq!(by_long(&words, split).map(|a| a.short), Some("plo"));
+    }
+
+    /// `by_long` skips expansions by their runs of letters and digits: the
+    /// index's stemming analyzer must make exactly one token of each.
+    #[test]
+    fn every_expansion_has_a_token_per_run() {
+        let analyzer = std::cell::RefCell::new(crate::index::tokenize::stemmed_analyzer());
+        let tokens = |text: &str| {
+            let mut analyzer = analyzer.borrow_mut();
+            let mut stream = analyzer.token_stream(text);
+            let mut out = Vec::new();
+            while stream.advance() {
+                out.push(stream.token().text.clone());
+            }
+            out
+        };
+        for a in ACRONYMS {
+            for long in a.long {
+                let found = by_long(&tokens(long), tokens).map(|found| found.short);
+                assert_eq!(found, Some(a.short), "{long}");
+            }
+        }
     }
 }

@@ -241,6 +241,9 @@ pub fn search(cli: &Cli, args: &SearchArgs) -> Result<i32> {
     };
     let found = run_one(&reader, &mut out, args, &make(&args.query), shape)?;
     out.flush()?;
+    // The process ends next, and exit unmaps the whole address space at
+    // once: closing the index file by file took 3.5 % of a top-10 at 1x.
+    std::mem::forget(reader);
     Ok(exit_for(found))
 }
 

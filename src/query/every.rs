@@ -166,20 +166,26 @@ fn for_parts<T: Send>(
     };
     let weight = query.weight(scoring)?;
     let weight: &dyn Weight = weight.as_ref();
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
     let max_docs: Vec<DocId> = searcher
         .segment_readers()
         .iter()
         .map(SegmentReader::max_doc)
         .collect();
+    let total: u64 = max_docs.iter().map(|&d| u64::from(d)).sum();
+    // A small index is walked on this thread; counting the cores reads
+    // cgroup files, which a 2 ms query should not pay for.
+    let cores = if total < u64::from(SPLIT_FROM) {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
+    };
     let parts = split(&max_docs, cores);
     let run = |part: Part| -> tantivy::Result<T> {
         let reader = searcher.segment_reader(part.segment);
         let mut scorer = weight.scorer(reader, 1.0)?;
         Ok(each_part(part, scorer.as_mut(), reader.alive_bitset()))
     };
-    let total: u64 = max_docs.iter().map(|&d| u64::from(d)).sum();
-    if parts.len() <= 1 || cores <= 1 || total < u64::from(SPLIT_FROM) {
+    if parts.len() <= 1 || cores <= 1 {
         return parts.into_iter().map(run).collect();
     }
     // Parts are dealt round-robin and put back in order.

@@ -375,6 +375,21 @@ fn listing_order_is_the_ranked_order() {
             .collect();
     assert_eq!(listed.len(), 1200, "two chunks of the CLI's 1024");
     assert_eq!(listed, ranked);
+    // A top k among more ties than the ranked search's margin holds: the
+    // best k by the same tie-breaks, whichever ties the margin met first.
+    for k in [10usize, 40, 100] {
+        let top: Vec<_> = json_lines(ofsearch(&index).args([
+            "search",
+            phrase,
+            "--limit",
+            &k.to_string(),
+            "--json",
+        ]))
+        .iter()
+        .map(key)
+        .collect();
+        assert_eq!(top, listed[..k], "top {k}");
+    }
     let dated_first: Vec<Option<&str>> = listed.iter().map(|k| k.0.as_deref()).collect();
     assert_eq!(dated_first.first(), Some(&Some("2021-06-03")));
     assert_eq!(dated_first.last(), Some(&None));

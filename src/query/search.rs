@@ -139,12 +139,24 @@ pub fn search(reader: &Reader, request: &SearchRequest) -> Result<Found, SearchE
                 .phrases_exact
                 .then(|| PhrasePlan::of(compiled.query.as_ref(), &searcher))
                 .flatten();
-            super::every::top_matches(
-                &searcher,
-                compiled.query.as_ref(),
-                k.saturating_add(TIE_MARGIN),
-                plan.as_ref(),
-            )
+            // Ties with the k-th hit are ordered by document (newest first),
+            // which the walk cannot see: it keeps a margin past the k-th, and
+            // when the margin is all ties the tie may go on past it, so the
+            // walk runs again with a wider one until it ends below them.
+            // Which ties a full margin held depended on the index's layout.
+            let mut n = k.saturating_add(TIE_MARGIN);
+            loop {
+                let top =
+                    super::every::top_matches(&searcher, compiled.query.as_ref(), n, plan.as_ref())
+                        .map_err(index_err)?;
+                let cut = top.get(k - 1).map(|&(score, _)| score);
+                let full_of_ties =
+                    top.len() >= n && top.last().zip(cut).is_some_and(|(last, cut)| last.0 >= cut);
+                if !full_of_ties || n == usize::MAX {
+                    break Ok(top);
+                }
+                n = n.saturating_mul(4);
+            }
         }
         None => super::every::every_match(&searcher, compiled.query.as_ref(), true),
     }
@@ -160,6 +172,12 @@ pub fn search(reader: &Reader, request: &SearchRequest) -> Result<Found, SearchE
     if let Some(k) = request.limit {
         if let Some(&(cut, _)) = top.get(k.saturating_sub(1)) {
             top.retain(|(score, _)| *score >= cut);
+        }
+        // Many ties: ranked by keys read from fast fields, and only the k
+        // best loaded.
+        if top.len() > k.saturating_add(TIE_MARGIN) {
+            top = rank_by_keys(reader, &searcher, &top)?;
+            top.truncate(k);
         }
     }
     // Load in index order: the doc store decompresses each block once, not once
@@ -438,39 +456,8 @@ pub fn for_each_chunk_formatted<T: Send>(
         each(format(0, hits));
         return Ok(());
     }
-    // The keys `rank_order` sorts by, without loading any passage or
-    // decoding any metadata: dates, paths and positions from fast fields.
-    let addrs: Vec<DocAddress> = top.iter().map(|(_, a)| *a).collect();
-    // Two independent reads of fast fields, side by side.
-    let (paragraphs, ranks) = std::thread::scope(|scope| {
-        let paragraphs = scope.spawn(|| reader.paragraphs(&searcher, &addrs));
-        let ranks = reader
-            .document_keys(&searcher, &addrs)
-            .map(|keys| document_ranks(&keys));
-        let paragraphs = paragraphs
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        Ok::<_, IndexError>((paragraphs?, ranks?))
-    })?;
+    let keyed = rank_by_keys(reader, &searcher, &top)?;
     let loader = reader.loader(&searcher).with_detail(request.detail);
-    // One integer per hit sorts as (score, document rank, paragraph), ties
-    // kept in index order (the hit's place in `top`): the order of a stable
-    // sort on those keys, at the cost of an unstable one.
-    let mut packed: Vec<u128> = (0u32..)
-        .zip(top.iter().zip(paragraphs.iter().zip(&ranks)))
-        .map(|(i, (&(score, _), (&paragraph, &rank)))| {
-            u128::from(!ordered_bits(score)) << 96
-                | u128::from(rank) << 64
-                | u128::from(u32::try_from(paragraph).unwrap_or(u32::MAX)) << 32
-                | u128::from(i)
-        })
-        .collect();
-    packed.sort_unstable();
-    // The low 32 bits are the hit's place in `top`.
-    let keyed: Vec<(f32, DocAddress)> = packed
-        .into_iter()
-        .map(|key| top[(key & u128::from(u32::MAX)) as usize])
-        .collect();
     let matchers = &compiled.matchers;
     // Chunks are dealt round-robin to one loader per core and taken back in
     // order: loading (decompressing, highlighting) runs on every core while
@@ -532,6 +519,46 @@ pub fn for_each_chunk_formatted<T: Send>(
     decoded.push(loader.into_decoded());
     crate::index::loader::Decoded::free_in_background(decoded);
     Ok(())
+}
+
+/// `top` in `rank_order`, from the keys it sorts by read out of fast fields
+/// (dates, paths and positions), without loading any passage or decoding
+/// any metadata.
+fn rank_by_keys(
+    reader: &Reader,
+    searcher: &tantivy::Searcher,
+    top: &[(f32, DocAddress)],
+) -> Result<Vec<(f32, DocAddress)>, IndexError> {
+    let addrs: Vec<DocAddress> = top.iter().map(|(_, a)| *a).collect();
+    // Two independent reads of fast fields, side by side.
+    let (paragraphs, ranks) = std::thread::scope(|scope| {
+        let paragraphs = scope.spawn(|| reader.paragraphs(searcher, &addrs));
+        let ranks = reader
+            .document_keys(searcher, &addrs)
+            .map(|keys| document_ranks(&keys));
+        let paragraphs = paragraphs
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        Ok::<_, IndexError>((paragraphs?, ranks?))
+    })?;
+    // One integer per hit sorts as (score, document rank, paragraph), ties
+    // kept in index order (the hit's place in `top`): the order of a stable
+    // sort on those keys, at the cost of an unstable one.
+    let mut packed: Vec<u128> = (0u32..)
+        .zip(top.iter().zip(paragraphs.iter().zip(&ranks)))
+        .map(|(i, (&(score, _), (&paragraph, &rank)))| {
+            u128::from(!ordered_bits(score)) << 96
+                | u128::from(rank) << 64
+                | u128::from(u32::try_from(paragraph).unwrap_or(u32::MAX)) << 32
+                | u128::from(i)
+        })
+        .collect();
+    packed.sort_unstable();
+    // The low 32 bits are the hit's place in `top`.
+    Ok(packed
+        .into_iter()
+        .map(|key| top[(key & u128::from(u32::MAX)) as usize])
+        .collect())
 }
 
 /// For each hit's document, its place in [`rank_order`]'s order of documents

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use tantivy::index::SegmentId;
 use tantivy::{DateTime, IndexWriter, TantivyDocument, Term};
 
 use super::schema::{KIND_DOC, KIND_PASSAGE};
@@ -289,22 +290,22 @@ impl Writer {
         self.writer
             .wait_merging_threads()
             .map_err(|source| IndexError::Tantivy { dir, source })?;
-        // Counted, not kept: a segment's metadata held anywhere in the process
-        // keeps its files from being deleted after the merge.
-        let (segments, total) = {
-            let metas = self
-                .handle
-                .index
-                .searchable_segment_metas()
-                .unwrap_or_default();
-            let total: u64 = metas.iter().map(|s| u64::from(s.num_docs())).sum();
-            (metas.len(), total)
-        };
-        if segments > MERGE_ABOVE_SEGMENTS && self.added.saturating_mul(2) >= total {
+        // Ids and counts only: a segment's metadata held anywhere in the
+        // process keeps its files from being deleted after the merge.
+        let segments: Vec<(SegmentId, u64)> = self
+            .handle
+            .index
+            .searchable_segment_metas()
+            .unwrap_or_default()
+            .iter()
+            .map(|m| (m.id(), u64::from(m.num_docs())))
+            .collect();
+        let total: u64 = segments.iter().map(|&(_, docs)| docs).sum();
+        if segments.len() > MERGE_ABOVE_SEGMENTS && self.added.saturating_mul(2) >= total {
             // Everything is committed already: a merge that cannot run
             // (the index locked again meanwhile, a full disk) leaves the
             // segments as they are, and the index as good.
-            let _ = merge_all(&self.handle);
+            let _ = merge_all(&self.handle, segments);
         }
         Ok(())
     }
@@ -326,12 +327,9 @@ pub fn merged_segments() -> usize {
 
 /// The index's segments in `groups` groups of about equal document counts
 /// (largest first, each to the lightest group), as segment ids.
-fn balanced_groups(
-    mut segments: Vec<(tantivy::index::SegmentId, u64)>,
-    groups: usize,
-) -> Vec<Vec<tantivy::index::SegmentId>> {
+fn balanced_groups(mut segments: Vec<(SegmentId, u64)>, groups: usize) -> Vec<Vec<SegmentId>> {
     segments.sort_by_key(|&(_, docs)| std::cmp::Reverse(docs));
-    let mut out: Vec<(u64, Vec<tantivy::index::SegmentId>)> = vec![(0, Vec::new()); groups.max(1)];
+    let mut out: Vec<(u64, Vec<SegmentId>)> = vec![(0, Vec::new()); groups.max(1)];
     for (id, docs) in segments {
         if let Some(lightest) = out.iter_mut().min_by_key(|(total, _)| *total) {
             lightest.0 += docs;
@@ -341,18 +339,11 @@ fn balanced_groups(
     out.into_iter().map(|(_, ids)| ids).collect()
 }
 
-/// Merge the index's segments down to [`merged_segments`], the merges side
-/// by side, and wait for them.
-fn merge_all(handle: &IndexHandle) -> tantivy::Result<()> {
+/// Merge these segments (ids and document counts) down to
+/// [`merged_segments`], the merges side by side, and wait for them.
+fn merge_all(handle: &IndexHandle, segments: Vec<(SegmentId, u64)>) -> tantivy::Result<()> {
     // A merge indexes nothing: the smallest budget tantivy allows will do.
     let mut writer: IndexWriter = handle.index.writer_with_num_threads(1, 15_000_000)?;
-    // Ids and counts only: a `SegmentMeta` held keeps its files alive.
-    let segments: Vec<(tantivy::index::SegmentId, u64)> = handle
-        .index
-        .searchable_segment_metas()?
-        .iter()
-        .map(|m| (m.id(), u64::from(m.num_docs())))
-        .collect();
     let merges: Vec<_> = balanced_groups(segments, merged_segments())
         .into_iter()
         .filter(|ids| ids.len() > 1)
@@ -463,6 +454,7 @@ mod tests {
             .iter()
             .all(|p| p.passage.text.starts_with("beta") && p.meta.path == "big.txt"));
     }
+
     fn small_doc(path: &str) -> Document {
         Document {
             meta: DocumentMeta {
@@ -484,13 +476,11 @@ mod tests {
 
     #[test]
     fn groups_are_balanced_by_documents() {
-        let ids: Vec<tantivy::index::SegmentId> = (0..5)
-            .map(|_| tantivy::index::SegmentId::generate_random())
-            .collect();
+        let ids: Vec<SegmentId> = (0..5).map(|_| SegmentId::generate_random()).collect();
         let sizes = [100u64, 60, 50, 30, 20];
         let segments: Vec<_> = ids.iter().copied().zip(sizes).collect();
         let groups = balanced_groups(segments.clone(), 2);
-        let docs = |g: &Vec<tantivy::index::SegmentId>| -> u64 {
+        let docs = |g: &Vec<SegmentId>| -> u64 {
             g.iter()
                 .map(|id| segments.iter().find(|(s, _)| s == id).map_or(0, |s| s.1))
                 .sum()
@@ -514,8 +504,8 @@ mod tests {
         let handle = crate::index::open_or_create(dir.path()).unwrap();
         let mut writer = Writer::open(&handle, 50_000_000).unwrap();
         // Each commit leaves at least one segment of its own (one per
-        // indexing thread that got documents); under eight, tantivy's own
-        // merge policy leaves them alone.
+        // indexing thread that got documents), and a first build does not
+        // merge in the background.
         for batch in 0..3 {
             for i in 0..4 {
                 writer.put(&small_doc(&format!("{batch}-{i}.txt"))).unwrap();

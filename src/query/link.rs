@@ -11,11 +11,10 @@
 //! letter of that council.
 
 use std::collections::{HashMap, HashSet};
-
-use rustc_hash::FxHashSet;
 use std::sync::LazyLock;
 
 use regex::Regex;
+use rustc_hash::FxHashSet;
 
 use super::search::SearchError;
 use crate::document::{DocumentMeta, LinkRef};
@@ -37,7 +36,13 @@ pub const MIN_CONFIDENCE: f64 = 0.25;
 
 /// Lower-case words, typography folded: the form texts are compared in.
 pub fn words(text: &str) -> Vec<String> {
-    raw_words(text).map(fold).collect()
+    raw_words(text)
+        .map(|w| {
+            let mut folded = String::with_capacity(w.len());
+            push_folded(&mut folded, w);
+            folded
+        })
+        .collect()
 }
 
 /// The words of `text` as they stand, apostrophes at their ends trimmed.
@@ -47,13 +52,15 @@ fn raw_words(text: &str) -> impl Iterator<Item = &str> {
         .filter(|w| !w.is_empty())
 }
 
-/// One word folded: lower case, curly apostrophes straight.
-fn fold(word: &str) -> String {
-    // Nearly every word is ASCII: one allocation, no search for `’`.
+/// Append one word folded: lower case, curly apostrophes straight.
+fn push_folded(out: &mut String, word: &str) {
+    // Nearly every word is ASCII: lowercased in place, no search for `’`.
     if word.is_ascii() {
-        word.to_ascii_lowercase()
+        let start = out.len();
+        out.push_str(word);
+        out[start..].make_ascii_lowercase();
     } else {
-        word.replace('\u{2019}', "'").to_lowercase()
+        out.push_str(&word.replace('\u{2019}', "'").to_lowercase());
     }
 }
 
@@ -63,13 +70,7 @@ fn joined_words(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push(' ');
     for w in raw_words(text) {
-        if w.is_ascii() {
-            let start = out.len();
-            out.push_str(w);
-            out[start..].make_ascii_lowercase();
-        } else {
-            out.push_str(&fold(w));
-        }
+        push_folded(&mut out, w);
         out.push(' ');
     }
     if out.len() == 1 {
@@ -106,6 +107,11 @@ fn word_hash(w: &str) -> u64 {
 /// hashes already, so the set hashes them cheaply (Fx, not SipHash).
 fn shingles(joined: &str) -> FxHashSet<u64> {
     let ids: Vec<u64> = joined.split_ascii_whitespace().map(word_hash).collect();
+    runs(&ids)
+}
+
+/// The hashes of every run of [`SHINGLE`] word hashes.
+fn runs(ids: &[u64]) -> FxHashSet<u64> {
     ids.windows(SHINGLE)
         .map(|w| {
             w.iter().fold(0u64, |h, &id| {
@@ -538,15 +544,7 @@ mod tests {
             assert_eq!(joined_words(text), format!(" {} ", words(text).join(" ")));
             // Runs hashed from the word list itself.
             let ids: Vec<u64> = words(text).iter().map(|w| word_hash(w)).collect();
-            let by_words: FxHashSet<u64> = ids
-                .windows(SHINGLE)
-                .map(|w| {
-                    w.iter().fold(0u64, |h, &id| {
-                        h.rotate_left(11) ^ id.wrapping_mul(0x9E37_79B9_7F4A_7C15)
-                    })
-                })
-                .collect();
-            assert_eq!(shingles(&joined_words(text)), by_words);
+            assert_eq!(shingles(&joined_words(text)), runs(&ids));
         }
     }
 }

@@ -140,10 +140,10 @@ pub fn search(reader: &Reader, request: &SearchRequest) -> Result<Found, SearchE
                 .then(|| PhrasePlan::of(compiled.query.as_ref(), &searcher))
                 .flatten();
             // Ties with the k-th hit are ordered by document (newest first),
-            // which the walk cannot see: it keeps a margin past the k-th, and
-            // when the margin is all ties the tie may go on past it, so the
-            // walk runs again with a wider one until it ends below them.
-            // Which ties a full margin held depended on the index's layout.
+            // which the walk cannot see: it keeps a margin past the k-th.
+            // When the margin is all ties the tie may go on past it, and which
+            // ties the margin holds depends on the index's layout, so the walk
+            // runs again with a wider one until it ends below them.
             let mut n = k.saturating_add(TIE_MARGIN);
             loop {
                 let top =

@@ -70,6 +70,42 @@ fn completions_and_man_page() {
     assert!(String::from_utf8_lossy(&man.stdout).contains(".TH ofsearch"));
 }
 
+/// Each subcommand's help and man entry open with the description written on
+/// the subcommand (its arguments are built late, and their struct must not
+/// replace it), and its completions still offer the global options.
+#[test]
+fn subcommands_keep_their_descriptions() {
+    let run = |args: &[&str]| {
+        let out = ofsearch(std::path::Path::new("unused"))
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    for (cmd, about) in [
+        ("search", "Search passages, ranked"),
+        ("ingest", "Index files and folders"),
+        ("serve", "Serve a search page"),
+    ] {
+        let help = run(&[cmd, "--help"]);
+        assert!(help.starts_with(about), "{cmd}: {help}");
+        assert!(help.contains("--index"), "{cmd}: global options listed");
+    }
+    let man = run(&["man"]);
+    assert!(!man.contains("Arguments of"), "{man}");
+    assert!(man.contains("Search passages, ranked"));
+    let bash = run(&["completions", "bash"]);
+    let search = bash
+        .lines()
+        .find(|l| l.contains("opts=") && l.contains("--limit"))
+        .unwrap_or_default();
+    assert!(
+        search.contains("--index") && search.contains("--color"),
+        "{search}"
+    );
+}
+
 #[test]
 fn search_help_summarises_the_query_language() {
     let out = ofsearch(std::path::Path::new("unused"))

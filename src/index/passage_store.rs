@@ -17,8 +17,9 @@
 use std::collections::HashMap;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Mutex, OnceLock};
 
+use tantivy::directory::{Directory, MmapDirectory, OwnedBytes};
 use zstd::dict::DecoderDictionary;
 
 /// Size of a trained dictionary (zstd's own default).
@@ -40,8 +41,13 @@ const LEVEL: i32 = 3;
 const MAX_PASSAGE_BYTES: usize = 1 << 30;
 
 /// File name of dictionary `id` in an index directory.
+fn dict_name(id: u16) -> String {
+    format!("ofsearch-dict-{id}.zdict")
+}
+
+/// Path of dictionary `id` in an index directory.
 fn dict_path(dir: &Path, id: u16) -> PathBuf {
-    dir.join(format!("ofsearch-dict-{id}.zdict"))
+    dir.join(dict_name(id))
 }
 
 /// Ids of the dictionaries in an index directory.
@@ -198,17 +204,34 @@ fn save(dir: &Path, id: u16, dict: &[u8]) -> io::Result<()> {
 /// The dictionaries of one index, read from disk when first needed (a
 /// reader opened before an ingest trained one may meet it later).
 ///
-/// Each dictionary is digested once per process (`DecoderDictionary`:
-/// zstd's copy of it with its entropy tables built) and shared by every
-/// decoder: loading it into each decoder's context copied and digested the
-/// 110 KiB again per thread, about 80 page faults of a top-10's 360.
+/// Each dictionary is digested once per process and shared by every decoder:
+/// loading it into each decoder's context copied and digested the 110 KiB
+/// again per thread, about 80 page faults of a top-10's 360. The digest
+/// refers to the file's memory map rather than a copy of it: reading the file
+/// into memory and zstd copying it again were 5 % of a top-10's process.
 pub struct Dictionaries {
     dir: PathBuf,
-    /// The dictionaries present when first asked, each digested on first use.
-    prepared: OnceLock<Vec<(u16, OnceLock<DecoderDictionary<'static>>)>>,
-    /// Dictionaries that appeared later, as bytes.
-    late: Mutex<HashMap<u16, Arc<[u8]>>>,
+    /// Dictionaries 1 to [`DIGESTED_IDS`] - 1, each digested on first use.
+    prepared: [OnceLock<Digested>; DIGESTED_IDS],
+    /// Dictionaries with higher ids, as bytes.
+    late: Mutex<HashMap<u16, OwnedBytes>>,
 }
+
+/// Dictionaries with ids below this are digested once and shared; an index
+/// has one (id 1), the rest are room for retraining.
+const DIGESTED_IDS: usize = 8;
+
+/// A dictionary's digest (`DecoderDictionary` borrows its bytes).
+type Digest<'a> = DecoderDictionary<'a>;
+
+self_cell::self_cell!(
+    /// A mapped dictionary file with zstd's digest of it.
+    struct Digested {
+        owner: OwnedBytes,
+        #[covariant]
+        dependent: Digest,
+    }
+);
 
 impl std::fmt::Debug for Dictionaries {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -223,46 +246,53 @@ impl Dictionaries {
     pub fn new(dir: &Path) -> Dictionaries {
         Dictionaries {
             dir: dir.to_path_buf(),
-            prepared: OnceLock::new(),
+            prepared: Default::default(),
             late: Mutex::new(HashMap::new()),
         }
     }
 
-    fn read(&self, id: u16) -> io::Result<Vec<u8>> {
+    /// Dictionary `id`'s bytes, memory-mapped (through tantivy's directory,
+    /// which keeps the map alive as long as the bytes are).
+    fn read(&self, id: u16) -> io::Result<OwnedBytes> {
         let path = dict_path(&self.dir, id);
-        std::fs::read(&path).map_err(|e| {
-            io::Error::new(
-                e.kind(),
-                format!("{}: {e} (rebuild the index)", path.display()),
-            )
-        })
+        let fail = |e: &dyn std::fmt::Display| {
+            io::Error::other(format!("{}: {e} (rebuild the index)", path.display()))
+        };
+        let dir = MmapDirectory::open(&self.dir).map_err(|e| fail(&e))?;
+        let file = dir
+            .open_read(Path::new(&dict_name(id)))
+            .map_err(|e| fail(&e))?;
+        file.read_bytes().map_err(|e| fail(&e))
     }
 
-    /// Dictionary `id` digested, if it was there when the dictionaries were
-    /// first asked for (`Ok(None)`: look it up with [`Dictionaries::get`]).
-    fn prepared(&self, id: u16) -> io::Result<Option<&DecoderDictionary<'static>>> {
-        let known = self.prepared.get_or_init(|| {
-            dict_ids(&self.dir)
-                .into_iter()
-                .map(|id| (id, OnceLock::new()))
-                .collect()
-        });
-        let Some((_, cell)) = known.iter().find(|(known, _)| *known == id) else {
+    /// Dictionary `id` digested, if its id is one kept digested (`Ok(None)`:
+    /// look it up with [`Dictionaries::get`]). A value names its dictionary
+    /// only once that is on disk, so a first use always finds it.
+    fn prepared(&self, id: u16) -> io::Result<Option<&DecoderDictionary<'_>>> {
+        let Some(cell) = self.prepared.get(usize::from(id)) else {
             return Ok(None);
         };
         if let Some(done) = cell.get() {
-            return Ok(Some(done));
+            return Ok(Some(done.borrow_dependent()));
         }
-        let bytes = self.read(id)?;
-        Ok(Some(cell.get_or_init(|| DecoderDictionary::copy(&bytes))))
+        let digested = Digested::try_new(self.read(id)?, |bytes| {
+            DecoderDictionary::try_new(bytes.as_slice()).map_err(|e| {
+                let path = dict_path(&self.dir, id);
+                io::Error::new(
+                    e.kind(),
+                    format!("{}: {e} (rebuild the index)", path.display()),
+                )
+            })
+        })?;
+        Ok(Some(cell.get_or_init(|| digested).borrow_dependent()))
     }
 
-    fn get(&self, id: u16) -> io::Result<Arc<[u8]>> {
+    fn get(&self, id: u16) -> io::Result<OwnedBytes> {
         let mut late = self.late.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(d) = late.get(&id) {
             return Ok(d.clone());
         }
-        let dict: Arc<[u8]> = self.read(id)?.into();
+        let dict = self.read(id)?;
         late.insert(id, dict.clone());
         Ok(dict)
     }
@@ -315,7 +345,7 @@ impl<'d> Decoder<'d> {
                 } else if let Some(prepared) = self.dicts.prepared(id)? {
                     zstd::bulk::Decompressor::with_prepared_dictionary(prepared)?
                 } else {
-                    zstd::bulk::Decompressor::with_dictionary(&self.dicts.get(id)?)?
+                    zstd::bulk::Decompressor::with_dictionary(self.dicts.get(id)?.as_slice())?
                 };
                 v.insert(context)
             }
@@ -408,6 +438,15 @@ mod tests {
         // The dictionary trained after the early reader looked is still found.
         assert_eq!(early_dec.decode(&value).unwrap().text, texts[5]);
         assert_eq!(Decoder::new(&early).decode(&value).unwrap().text, texts[5]);
+        // An id beyond the digested ones is read as bytes.
+        let dict = std::fs::read(dict_path(dir.path(), 1)).unwrap();
+        let high = DIGESTED_IDS as u16 + 1;
+        save(dir.path(), high, &dict).unwrap();
+        let value = Encoder::with(high, &dict)
+            .unwrap()
+            .encode(&texts[7], &[])
+            .unwrap();
+        assert_eq!(dec.decode(&value).unwrap().text, texts[7]);
     }
 
     #[test]
@@ -427,5 +466,11 @@ mod tests {
         let mut value = enc.encode("some text", &["X".into()]).unwrap();
         value.truncate(value.len() - 2);
         assert!(dec.decode(&value).is_err());
+        // A damaged dictionary file (zstd's dictionary magic, then junk).
+        let mut junk = vec![0x37, 0xa4, 0x30, 0xec];
+        junk.extend(std::iter::repeat_n(0xff, 300));
+        save(dir.path(), 2, &junk).unwrap();
+        let err = dec.decode(b"\x02\x00\x28\xb5\x2f\xfd").unwrap_err();
+        assert!(err.to_string().contains("ofsearch-dict-2.zdict"), "{err}");
     }
 }

@@ -17,8 +17,10 @@ use zstd::zstd_safe::zstd_sys as sys;
 const SEGMENT: u32 = 1024;
 /// Length of the d-mers the segments are scored by (zstd's default).
 const DMER: u32 = 8;
-/// log2 of the frequency table's size (zstd's default).
-const FREQ_LOG: u32 = 20;
+/// log2 of the frequency table's size. zstd's default (20) zeroes a 4 MiB table
+/// (and a 2 MiB one) for a half-megabyte sample; 17 stores the 1x reports as
+/// small (5 508 908 bytes against 5 511 968) and spares a 1x build ~10 ms.
+const FREQ_LOG: u32 = 17;
 
 /// A dictionary of at most `capacity` bytes trained on `samples`, the
 /// concatenation of pieces of the lengths in `sizes`; `None` when zstd

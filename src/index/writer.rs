@@ -278,7 +278,8 @@ impl Writer {
     /// Commit, then wait for background merges to finish. When this writer
     /// wrote most of the index (a bulk build) and left more than
     /// [`MERGE_ABOVE_SEGMENTS`] segments, they are merged into one per core
-    /// (at most [`MERGE_ABOVE_SEGMENTS`]): tantivy's background merges
+    /// (at most [`MERGE_ABOVE_SEGMENTS`]; into one below
+    /// [`ONE_SEGMENT_BELOW_DOCS`] documents): tantivy's background merges
     /// depend on how the threads' flushes fall, so a large build ended with 3
     /// segments one time and 10 the next, and every query pays per segment
     /// (a 100x listing 68 ms on one segment, 97 ms on ten). One merge runs on
@@ -301,11 +302,11 @@ impl Writer {
             .map(|m| (m.id(), u64::from(m.num_docs())))
             .collect();
         let total: u64 = segments.iter().map(|&(_, docs)| docs).sum();
-        if segments.len() > MERGE_ABOVE_SEGMENTS && self.added.saturating_mul(2) >= total {
+        if let Some(target) = merge_target(segments.len(), total, self.added) {
             // Everything is committed already: a merge that cannot run
             // (the index locked again meanwhile, a full disk) leaves the
             // segments as they are, and the index as good.
-            let _ = merge_all(&self.handle, segments);
+            let _ = merge_all(&self.handle, segments, target);
         }
         Ok(())
     }
@@ -316,6 +317,25 @@ impl Writer {
 /// is what a build small enough to flush once leaves; merging those would
 /// buy little.
 pub const MERGE_ABOVE_SEGMENTS: usize = 2;
+
+/// A bulk build of fewer documents than this ends in one segment. Queries
+/// walk an index this small on one thread (`query::every` splits only larger
+/// segments), so a second segment buys nothing and costs every query a
+/// second set of files to open and terms to look up: a 1x top-10 1.92 ms on
+/// two segments, 1.80 ms on one. The merge costs a 1x build about 70 ms.
+pub const ONE_SEGMENT_BELOW_DOCS: u64 = 1 << 16;
+
+/// How many segments a writer that added `added` of an index's `total`
+/// documents, now in `segments` segments, merges them into (`None`: it
+/// leaves them, as an ingest that wrote under half of the index does).
+fn merge_target(segments: usize, total: u64, added: u64) -> Option<usize> {
+    let (above, target) = if total < ONE_SEGMENT_BELOW_DOCS {
+        (1, 1)
+    } else {
+        (MERGE_ABOVE_SEGMENTS, merged_segments())
+    };
+    (segments > above && added.saturating_mul(2) >= total).then_some(target)
+}
 
 /// How many segments a bulk build's final merge leaves: one per core (each
 /// merge runs on one), at most [`MERGE_ABOVE_SEGMENTS`].
@@ -339,12 +359,16 @@ fn balanced_groups(mut segments: Vec<(SegmentId, u64)>, groups: usize) -> Vec<Ve
     out.into_iter().map(|(_, ids)| ids).collect()
 }
 
-/// Merge these segments (ids and document counts) down to
-/// [`merged_segments`], the merges side by side, and wait for them.
-fn merge_all(handle: &IndexHandle, segments: Vec<(SegmentId, u64)>) -> tantivy::Result<()> {
+/// Merge these segments (ids and document counts) down to `target`, the
+/// merges side by side, and wait for them.
+fn merge_all(
+    handle: &IndexHandle,
+    segments: Vec<(SegmentId, u64)>,
+    target: usize,
+) -> tantivy::Result<()> {
     // A merge indexes nothing: the smallest budget tantivy allows will do.
     let mut writer: IndexWriter = handle.index.writer_with_num_threads(1, 15_000_000)?;
-    let merges: Vec<_> = balanced_groups(segments, merged_segments())
+    let merges: Vec<_> = balanced_groups(segments, target)
         .into_iter()
         .filter(|ids| ids.len() > 1)
         .map(|ids| writer.merge(&ids))
@@ -495,11 +519,22 @@ mod tests {
         handle.index.searchable_segment_ids().unwrap().len()
     }
 
-    /// A bulk build that leaves more segments than indexing threads ends
-    /// with one per core (at most two); a small ingest into a larger index
-    /// leaves the layout alone.
     #[test]
-    fn a_bulk_build_ends_in_one_segment_per_core() {
+    fn small_builds_end_in_one_segment_large_ones_in_one_per_core() {
+        let large = ONE_SEGMENT_BELOW_DOCS + 1;
+        assert_eq!(merge_target(2, 100, 100), Some(1));
+        assert_eq!(merge_target(5, 100, 50), Some(1));
+        assert_eq!(merge_target(1, 100, 100), None);
+        assert_eq!(merge_target(5, 100, 49), None, "under half: left alone");
+        assert_eq!(merge_target(3, large, large), Some(merged_segments()));
+        assert_eq!(merge_target(MERGE_ABOVE_SEGMENTS, large, large), None);
+        assert_eq!(merge_target(9, large, 10), None);
+    }
+
+    /// A small bulk build that leaves several segments ends in one; a small
+    /// ingest into a larger index leaves the layout alone.
+    #[test]
+    fn a_small_bulk_build_ends_in_one_segment() {
         let dir = tempfile::tempdir().unwrap();
         let handle = crate::index::open_or_create(dir.path()).unwrap();
         let mut writer = Writer::open(&handle, 50_000_000).unwrap();
@@ -518,7 +553,7 @@ mod tests {
             segments(&handle)
         );
         writer.finish().unwrap();
-        assert_eq!(segments(&handle), merged_segments());
+        assert_eq!(segments(&handle), 1);
         let reader = crate::index::Reader::open(&handle).unwrap();
         assert_eq!(reader.documents().unwrap().len(), 12);
         assert_eq!(reader.all_passages().unwrap().len(), 36);

@@ -254,15 +254,18 @@ impl Dictionaries {
     /// Dictionary `id`'s bytes, memory-mapped (through tantivy's directory,
     /// which keeps the map alive as long as the bytes are).
     fn read(&self, id: u16) -> io::Result<OwnedBytes> {
-        let path = dict_path(&self.dir, id);
-        let fail = |e: &dyn std::fmt::Display| {
-            io::Error::other(format!("{}: {e} (rebuild the index)", path.display()))
-        };
+        let fail = |e: &dyn std::fmt::Display| self.damaged(id, io::ErrorKind::Other, e);
         let dir = MmapDirectory::open(&self.dir).map_err(|e| fail(&e))?;
         let file = dir
             .open_read(Path::new(&dict_name(id)))
             .map_err(|e| fail(&e))?;
         file.read_bytes().map_err(|e| fail(&e))
+    }
+
+    /// An error naming dictionary `id`'s file.
+    fn damaged(&self, id: u16, kind: io::ErrorKind, e: &dyn std::fmt::Display) -> io::Error {
+        let path = dict_path(&self.dir, id);
+        io::Error::new(kind, format!("{}: {e} (rebuild the index)", path.display()))
     }
 
     /// Dictionary `id` digested, if its id is one kept digested (`Ok(None)`:
@@ -276,13 +279,7 @@ impl Dictionaries {
             return Ok(Some(done.borrow_dependent()));
         }
         let digested = Digested::try_new(self.read(id)?, |bytes| {
-            DecoderDictionary::try_new(bytes.as_slice()).map_err(|e| {
-                let path = dict_path(&self.dir, id);
-                io::Error::new(
-                    e.kind(),
-                    format!("{}: {e} (rebuild the index)", path.display()),
-                )
-            })
+            DecoderDictionary::try_new(bytes.as_slice()).map_err(|e| self.damaged(id, e.kind(), &e))
         })?;
         Ok(Some(cell.get_or_init(|| digested).borrow_dependent()))
     }

@@ -44,10 +44,26 @@ pub fn run(cli: Cli) -> i32 {
         Ok(code) => code,
         Err(err) if is_broken_pipe(&err) => EXIT_OK,
         Err(err) => {
-            eprintln!("ofsearch: {}", one_line(&format!("{err:#}")));
+            eprintln!("ofsearch: {}", message(&err));
             EXIT_ERROR
         }
     }
+}
+
+/// An error and its causes on one line, each said once: some errors (the
+/// index's) quote their source in their own message already.
+fn message(err: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if !out.contains(&text) {
+            if !out.is_empty() {
+                out.push_str(": ");
+            }
+            out.push_str(&text);
+        }
+    }
+    one_line(&out)
 }
 
 /// Errors are one line: newlines inside a message are folded.
@@ -85,5 +101,26 @@ fn color_choice(when: ColorWhen) -> termcolor::ColorChoice {
         ColorWhen::Always => termcolor::ColorChoice::Always,
         ColorWhen::Auto if auto_ok => termcolor::ColorChoice::Always,
         _ => termcolor::ColorChoice::Never,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_error_says_each_cause_once_on_one_line() {
+        let io = io::Error::other("dict-1.zdict: damaged\n(rebuild the index)");
+        let err = anyhow::Error::new(crate::index::IndexError::Io {
+            dir: "idx".into(),
+            source: io,
+        })
+        .context("searching");
+        assert_eq!(
+            message(&err),
+            "searching: cannot use index folder idx: dict-1.zdict: damaged (rebuild the index)"
+        );
+        let plain = anyhow::anyhow!("no such file").context("reading a.pdf");
+        assert_eq!(message(&plain), "reading a.pdf: no such file");
     }
 }

@@ -20,6 +20,11 @@ pub use reader::{Reader, StoredDocument};
 pub use schema::Fields;
 pub use writer::Writer;
 
+/// An index with fewer documents (passages and file records) is small:
+/// queries walk it on one thread (`query::every` splits only larger
+/// segments across cores), so a bulk build of one ends in a single segment.
+pub const SMALL_INDEX_DOCS: u32 = 1 << 16;
+
 /// File beside tantivy's own that records the ofsearch schema version.
 const VERSION_FILE: &str = "ofsearch-schema-version";
 

@@ -7,6 +7,7 @@ use tantivy::index::SegmentId;
 use tantivy::{DateTime, IndexWriter, TantivyDocument, Term};
 
 use super::schema::{KIND_DOC, KIND_PASSAGE};
+use super::SMALL_INDEX_DOCS;
 use super::{IndexError, IndexHandle};
 use crate::document::Document;
 
@@ -278,8 +279,8 @@ impl Writer {
     /// Commit, then wait for background merges to finish. When this writer
     /// wrote most of the index (a bulk build) and left more than
     /// [`MERGE_ABOVE_SEGMENTS`] segments, they are merged into one per core
-    /// (at most [`MERGE_ABOVE_SEGMENTS`]; into one below
-    /// [`ONE_SEGMENT_BELOW_DOCS`] documents): tantivy's background merges
+    /// (at most [`MERGE_ABOVE_SEGMENTS`]; into one when the index is
+    /// small, [`SMALL_INDEX_DOCS`]): tantivy's background merges
     /// depend on how the threads' flushes fall, so a large build ended with 3
     /// segments one time and 10 the next, and every query pays per segment
     /// (a 100x listing 68 ms on one segment, 97 ms on ten). One merge runs on
@@ -318,18 +319,16 @@ impl Writer {
 /// buy little.
 pub const MERGE_ABOVE_SEGMENTS: usize = 2;
 
-/// A bulk build of fewer documents than this ends in one segment. Queries
-/// walk an index this small on one thread (`query::every` splits only larger
-/// segments), so a second segment buys nothing and costs every query a
-/// second set of files to open and terms to look up: a 1x top-10 1.92 ms on
-/// two segments, 1.80 ms on one. The merge costs a 1x build about 70 ms.
-pub const ONE_SEGMENT_BELOW_DOCS: u64 = 1 << 16;
-
 /// How many segments a writer that added `added` of an index's `total`
 /// documents, now in `segments` segments, merges them into (`None`: it
 /// leaves them, as an ingest that wrote under half of the index does).
+///
+/// A small index ([`SMALL_INDEX_DOCS`]) ends in one segment: it is searched
+/// on one thread, so a second segment buys nothing and costs every query a
+/// second set of files to open and terms to look up (a 1x top-10 1.92 ms on
+/// two segments, 1.80 ms on one); the merge costs a 1x build about 70 ms.
 fn merge_target(segments: usize, total: u64, added: u64) -> Option<usize> {
-    let (above, target) = if total < ONE_SEGMENT_BELOW_DOCS {
+    let (above, target) = if total < u64::from(SMALL_INDEX_DOCS) {
         (1, 1)
     } else {
         (MERGE_ABOVE_SEGMENTS, merged_segments())
@@ -521,7 +520,7 @@ mod tests {
 
     #[test]
     fn small_builds_end_in_one_segment_large_ones_in_one_per_core() {
-        let large = ONE_SEGMENT_BELOW_DOCS + 1;
+        let large = u64::from(SMALL_INDEX_DOCS) + 1;
         assert_eq!(merge_target(2, 100, 100), Some(1));
         assert_eq!(merge_target(5, 100, 50), Some(1));
         assert_eq!(merge_target(1, 100, 100), None);

@@ -12,8 +12,9 @@ use crate::index::reader::{OrdSet, SegmentOrds};
 use tantivy::{DocAddress, DocId, DocSet, Searcher, SegmentReader, TERMINATED};
 
 /// Segments with fewer documents are searched whole, on one core: below
-/// this, starting a thread costs more than the split saves.
-const SPLIT_FROM: u32 = 1 << 16;
+/// this, starting a thread costs more than the split saves (the index's
+/// own notion of small, which also decides its segments).
+const SPLIT_FROM: u32 = crate::index::SMALL_INDEX_DOCS;
 
 /// One slice of work: a range of one segment's doc ids.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

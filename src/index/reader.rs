@@ -141,25 +141,35 @@ impl Reader {
             return Ok(0);
         };
         let (base_column, base_ords) = segments.swap_remove(largest);
-        let mut others: std::collections::HashSet<Vec<u8>> = std::collections::HashSet::new();
+        let mut others: Vec<Vec<u8>> = Vec::new();
         for (column, ords) in &segments {
             column
                 .dictionary()
-                .sorted_ords_to_term_cb(ords, |bytes| {
-                    others.insert(bytes.to_vec());
-                })
+                .sorted_ords_to_term_cb(ords, |bytes| others.push(bytes.to_vec()))
                 .map_err(|e| self.err(e.into()))?;
         }
         if others.is_empty() {
             return Ok(base_ords.len());
         }
-        // One pass over the largest segment's paths, in order, without
-        // allocating: looking each of the others up would search a block each.
+        // Each dictionary gives its paths in byte order: with the others'
+        // sorted together, one pass over the largest segment's paths, in
+        // step with them, finds the shared ones without hashing.
+        if segments.len() > 1 {
+            others.sort_unstable();
+            others.dedup();
+        }
         let mut shared = 0usize;
+        let mut next = 0usize;
         base_column
             .dictionary()
             .sorted_ords_to_term_cb(&base_ords, |bytes| {
-                shared += usize::from(others.contains(bytes));
+                while next < others.len() && others[next].as_slice() < bytes {
+                    next += 1;
+                }
+                if others.get(next).is_some_and(|o| o.as_slice() == bytes) {
+                    shared += 1;
+                    next += 1;
+                }
             })
             .map_err(|e| self.err(e.into()))?;
         Ok(base_ords.len() + others.len() - shared)
@@ -462,24 +472,40 @@ pub(crate) fn by_segment(addrs: &[DocAddress]) -> std::collections::BTreeMap<u32
 mod tests {
     use super::OrdSet;
 
-    /// Passages of path `b` in two segments (as two indexing threads can
-    /// leave them) count once; `a` and `c` once each.
-    #[test]
-    fn documents_split_between_segments_count_once() {
-        let (_dir, handle) = super::super::test_index::with_segments(
-            &[&["a", "b", "b"], &["b", "c", "c"]],
-            |d, f, _| d.add_text(f.text_exact, "management oversight"),
-        );
+    /// The distinct paths of every passage of an index with these segments.
+    fn distinct_paths(segments: &[&[&str]]) -> usize {
+        let (_dir, handle) = super::super::test_index::with_segments(segments, |d, f, _| {
+            d.add_text(f.text_exact, "management oversight")
+        });
         let reader = super::Reader::open(&handle).unwrap();
         let searcher = reader.searcher();
-        assert_eq!(searcher.segment_readers().len(), 2);
+        assert_eq!(searcher.segment_readers().len(), segments.len());
         let mut per_segment = Vec::new();
         for (ord, segment) in (0u32..).zip(searcher.segment_readers()) {
             let column = segment.fast_fields().str("path").unwrap().unwrap();
             let docs: Vec<u32> = (0..segment.max_doc()).collect();
             per_segment.push((ord, super::sorted_ords(&column, &docs)));
         }
-        assert_eq!(reader.distinct_paths_of(&searcher, per_segment).unwrap(), 3);
+        reader.distinct_paths_of(&searcher, per_segment).unwrap()
+    }
+
+    /// Passages of path `b` in two segments (as two indexing threads can
+    /// leave them) count once; `a` and `c` once each.
+    #[test]
+    fn documents_split_between_segments_count_once() {
+        assert_eq!(distinct_paths(&[&["a", "b", "b"], &["b", "c", "c"]]), 3);
+    }
+
+    /// With three segments, paths shared by the smaller two, by all three,
+    /// or by the largest and one other each count once.
+    #[test]
+    fn documents_split_among_three_segments_count_once() {
+        let segments: &[&[&str]] = &[
+            &["a", "b", "d", "e", "f"],
+            &["b", "c", "g"],
+            &["c", "d", "g", "h"],
+        ];
+        assert_eq!(distinct_paths(segments), 8);
     }
 
     fn set(ords: &[u64]) -> OrdSet {

@@ -41,9 +41,11 @@ pub fn every_match(
     Ok(parts.into_iter().flatten().collect())
 }
 
-/// The `n` best matches, best first, ties going to the lower address: the
-/// same hits, in the same order, as tantivy's `TopDocs` collector. With a
-/// `plan`, matches that cannot make the top `n` are passed over unscored.
+/// The `n` best matches, best first, ties going to the lower address (the
+/// same hits, in the same order, as tantivy's `TopDocs` collector), followed
+/// by every other match tied with the `n`-th: a caller that breaks ties by
+/// something the walk cannot see gets them all in one walk. With a `plan`,
+/// matches that cannot reach the `n`-th are passed over unscored.
 pub fn top_matches(
     searcher: &Searcher,
     query: &dyn Query,
@@ -77,7 +79,12 @@ pub fn top_matches(
         all.extend(part?);
     }
     all.sort_unstable_by(|a, b| by_rank(a, b).reverse());
-    all.truncate(n);
+    // Each part kept everything tied with its own n-th, which is at most
+    // the whole's: cut at the whole's.
+    if let Some(&(cut, _)) = all.get(n - 1) {
+        let end = all.partition_point(|&(score, _)| score >= cut);
+        all.truncate(end);
+    }
     Ok(all)
 }
 
@@ -88,10 +95,13 @@ fn by_rank(a: &(f32, DocAddress), b: &(f32, DocAddress)) -> std::cmp::Ordering {
         .then_with(|| b.1.cmp(&a.1))
 }
 
-/// The `n` best of the matches pushed in address order.
+/// The `n` best of the matches pushed in address order, and the others
+/// tied with the `n`-th.
 struct Best {
     n: usize,
     heap: std::collections::BinaryHeap<std::cmp::Reverse<Ranked>>,
+    /// Matches outside the heap whose score equals its worst's.
+    ties: Vec<Ranked>,
 }
 
 /// A match ordered by [`by_rank`].
@@ -119,6 +129,7 @@ impl Best {
         Best {
             n,
             heap: std::collections::BinaryHeap::with_capacity(n.min(1 << 16)),
+            ties: Vec::new(),
         }
     }
 
@@ -126,15 +137,28 @@ impl Best {
         let entry = Ranked(score, addr);
         if self.heap.len() < self.n {
             self.heap.push(std::cmp::Reverse(entry));
-        } else if let Some(mut worst) = self.heap.peek_mut() {
-            // Addresses come in order, so a tie never displaces an earlier hit.
-            if entry > worst.0 {
-                *worst = std::cmp::Reverse(entry);
+            return;
+        }
+        let Some(mut worst) = self.heap.peek_mut() else {
+            return;
+        };
+        // Addresses come in order, so a tie never displaces an earlier hit.
+        if entry > worst.0 {
+            let out = std::mem::replace(&mut *worst, std::cmp::Reverse(entry)).0;
+            drop(worst);
+            let cut = self.heap.peek().map_or(f32::NEG_INFINITY, |w| w.0 .0);
+            if out.0 < cut {
+                // Every tie was tied with `out`: all of them fell below too.
+                self.ties.clear();
+            } else {
+                self.ties.push(out);
             }
+        } else if entry.0 >= worst.0 .0 {
+            self.ties.push(entry);
         }
     }
 
-    /// The score a match must beat to get in, once `n` are in.
+    /// The score a match must reach to be kept, once `n` are in.
     fn threshold(&self) -> Option<f32> {
         if self.heap.len() < self.n {
             return None;
@@ -145,7 +169,9 @@ impl Best {
     fn into_vec(self) -> Vec<(f32, DocAddress)> {
         self.heap
             .into_iter()
-            .map(|std::cmp::Reverse(Ranked(score, addr))| (score, addr))
+            .map(|std::cmp::Reverse(ranked)| ranked)
+            .chain(self.ties)
+            .map(|Ranked(score, addr)| (score, addr))
             .collect()
     }
 }

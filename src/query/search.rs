@@ -79,7 +79,8 @@ impl SearchRequest {
     }
 }
 
-/// Extra candidates fetched beyond the limit so ties at the cut are ordered stably.
+/// Up to this many hits tied past the limit are loaded and ordered whole;
+/// more are ordered by keys read from fast fields first.
 const TIE_MARGIN: usize = 64;
 
 /// Hits, with any corrections made to the query.
@@ -140,23 +141,9 @@ pub fn search(reader: &Reader, request: &SearchRequest) -> Result<Found, SearchE
                 .then(|| PhrasePlan::of(compiled.query.as_ref(), &searcher))
                 .flatten();
             // Ties with the k-th hit are ordered by document (newest first),
-            // which the walk cannot see: it keeps a margin past the k-th.
-            // When the margin is all ties the tie may go on past it, and which
-            // ties the margin holds depends on the index's layout, so the walk
-            // runs again with a wider one until it ends below them.
-            let mut n = k.saturating_add(TIE_MARGIN);
-            loop {
-                let top =
-                    super::every::top_matches(&searcher, compiled.query.as_ref(), n, plan.as_ref())
-                        .map_err(index_err)?;
-                let cut = top.get(k - 1).map(|&(score, _)| score);
-                let full_of_ties =
-                    top.len() >= n && top.last().zip(cut).is_some_and(|(last, cut)| last.0 >= cut);
-                if !full_of_ties || n == usize::MAX {
-                    break Ok(top);
-                }
-                n = n.saturating_mul(4);
-            }
+            // which the walk cannot see: it keeps every match tied with the
+            // k-th, and they are ordered below.
+            super::every::top_matches(&searcher, compiled.query.as_ref(), k, plan.as_ref())
         }
         None => super::every::every_match(&searcher, compiled.query.as_ref(), true),
     }
@@ -167,14 +154,9 @@ pub fn search(reader: &Reader, request: &SearchRequest) -> Result<Found, SearchE
             notes,
         });
     }
-    // Only hits tied with the k-th need their stored fields to break the tie:
-    // load the top k and those, not the whole margin.
     if let Some(k) = request.limit {
-        if let Some(&(cut, _)) = top.get(k.saturating_sub(1)) {
-            top.retain(|(score, _)| *score >= cut);
-        }
-        // Many ties: ranked by keys read from fast fields, and only the k
-        // best loaded.
+        // Many ties with the k-th: ranked by keys read from fast fields, and
+        // only the k best loaded.
         if top.len() > k.saturating_add(TIE_MARGIN) {
             top = rank_by_keys(reader, &searcher, &top)?;
             top.truncate(k);

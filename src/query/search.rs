@@ -103,9 +103,12 @@ pub struct Counted {
     pub notes: Vec<String>,
 }
 
+/// The request compiled against a snapshot of the index; `scored` when its
+/// matches' scores are used.
 fn prepare(
     reader: &Reader,
     request: &SearchRequest,
+    scored: bool,
 ) -> Result<(super::build::Compiled, tantivy::Searcher), SearchError> {
     let expr = request.expr()?;
     let searcher = reader.searcher();
@@ -115,6 +118,7 @@ fn prepare(
         expr.as_ref(),
         &request.filters,
         request.options,
+        scored,
     )?;
     Ok((compiled, searcher))
 }
@@ -122,7 +126,7 @@ fn prepare(
 /// Ranked hits for a request.
 pub fn search(reader: &Reader, request: &SearchRequest) -> Result<Found, SearchError> {
     let handle = reader.handle();
-    let (compiled, searcher) = prepare(reader, request)?;
+    let (compiled, searcher) = prepare(reader, request, true)?;
     let notes = compiled.notes.clone();
     let index_err = |source| IndexError::Tantivy {
         dir: handle.dir.clone(),
@@ -242,7 +246,7 @@ fn load_part(
 
 /// Exact number of matching passages and of the documents they belong to.
 pub fn count(reader: &Reader, request: &SearchRequest) -> Result<Counted, SearchError> {
-    let (compiled, searcher) = prepare(reader, request)?;
+    let (compiled, searcher) = prepare(reader, request, false)?;
     let (passages, paths) = super::every::count_with_paths(&searcher, compiled.query.as_ref())
         .map_err(|source| IndexError::Tantivy {
             dir: reader.handle().dir.clone(),
@@ -280,7 +284,7 @@ pub fn matching_request(
     reader: &Reader,
     request: &SearchRequest,
 ) -> Result<(Vec<DocAddress>, tantivy::Searcher, Vec<String>), SearchError> {
-    let (compiled, searcher) = prepare(reader, request)?;
+    let (compiled, searcher) = prepare(reader, request, false)?;
     let addrs = matching(reader, &searcher, compiled.query.as_ref())?;
     Ok((addrs, searcher, compiled.notes))
 }
@@ -382,7 +386,7 @@ pub fn highlight_texts(
 ) -> Result<Vec<Vec<(usize, usize)>>, SearchError> {
     let expr = parse(query)?;
     let searcher = reader.searcher();
-    let compiled = compile(reader.handle(), &searcher, Some(&expr), &[], options)?;
+    let compiled = compile(reader.handle(), &searcher, Some(&expr), &[], options, true)?;
     let mut analyzers = Analyzers::of(reader.handle());
     Ok(texts
         .iter()
@@ -417,7 +421,7 @@ pub fn for_each_chunk_formatted<T: Send>(
     mut each: impl FnMut(T) -> bool,
 ) -> Result<(), SearchError> {
     let handle = reader.handle();
-    let (compiled, searcher) = prepare(reader, request)?;
+    let (compiled, searcher) = prepare(reader, request, true)?;
     on_notes(&compiled.notes);
     let index_err = |source| IndexError::Tantivy {
         dir: handle.dir.clone(),

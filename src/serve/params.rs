@@ -106,7 +106,8 @@ impl Params {
                 "judgement" => f.judgement.push(value),
                 "since" => f.since = Some(value).filter(|v| !v.is_empty()),
                 "until" => f.until = Some(value).filter(|v| !v.is_empty()),
-                "n" => p.n = number("n", &value)?,
+                // `limit` as the CLI's `--limit` names it.
+                "n" | "limit" => p.n = number(&key, &value)?,
                 "offset" => p.offset = number("offset", &value)?,
                 "page" => page = Some(number("page", &value)?),
                 "context" => p.context = number("context", &value)?,
@@ -244,6 +245,8 @@ mod tests {
         assert!(p.group);
         let again = Params::parse(Some(&p.link(|_| {}))).unwrap();
         assert_eq!(again, p);
+        let limit = Params::parse(Some("q=oversight&limit=7")).unwrap();
+        assert_eq!(limit.n, 7);
     }
 
     #[test]
@@ -251,6 +254,7 @@ mod tests {
         for bad in [
             "n=0",
             "n=100000",
+            "limit=0",
             "page=0",
             "n=x",
             "sort=up",

@@ -148,7 +148,7 @@ impl Params {
         }
         if p.n == 0 || p.n > MAX_PAGE_SIZE {
             return Err(ApiError::bad_request(
-                format!("n={} is out of range", p.n),
+                format!("page size {} (n or limit) is out of range", p.n),
                 format!("use 1 to {MAX_PAGE_SIZE}, or /api/export for every hit"),
             ));
         }

@@ -81,7 +81,7 @@ impl SearchRequest {
 
 /// Up to this many hits tied past the limit are loaded and ordered whole;
 /// more are ordered by keys read from fast fields first.
-const TIE_MARGIN: usize = 64;
+const LOAD_TIES_UP_TO: usize = 64;
 
 /// Hits, with any corrections made to the query.
 #[derive(Debug, Clone, Default)]
@@ -161,7 +161,7 @@ pub fn search(reader: &Reader, request: &SearchRequest) -> Result<Found, SearchE
     if let Some(k) = request.limit {
         // Many ties with the k-th: ranked by keys read from fast fields, and
         // only the k best loaded.
-        if top.len() > k.saturating_add(TIE_MARGIN) {
+        if top.len() > k.saturating_add(LOAD_TIES_UP_TO) {
             top = rank_by_keys(reader, &searcher, &top)?;
             top.truncate(k);
         }

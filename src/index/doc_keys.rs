@@ -4,10 +4,10 @@
 
 use std::collections::BTreeMap;
 
-use tantivy::{DateTime, DocAddress, DocId, Searcher};
+use tantivy::{DocAddress, DocId};
 
 use super::reader::decode_sorted;
-use super::{IndexError, Reader};
+use super::{IndexError, OpenColumns, Reader};
 
 /// Each passage's document as a `(date, path)` key.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -25,7 +25,7 @@ impl Reader {
     /// `date` fast fields.
     pub fn document_keys(
         &self,
-        searcher: &Searcher,
+        columns: &OpenColumns,
         addrs: &[DocAddress],
     ) -> Result<DocumentKeys, IndexError> {
         let mut by_segment: BTreeMap<u32, Vec<(usize, DocId)>> = BTreeMap::new();
@@ -41,10 +41,9 @@ impl Reader {
         };
         let io_err = |e: std::io::Error| self.err(e.into());
         for (segment_ord, passages) in by_segment {
-            let fast = searcher.segment_reader(segment_ord).fast_fields();
-            let path = fast.str("path").map_err(|e| self.err(e))?;
-            let date = fast
-                .column_opt::<DateTime>("date")
+            let path = columns.strs(segment_ord, "path").map_err(|e| self.err(e))?;
+            let date = columns
+                .dates(segment_ord, "date")
                 .map_err(|e| self.err(e))?;
             let path_ord = |doc: DocId| path.as_ref().and_then(|c| c.term_ords(doc).next());
             let mut of_passage: Vec<Option<u64>> = Vec::with_capacity(passages.len());
@@ -132,7 +131,8 @@ mod tests {
         // Asked in reverse order, answered in the order asked.
         addrs.reverse();
         expected.reverse();
-        let keys = reader.document_keys(&searcher, &addrs).unwrap();
+        let columns = super::super::OpenColumns::new(&searcher);
+        let keys = reader.document_keys(&columns, &addrs).unwrap();
         let got: Vec<(Option<i64>, String)> = keys
             .of_passage
             .iter()

@@ -6,10 +6,10 @@
 use std::collections::HashMap;
 
 use tantivy::columnar::{Column, StrColumn};
-use tantivy::fastfield::FastFieldReaders;
 use tantivy::{DateTime, DocId};
 
 use super::reader::decode_sorted;
+use super::OpenColumns;
 use crate::document::{DocumentMeta, VisitType};
 
 /// How much of each hit's document a loader reads.
@@ -38,12 +38,12 @@ pub(super) struct HeaderColumns {
 
 impl HeaderColumns {
     /// The header columns of one segment.
-    pub(super) fn open(fast: &FastFieldReaders) -> tantivy::Result<HeaderColumns> {
+    pub(super) fn open(columns: &OpenColumns, segment_ord: u32) -> tantivy::Result<HeaderColumns> {
         Ok(HeaderColumns {
-            path: fast.str("path")?,
-            authority: fast.str("authority")?,
-            visit_type: fast.str("visit_type")?,
-            date: fast.column_opt::<DateTime>("date")?,
+            path: columns.strs(segment_ord, "path")?,
+            authority: columns.strs(segment_ord, "authority")?,
+            visit_type: columns.strs(segment_ord, "visit_type")?,
+            date: columns.dates(segment_ord, "date")?,
             authorities: HashMap::new(),
             visit_types: HashMap::new(),
         })

@@ -11,7 +11,7 @@ use super::headers::{HeaderColumns, MetaDetail};
 use super::reader::{
     by_segment, decode_sorted, decode_sorted_with, distinct_sorted, sorted_ords, StoredPassage,
 };
-use super::{IndexError, Reader};
+use super::{IndexError, OpenColumns, Reader};
 use crate::document::{DocumentMeta, Passage};
 
 /// Columns of one segment and the values already decoded from them.
@@ -90,13 +90,15 @@ const PARALLEL_PARSE_FROM: usize = 512;
 #[derive(Clone)]
 pub struct Loader<'a> {
     reader: &'a Reader,
-    searcher: &'a Searcher,
     segments: Vec<Option<SegmentColumns>>,
     detail: MetaDetail,
     decoder: super::passage_store::Decoder<'a>,
     /// Metadata decoded by this loader or any of its clones, by segment and
     /// `doc_json` ordinal: loaders on several threads parse a document once.
     shared: Arc<std::sync::Mutex<SharedMetas>>,
+    /// Columns opened by this loader, its clones, or whoever else the
+    /// request shares them with.
+    open: Arc<OpenColumns<'a>>,
 }
 
 impl<'a> Loader<'a> {
@@ -104,12 +106,18 @@ impl<'a> Loader<'a> {
     pub(super) fn new(reader: &'a Reader, searcher: &'a Searcher) -> Loader<'a> {
         Loader {
             reader,
-            searcher,
             segments: Vec::new(),
             detail: MetaDetail::Full,
             decoder: super::passage_store::Decoder::new(reader.dictionaries()),
             shared: Arc::default(),
+            open: Arc::new(OpenColumns::new(searcher)),
         }
+    }
+
+    /// The columns this loader opens, to share with other readers of the
+    /// same request (see [`OpenColumns`]).
+    pub fn open_columns(&self) -> &OpenColumns<'a> {
+        &self.open
     }
 
     /// This loader, reading as much of each document as `detail` says; set
@@ -125,27 +133,31 @@ impl<'a> Loader<'a> {
         if self.segments.len() <= i {
             self.segments.resize_with(i + 1, || None);
         }
-        let (searcher, reader, detail) = (self.searcher, self.reader, self.detail);
+        let (open, reader, detail) = (&self.open, self.reader, self.detail);
         // Taken by reference: the columns and their caches are too big to
         // move in and out for every hit.
         let slot = &mut self.segments[i];
         match slot {
             Some(columns) => Ok(columns),
             None => {
-                let fast = searcher.segment_reader(segment_ord).fast_fields();
                 let err = |e| reader.err(e);
-                let header = match detail {
-                    MetaDetail::Full => None,
-                    MetaDetail::Header => Some(HeaderColumns::open(fast).map_err(err)?),
+                // Headers are read from their own columns: the metadata's
+                // JSON column is not opened for them.
+                let (doc_json, header) = match detail {
+                    MetaDetail::Full => (open.strs(segment_ord, "doc_json").map_err(err)?, None),
+                    MetaDetail::Header => (
+                        None,
+                        Some(HeaderColumns::open(open, segment_ord).map_err(err)?),
+                    ),
                 };
                 Ok(slot.insert(SegmentColumns {
-                    doc_json: fast.str("doc_json").map_err(err)?,
+                    doc_json,
                     header,
                     metas: HashMap::new(),
-                    body: fast.bytes("body").map_err(err)?,
-                    section: fast.str("section").map_err(err)?,
+                    body: open.bytes(segment_ord, "body").map_err(err)?,
+                    section: open.strs(segment_ord, "section").map_err(err)?,
                     sections: HashMap::new(),
-                    paragraph: fast.column_opt::<u64>("paragraph").map_err(err)?,
+                    paragraph: open.u64s(segment_ord, "paragraph").map_err(err)?,
                 }))
             }
         }

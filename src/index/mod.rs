@@ -6,6 +6,7 @@ pub mod doc_keys;
 pub mod headers;
 pub mod links;
 pub mod loader;
+pub mod open_columns;
 pub mod passage_store;
 pub mod reader;
 pub mod schema;
@@ -16,6 +17,7 @@ use std::path::{Path, PathBuf};
 
 use tantivy::Index;
 
+pub use open_columns::OpenColumns;
 pub use reader::{Reader, StoredDocument};
 pub use schema::Fields;
 pub use writer::Writer;

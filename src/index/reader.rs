@@ -11,7 +11,7 @@ use tantivy::{DocAddress, DocId, IndexReader, ReloadPolicy, Searcher, Term};
 
 use super::loader::Loader;
 use super::schema::KIND_DOC;
-use super::{Fields, IndexError, IndexHandle};
+use super::{Fields, IndexError, IndexHandle, OpenColumns};
 use crate::document::{DocumentMeta, Passage};
 
 /// Decompressed doc-store blocks kept per segment. Passages are always loaded
@@ -256,30 +256,28 @@ impl Reader {
     /// field (no stored document is loaded), in the order given.
     pub fn paragraphs(
         &self,
-        searcher: &Searcher,
+        columns: &OpenColumns,
         addrs: &[DocAddress],
     ) -> Result<Vec<u64>, IndexError> {
-        self.fast_u64s(searcher, addrs, "paragraph")
+        self.fast_u64s(columns, addrs, "paragraph")
     }
 
     /// The first value of a u64 fast field for each of these documents, in
     /// the order given (0 where there is none).
     fn fast_u64s(
         &self,
-        searcher: &Searcher,
+        columns: &OpenColumns,
         addrs: &[DocAddress],
-        field: &str,
+        field: &'static str,
     ) -> Result<Vec<u64>, IndexError> {
-        let mut columns = HashMap::new();
+        let mut opened = HashMap::new();
         let mut out = Vec::with_capacity(addrs.len());
         for addr in addrs {
-            let column = match columns.entry(addr.segment_ord) {
+            let column = match opened.entry(addr.segment_ord) {
                 std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
                 std::collections::hash_map::Entry::Vacant(v) => v.insert(
-                    searcher
-                        .segment_reader(addr.segment_ord)
-                        .fast_fields()
-                        .column_opt::<u64>(field)
+                    columns
+                        .u64s(addr.segment_ord, field)
                         .map_err(|e| self.err(e))?,
                 ),
             };
@@ -323,7 +321,7 @@ impl Reader {
         let mut docs = Vec::with_capacity(addrs.len());
         let mut loader = self.loader(&searcher);
         loader.prefetch(&addrs)?;
-        let counts = self.fast_u64s(&searcher, &addrs, "passages")?;
+        let counts = self.fast_u64s(loader.open_columns(), &addrs, "passages")?;
         for (addr, passages) in addrs.into_iter().zip(counts) {
             docs.push(StoredDocument {
                 meta: DocumentMeta::clone(&*loader.meta(addr)?),

@@ -13,7 +13,7 @@ use super::prune::PhrasePlan;
 use super::MetaDetail;
 use crate::document::{DocumentMeta, Passage};
 use crate::gazetteer::Gazetteer;
-use crate::index::{IndexError, Reader};
+use crate::index::{IndexError, OpenColumns, Reader};
 
 /// A matching passage with its document's metadata.
 #[derive(Debug, Clone)]
@@ -158,18 +158,20 @@ pub fn search(reader: &Reader, request: &SearchRequest) -> Result<Found, SearchE
             notes,
         });
     }
+    // The ranking by keys and the loader read the same columns: opened once.
+    let loader = reader.loader(&searcher).with_detail(request.detail);
     if let Some(k) = request.limit {
         // Many ties with the k-th: ranked by keys read from fast fields, and
         // only the k best loaded.
         if top.len() > k.saturating_add(LOAD_TIES_UP_TO) {
-            top = rank_by_keys(reader, &searcher, &top)?;
+            top = rank_by_keys(reader, loader.open_columns(), &top)?;
             top.truncate(k);
         }
     }
     // Load in index order: the doc store decompresses each block once, not once
     // per hit; `rank_order` below restores the ranking.
     top.sort_unstable_by_key(|(_, addr)| *addr);
-    let mut hits = load_hits(reader, &searcher, request.detail, &compiled.matchers, &top)?;
+    let mut hits = load_hits(reader, loader, &compiled.matchers, &top)?;
     hits.sort_by(rank_order);
     if let Some(k) = request.limit {
         hits.truncate(k);
@@ -184,14 +186,12 @@ const PARALLEL_FROM: usize = 128;
 /// Load and highlight hits given in index order, on up to all cores for large sets.
 fn load_hits(
     reader: &Reader,
-    searcher: &tantivy::Searcher,
-    detail: MetaDetail,
+    mut loader: crate::index::loader::Loader<'_>,
     matchers: &[Matcher],
     top: &[(f32, DocAddress)],
 ) -> Result<Vec<Hit>, SearchError> {
     // Each part's metadata is read by `Loader::passages`, once per document
     // across the clones.
-    let mut loader = reader.loader(searcher).with_detail(detail);
     let threads = if top.len() >= PARALLEL_FROM {
         std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
     } else {
@@ -433,17 +433,17 @@ pub fn for_each_chunk_formatted<T: Send>(
     if top.is_empty() {
         return Ok(());
     }
+    let loader = reader.loader(&searcher).with_detail(request.detail);
     if top.len() <= chunk {
         // One chunk: loaded on every core at once, nothing to overlap.
         let mut top = top;
         top.sort_unstable_by_key(|(_, addr)| *addr);
-        let mut hits = load_hits(reader, &searcher, request.detail, &compiled.matchers, &top)?;
+        let mut hits = load_hits(reader, loader, &compiled.matchers, &top)?;
         hits.sort_by(rank_order);
         each(format(0, hits));
         return Ok(());
     }
-    let keyed = rank_by_keys(reader, &searcher, &top)?;
-    let loader = reader.loader(&searcher).with_detail(request.detail);
+    let keyed = rank_by_keys(reader, loader.open_columns(), &top)?;
     let matchers = &compiled.matchers;
     // Chunks are dealt round-robin to one loader per core and taken back in
     // order: loading (decompressing, highlighting) runs on every core while
@@ -512,15 +512,15 @@ pub fn for_each_chunk_formatted<T: Send>(
 /// any metadata.
 fn rank_by_keys(
     reader: &Reader,
-    searcher: &tantivy::Searcher,
+    columns: &OpenColumns,
     top: &[(f32, DocAddress)],
 ) -> Result<Vec<(f32, DocAddress)>, IndexError> {
     let addrs: Vec<DocAddress> = top.iter().map(|(_, a)| *a).collect();
     // Two independent reads of fast fields, side by side.
     let (paragraphs, ranks) = std::thread::scope(|scope| {
-        let paragraphs = scope.spawn(|| reader.paragraphs(searcher, &addrs));
+        let paragraphs = scope.spawn(|| reader.paragraphs(columns, &addrs));
         let ranks = reader
-            .document_keys(searcher, &addrs)
+            .document_keys(columns, &addrs)
             .map(|keys| document_ranks(&keys));
         let paragraphs = paragraphs
             .join()

@@ -38,11 +38,6 @@ impl<'a> OpenColumns<'a> {
         }
     }
 
-    /// The snapshot these columns belong to.
-    pub fn searcher(&self) -> &'a Searcher {
-        self.searcher
-    }
-
     /// A u64 fast field of one segment.
     pub fn u64s(
         &self,

@@ -198,18 +198,27 @@ impl SegmentBound<'_> {
                 if doc >= end {
                     return;
                 }
-                let Some(count) = counts(&mut self.others, doc, self.lead.freq(i)) else {
-                    continue;
-                };
                 // The bound adds the same terms as the scorer but maybe not
                 // in the same order: a tie may come out an ulp apart, so a
                 // hair below the threshold still counts.
-                let reaches = threshold.is_none_or(|worst| {
-                    let bound =
-                        plan.rest_max + plan.weight.score(self.norms.fieldnorm_id(doc), count);
-                    bound >= worst - worst.abs() * 1e-6
-                });
-                if reaches {
+                let norm = self.norms.fieldnorm_id(doc);
+                let reaches = |count: u32| {
+                    threshold.is_none_or(|worst| {
+                        let bound = plan.rest_max + plan.weight.score(norm, count);
+                        bound >= worst - worst.abs() * 1e-6
+                    })
+                };
+                // The lead word's own count bounds the phrase's too: a passage
+                // that cannot reach the threshold with it is passed over
+                // before the other words' postings are read for it.
+                let lead = self.lead.freq(i);
+                if !reaches(lead) {
+                    continue;
+                }
+                let Some(count) = counts(&mut self.others, doc, lead) else {
+                    continue;
+                };
+                if reaches(count) {
                     threshold = visit(doc);
                 }
             }

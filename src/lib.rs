@@ -7,6 +7,7 @@
 
 pub mod acronyms;
 pub mod cli;
+pub mod cores;
 pub mod document;
 pub mod gazetteer;
 pub mod index;

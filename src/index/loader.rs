@@ -98,7 +98,7 @@ pub struct Loader<'a> {
     shared: Arc<std::sync::Mutex<SharedMetas>>,
     /// Columns opened by this loader, its clones, or whoever else the
     /// request shares them with.
-    open: Arc<OpenColumns<'a>>,
+    open: Arc<OpenColumns>,
 }
 
 impl<'a> Loader<'a> {
@@ -110,13 +110,13 @@ impl<'a> Loader<'a> {
             detail: MetaDetail::Full,
             decoder: super::passage_store::Decoder::new(reader.dictionaries()),
             shared: Arc::default(),
-            open: Arc::new(OpenColumns::new(searcher)),
+            open: reader.open_columns(searcher),
         }
     }
 
     /// The columns this loader opens, to share with other readers of the
     /// same request (see [`OpenColumns`]).
-    pub fn open_columns(&self) -> &OpenColumns<'a> {
+    pub fn open_columns(&self) -> &OpenColumns {
         &self.open
     }
 

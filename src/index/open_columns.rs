@@ -1,10 +1,12 @@
-//! The fast-field columns of one snapshot, each opened once per request.
+//! The fast-field columns of one snapshot, each opened once.
 //!
 //! Opening a column is not free: tantivy reads the header of every 512-row
 //! block of a blockwise-linear column when it opens it (about 1 250 per
 //! column per segment at 100x, 50–90 µs). A ranked search with many ties
 //! reads paths, dates and positions to order them, then its loader reads
-//! them again, and each loading thread opened its own; here they share one.
+//! them again, and each loading thread opened its own; here they share one,
+//! and so do the queries of a batch (`search -`) or of `serve` that read the
+//! same snapshot (see [`super::Reader::open_columns`]).
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -23,19 +25,24 @@ enum Opened {
 }
 
 /// Columns of one searcher's segments, opened on first use and shared by
-/// every thread of a request.
-pub struct OpenColumns<'a> {
-    searcher: &'a Searcher,
+/// every thread and request reading them.
+pub struct OpenColumns {
+    searcher: Searcher,
     opened: Mutex<HashMap<(u32, &'static str), Opened>>,
 }
 
-impl<'a> OpenColumns<'a> {
-    /// No column opened yet.
-    pub fn new(searcher: &'a Searcher) -> OpenColumns<'a> {
+impl OpenColumns {
+    /// No column of this searcher's segments opened yet.
+    pub fn new(searcher: &Searcher) -> OpenColumns {
         OpenColumns {
-            searcher,
+            searcher: searcher.clone(),
             opened: Mutex::default(),
         }
+    }
+
+    /// Whether these are the columns of `searcher`'s snapshot.
+    pub fn are_of(&self, searcher: &Searcher) -> bool {
+        self.searcher.generation().generation_id() == searcher.generation().generation_id()
     }
 
     /// A u64 fast field of one segment.
@@ -167,5 +174,19 @@ mod tests {
         assert_eq!(columns.lock().len(), 4);
         let _ = columns.strs(0, "section").unwrap();
         assert_eq!(columns.lock().len(), 4);
+    }
+
+    #[test]
+    fn requests_on_one_snapshot_share_their_columns() {
+        let (_dir, handle) =
+            super::super::test_index::with_segments(&[&["a", "b"]], |d, f, path| {
+                d.add_u64(f.paragraph, path.len() as u64);
+            });
+        let reader = super::super::Reader::open(&handle).unwrap();
+        let first = reader.open_columns(&reader.searcher());
+        assert!(first.u64s(0, "paragraph").unwrap().is_some());
+        let second = reader.open_columns(&reader.searcher());
+        assert!(std::sync::Arc::ptr_eq(&first, &second));
+        assert_eq!(second.lock().len(), 1);
     }
 }

@@ -27,6 +27,8 @@ pub struct Reader {
     /// needs them, and at 100x the file is ~0.4 MB of JSON.
     links: std::sync::OnceLock<super::links::LinkFile>,
     dicts: super::passage_store::Dictionaries,
+    /// The snapshot's columns as opened so far, kept for the next request.
+    columns: std::sync::Mutex<Option<Arc<OpenColumns>>>,
 }
 
 /// A passage with its document's metadata, as stored.
@@ -65,7 +67,20 @@ impl Reader {
             reader,
             links: std::sync::OnceLock::new(),
             dicts: super::passage_store::Dictionaries::new(&handle.dir),
+            columns: std::sync::Mutex::default(),
         })
+    }
+
+    /// The fast-field columns of `searcher`'s snapshot, shared with every
+    /// other request on it: a reader never reloads, so each column of its
+    /// snapshot is opened once however many queries read it. A searcher of
+    /// another snapshot gets columns of its own (and they replace these).
+    pub fn open_columns(&self, searcher: &Searcher) -> Arc<OpenColumns> {
+        let mut cached = self.columns.lock().unwrap_or_else(|e| e.into_inner());
+        match cached.as_ref() {
+            Some(columns) if columns.are_of(searcher) => columns.clone(),
+            _ => cached.insert(Arc::new(OpenColumns::new(searcher))).clone(),
+        }
     }
 
     /// The news-to-letter links beside the index, read on first use.

@@ -339,9 +339,7 @@ fn merge_target(segments: usize, total: u64, added: u64) -> Option<usize> {
 /// How many segments a bulk build's final merge leaves: one per core (each
 /// merge runs on one), at most [`MERGE_ABOVE_SEGMENTS`].
 pub fn merged_segments() -> usize {
-    std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, MERGE_ABOVE_SEGMENTS)
+    crate::cores::available().clamp(1, MERGE_ABOVE_SEGMENTS)
 }
 
 /// The index's segments in `groups` groups of about equal document counts

@@ -125,7 +125,7 @@ pub fn ingest(
         let files = &files;
         let (bar, sizes, extracted) = (&bar, &sizes, &extracted);
         scope.spawn(move || {
-            let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+            let threads = crate::cores::available();
             let mut batch: Vec<(String, Outcome)> = Vec::with_capacity(BATCH_FILES);
             let mut open = true;
             in_order::map_in_order(

@@ -204,7 +204,7 @@ fn for_parts<T: Send>(
     let cores = if total < u64::from(SPLIT_FROM) {
         1
     } else {
-        std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
+        crate::cores::available().min(8)
     };
     let parts = split(&max_docs, cores);
     let run = |part: Part| -> tantivy::Result<T> {

@@ -193,7 +193,7 @@ fn load_hits(
     // Each part's metadata is read by `Loader::passages`, once per document
     // across the clones.
     let threads = if top.len() >= PARALLEL_FROM {
-        std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
+        crate::cores::available().min(4)
     } else {
         1
     };
@@ -448,7 +448,7 @@ pub fn for_each_chunk_formatted<T: Send>(
     // Chunks are dealt round-robin to one loader per core and taken back in
     // order: loading (decompressing, highlighting) runs on every core while
     // the caller writes what is ready.
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+    let workers = crate::cores::available().min(4);
     let chunks: Vec<&[(f32, DocAddress)]> = keyed.chunks(chunk.max(1)).collect();
     let format = &format;
     let decoded = std::thread::scope(|scope| {

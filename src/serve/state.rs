@@ -26,7 +26,7 @@ pub struct AppState {
 
 /// Searches allowed to run at once: the index work is CPU-bound.
 fn search_slots() -> usize {
-    std::thread::available_parallelism().map_or(2, |n| n.get() * 2)
+    crate::cores::available() * 2
 }
 
 impl AppState {

@@ -96,8 +96,8 @@ pub struct Loader<'a> {
     /// Metadata decoded by this loader or any of its clones, by segment and
     /// `doc_json` ordinal: loaders on several threads parse a document once.
     shared: Arc<std::sync::Mutex<SharedMetas>>,
-    /// Columns opened by this loader, its clones, or whoever else the
-    /// request shares them with.
+    /// The snapshot's columns, shared with its clones and with every other
+    /// request of the reader ([`Reader::open_columns`]).
     open: Arc<OpenColumns>,
 }
 
@@ -114,8 +114,8 @@ impl<'a> Loader<'a> {
         }
     }
 
-    /// The columns this loader opens, to share with other readers of the
-    /// same request (see [`OpenColumns`]).
+    /// The columns this loader opens, to share with whatever else reads the
+    /// same snapshot (see [`OpenColumns`]).
     pub fn open_columns(&self) -> &OpenColumns {
         &self.open
     }

@@ -1,11 +1,12 @@
 //! Facet counts: matching passages and documents per authority, year, visit
 //! type, inspector or judgement.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use super::search::{matching_request, SearchError, SearchRequest};
 use crate::document::DocumentMeta;
-use crate::index::Reader;
+use crate::index::{loader::Decoded, Reader};
 
 /// What to count by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -71,37 +72,71 @@ pub(crate) fn values(meta: &DocumentMeta, by: FacetBy) -> Vec<String> {
     }
 }
 
-/// Counts per value in `sort` order, and any query corrections.
-pub fn facets(
+/// The documents with a matching passage, each once with how many of its
+/// passages match: what every facet of one request is counted from, so a
+/// page that shows several facets matches and groups once.
+#[derive(Debug, Clone, Default)]
+pub struct MatchedDocuments {
+    /// Each document's metadata and its matching passages.
+    pub documents: Vec<(Arc<DocumentMeta>, usize)>,
+    /// Corrections made to the query.
+    pub notes: Vec<String>,
+}
+
+/// Match a request and group its passages by document.
+pub fn matched_documents(
     reader: &Reader,
     request: &SearchRequest,
-    by: FacetBy,
-    sort: FacetSort,
-) -> Result<(Vec<FacetRow>, Vec<String>), SearchError> {
+) -> Result<MatchedDocuments, SearchError> {
     let (addrs, searcher, notes) = matching_request(reader, request)?;
-    let mut meta_cache: HashMap<String, Vec<String>> = HashMap::new();
-    let mut counts: BTreeMap<String, (usize, BTreeSet<String>)> = BTreeMap::new();
     let mut loader = reader.loader(&searcher);
     loader.prefetch(&addrs)?;
+    let mut documents: Vec<(Arc<DocumentMeta>, usize)> = Vec::new();
+    let mut by_path: HashMap<String, usize> = HashMap::new();
+    // A document's passages come one after another and share one decoded
+    // metadata: the path is looked up only when that changes (a document
+    // split over segments is still counted once, by its path).
+    let mut last: Option<(*const DocumentMeta, usize)> = None;
     for addr in addrs {
-        // Metadata only: the passage itself is never loaded.
         let meta = loader.meta(addr)?;
-        let path = meta.path.clone();
-        let vals = meta_cache
-            .entry(path.clone())
-            .or_insert_with(|| values(&meta, by));
-        for v in vals.iter() {
-            let e = counts.entry(v.clone()).or_default();
-            e.0 += 1;
-            e.1.insert(path.clone());
+        let at = match last {
+            Some((ptr, at)) if std::ptr::eq(ptr, Arc::as_ptr(&meta)) => at,
+            _ => {
+                let at = *by_path.entry(meta.path.clone()).or_insert_with(|| {
+                    documents.push((meta.clone(), 0));
+                    documents.len() - 1
+                });
+                last = Some((Arc::as_ptr(&meta), at));
+                at
+            }
+        };
+        documents[at].1 += 1;
+    }
+    Decoded::free_in_background(vec![loader.into_decoded()]);
+    Ok(MatchedDocuments { documents, notes })
+}
+
+/// Counts per value of matched documents, in `sort` order.
+pub fn facet_rows(matched: &MatchedDocuments, by: FacetBy, sort: FacetSort) -> Vec<FacetRow> {
+    let mut counts: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    for (meta, passages) in &matched.documents {
+        let mut vals = values(meta, by);
+        // A value named twice counts the passages twice, the document once.
+        for v in &vals {
+            counts.entry(v.clone()).or_default().0 += passages;
+        }
+        vals.sort_unstable();
+        vals.dedup();
+        for v in vals {
+            counts.entry(v).or_default().1 += 1;
         }
     }
     let mut rows: Vec<FacetRow> = counts
         .into_iter()
-        .map(|(value, (passages, docs))| FacetRow {
+        .map(|(value, (passages, documents))| FacetRow {
             value,
             passages,
-            documents: docs.len(),
+            documents,
         })
         .collect();
     match sort {
@@ -115,5 +150,59 @@ pub fn facets(
             rows.sort_by(|a, b| (a.value == NONE, &a.value).cmp(&(b.value == NONE, &b.value)))
         }
     }
-    Ok((rows, notes))
+    rows
+}
+
+/// Counts per value in `sort` order, and any query corrections.
+pub fn facets(
+    reader: &Reader,
+    request: &SearchRequest,
+    by: FacetBy,
+    sort: FacetSort,
+) -> Result<(Vec<FacetRow>, Vec<String>), SearchError> {
+    let matched = matched_documents(reader, request)?;
+    Ok((facet_rows(&matched, by, sort), matched.notes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(path: &str, authority: Option<&str>, inspectors: &[&str]) -> Arc<DocumentMeta> {
+        Arc::new(DocumentMeta {
+            path: path.into(),
+            authority: authority.map(Into::into),
+            inspectors: inspectors.iter().map(|s| s.to_string()).collect(),
+            ..DocumentMeta::default()
+        })
+    }
+
+    #[test]
+    fn rows_count_passages_per_value_and_each_document_once() {
+        let matched = MatchedDocuments {
+            documents: vec![
+                (
+                    doc("a", Some("Leeds"), &["Ann Smith", "Ann Smith", "Bo Li"]),
+                    3,
+                ),
+                (doc("b", Some("Leeds"), &[]), 2),
+                (doc("c", None, &["Bo Li"]), 1),
+            ],
+            notes: Vec::new(),
+        };
+        let row = |value: &str, passages, documents| FacetRow {
+            value: value.into(),
+            passages,
+            documents,
+        };
+        assert_eq!(
+            facet_rows(&matched, FacetBy::Authority, FacetSort::Count),
+            vec![row("Leeds", 5, 2), row(NONE, 1, 1)]
+        );
+        // A name listed twice counts its document's passages twice, the document once.
+        assert_eq!(
+            facet_rows(&matched, FacetBy::Inspector, FacetSort::Key),
+            vec![row("Ann Smith", 6, 1), row("Bo Li", 4, 2), row(NONE, 2, 1)]
+        );
+    }
 }

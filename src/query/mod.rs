@@ -19,7 +19,9 @@ pub mod trend;
 
 pub use crate::index::headers::MetaDetail;
 pub use build::MatchOptions;
-pub use facets::{facets, FacetBy, FacetRow, FacetSort};
+pub use facets::{
+    facet_rows, facets, matched_documents, FacetBy, FacetRow, FacetSort, MatchedDocuments,
+};
 pub use group::{by_document, DocGroup};
 pub use parse::{parse, Expr, QueryError};
 pub use search::{

@@ -278,9 +278,11 @@ pub async fn search(State(state): State<Arc<AppState>>, RawQuery(raw): RawQuery)
     let answered = blocking(&state, move |reader| {
         let page = query::page::page(&reader, &page_request(&p2)?)?;
         let request = search_request(&p2, None)?;
+        // Matched and grouped once for every facet of the sidebar.
+        let matched = query::matched_documents(&reader, &request)?;
         let mut facets = Vec::new();
         for (by, label, param) in FACETS {
-            let (mut rows, _) = query::facets(&reader, &request, *by, by.default_sort())?;
+            let mut rows = query::facet_rows(&matched, *by, by.default_sort());
             if by.default_sort() == query::FacetSort::Count {
                 most_documents_first(&mut rows);
             }

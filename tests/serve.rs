@@ -140,6 +140,43 @@ async fn filters_context_grouping_and_sort() {
 }
 
 #[tokio::test]
+async fn grouped_pages_cover_the_clis_groups() {
+    // Groups are ranked from the index's columns and only their shown
+    // passages loaded: pages of them must still be the CLI's groups, in order.
+    let all = cli_json(&[
+        "search",
+        "oversight",
+        "--group-by",
+        "doc",
+        "--all",
+        "--json",
+    ]);
+    assert!(all.len() > 2, "{all:?}");
+    let mut paged = Vec::new();
+    for page in 1..=all.len().div_ceil(2) {
+        let (_, v) = get_json(&format!(
+            "/api/search?q=oversight&group_by=doc&n=2&page={page}"
+        ))
+        .await;
+        paged.extend(v["groups"].as_array().cloned().unwrap_or_default());
+    }
+    assert_eq!(paged, all);
+    let hits: u64 = all.iter().filter_map(|g| g["hits"].as_u64()).sum();
+    let (_, c) = get_json("/api/count?q=oversight").await;
+    assert_eq!(c["passages"].as_u64(), Some(hits));
+    let (_, v) = get_json("/api/search?q=oversight&group_by=doc&sort=date&n=100").await;
+    let groups = v["groups"].as_array().cloned().unwrap_or_default();
+    assert_eq!(groups.len(), all.len());
+    let dates: Vec<&str> = groups
+        .iter()
+        .map(|g| g["date"].as_str().unwrap_or(""))
+        .collect();
+    let dated = dates.iter().take_while(|d| !d.is_empty()).count();
+    assert!(dates[dated..].iter().all(|d| d.is_empty()), "{dates:?}");
+    assert!(dates[..dated].windows(2).all(|w| w[0] >= w[1]), "{dates:?}");
+}
+
+#[tokio::test]
 async fn facets_mentions_and_documents() {
     let (_, v) = get_json("/api/facets?q=oversight&by=year").await;
     let cli = cli_json(&["facets", "oversight", "--by", "year", "--json"]);

@@ -271,25 +271,28 @@ fn run_one(
         )?;
         return Ok(counted.passages > 0);
     }
-    if args.all && !shape.grouped_by_doc {
+    if shape.grouped_by_doc {
+        // Documents ranked by their best hit; `--limit` counts documents.
+        let grouped = query::search_grouped(
+            reader,
+            request,
+            query::GroupPage {
+                offset: 0,
+                n: (!args.all).then_some(args.limit),
+                newest_first: false,
+            },
+        )?;
+        print_notes(&grouped.notes);
+        write_groups(out, &grouped.groups, shape)?;
+        return Ok(grouped.documents > 0);
+    }
+    if args.all {
         return list_all(reader, out, request, shape);
     }
     let found = query::search(reader, request)?;
     print_notes(&found.notes);
     let any = !found.hits.is_empty();
-    let mut hits = found.hits;
-    if shape.grouped_by_doc && !args.all {
-        // Keep the hits of the best `limit` documents: hits are in rank order, so
-        // documents are ranked by the first time they appear.
-        let mut keep = std::collections::HashSet::new();
-        for h in &hits {
-            if keep.len() == args.limit {
-                break;
-            }
-            keep.insert(h.meta.path.clone());
-        }
-        hits.retain(|h| keep.contains(&h.meta.path));
-    }
+    let hits = found.hits;
     write_hits(out, reader, hits, shape, 1)?;
     Ok(any)
 }

@@ -1,7 +1,7 @@
 //! One page of results, with exact totals: what a web page or an API client
 //! asks for (the CLI's `-n` is the first page of this, in rank order).
 
-use super::group::{by_document, DocGroup};
+use super::group::{search_grouped, DocGroup, GroupPage};
 use super::search::{count, search, Hit, SearchError, SearchRequest};
 use crate::index::Reader;
 
@@ -58,21 +58,29 @@ pub fn page(reader: &Reader, req: &PageRequest) -> Result<Page, SearchError> {
         notes: totals.notes,
         ..Page::default()
     };
+    if req.group {
+        let grouped = search_grouped(
+            reader,
+            &req.search,
+            GroupPage {
+                offset: req.offset,
+                n: Some(req.n),
+                newest_first: req.order == Order::Date,
+            },
+        )?;
+        out.groups = grouped.groups;
+        return Ok(out);
+    }
     let end = req.offset.saturating_add(req.n);
-    let everything = req.group || req.order == Order::Date;
     let request = SearchRequest {
-        limit: if everything { None } else { Some(end) },
+        limit: if req.order == Order::Date {
+            None
+        } else {
+            Some(end)
+        },
         ..req.search.clone()
     };
     let mut hits = search(reader, &request)?.hits;
-    if req.group {
-        let mut groups = by_document(hits);
-        if req.order == Order::Date {
-            groups.sort_by(|a, b| newest_first(&a.meta.date, &b.meta.date));
-        }
-        out.groups = groups.into_iter().skip(req.offset).take(req.n).collect();
-        return Ok(out);
-    }
     if req.order == Order::Date {
         // Stable: within a date, rank order stays.
         hits.sort_by(|a, b| newest_first(&a.meta.date, &b.meta.date));

@@ -105,7 +105,7 @@ pub struct Counted {
 
 /// The request compiled against a snapshot of the index; `scored` when its
 /// matches' scores are used.
-fn prepare(
+pub(super) fn prepare(
     reader: &Reader,
     request: &SearchRequest,
     scored: bool,
@@ -184,7 +184,7 @@ pub fn search(reader: &Reader, request: &SearchRequest) -> Result<Found, SearchE
 const PARALLEL_FROM: usize = 128;
 
 /// Load and highlight hits given in index order, on up to all cores for large sets.
-fn load_hits(
+pub(super) fn load_hits(
     reader: &Reader,
     mut loader: crate::index::loader::Loader<'_>,
     matchers: &[Matcher],
@@ -515,18 +515,44 @@ fn rank_by_keys(
     columns: &OpenColumns,
     top: &[(f32, DocAddress)],
 ) -> Result<Vec<(f32, DocAddress)>, IndexError> {
+    let ranked = rank_keys(reader, columns, top)?;
+    Ok(ranked.order.into_iter().map(|i| top[i]).collect())
+}
+
+/// Hits put in `rank_order` from fast fields (see [`rank_by_keys`]), with
+/// what that read about their documents.
+pub(super) struct RankedKeys {
+    /// Places in the hits given, in rank order.
+    pub order: Vec<usize>,
+    /// For each hit given, its document's place in document order (newest
+    /// first, then by path): equal for the passages of one document.
+    pub document: Vec<u32>,
+    /// For each hit given, its document's date (a Unix timestamp).
+    pub date: Vec<Option<i64>>,
+}
+
+/// See [`RankedKeys`].
+pub(super) fn rank_keys(
+    reader: &Reader,
+    columns: &OpenColumns,
+    top: &[(f32, DocAddress)],
+) -> Result<RankedKeys, IndexError> {
     let addrs: Vec<DocAddress> = top.iter().map(|(_, a)| *a).collect();
     // Two independent reads of fast fields, side by side.
-    let (paragraphs, ranks) = std::thread::scope(|scope| {
+    let (paragraphs, keys) = std::thread::scope(|scope| {
         let paragraphs = scope.spawn(|| reader.paragraphs(columns, &addrs));
-        let ranks = reader
-            .document_keys(columns, &addrs)
-            .map(|keys| document_ranks(&keys));
+        let keys = reader.document_keys(columns, &addrs);
         let paragraphs = paragraphs
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        Ok::<_, IndexError>((paragraphs?, ranks?))
+        Ok::<_, IndexError>((paragraphs?, keys?))
     })?;
+    let ranks = document_ranks(&keys);
+    let date = keys
+        .of_passage
+        .iter()
+        .map(|&doc| keys.docs.get(doc as usize).and_then(|d| d.0))
+        .collect();
     // One integer per hit sorts as (score, document rank, paragraph), ties
     // kept in index order (the hit's place in `top`): the order of a stable
     // sort on those keys, at the cost of an unstable one.
@@ -541,10 +567,14 @@ fn rank_by_keys(
         .collect();
     packed.sort_unstable();
     // The low 32 bits are the hit's place in `top`.
-    Ok(packed
-        .into_iter()
-        .map(|key| top[(key & u128::from(u32::MAX)) as usize])
-        .collect())
+    Ok(RankedKeys {
+        order: packed
+            .into_iter()
+            .map(|key| (key & u128::from(u32::MAX)) as usize)
+            .collect(),
+        document: ranks,
+        date,
+    })
 }
 
 /// For each hit's document, its place in [`rank_order`]'s order of documents

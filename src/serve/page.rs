@@ -378,7 +378,7 @@ fn results(
                         ol.hits.groups start=(p.offset + 1) {
                             @for g in &page.groups {
                                 li.hit tabindex="-1" {
-                                    p.meta { (meta_line(&g.meta, None)) " · " (g.hits) " hits" }
+                                    p.meta { (meta_line(&g.meta, None)) " · " (g.hits) (if g.hits == 1 { " hit" } else { " hits" }) }
                                     p.title { a.open href=(doc_link(&g.meta, p, g.best.first().map(|h| h.passage.paragraph))) { (g.meta.title) } }
                                     @for h in &g.best { p.text { span.para { "¶" (h.passage.paragraph) " " } (marked(&h.passage.text, &h.highlights)) } }
                                 }

@@ -43,8 +43,7 @@ fn print_notes(notes: &[String]) {
     }
 }
 
-/// Write hits (or document groups) in the chosen format.
-/// Write hits ranked from `first_rank` (a table's header only with the
+/// Write hits in the chosen format, ranked from `first_rank` (a table's header only with the
 /// first: the hits of one listing may come in several calls).
 fn write_hits<W: WriteColor>(
     out: &mut W,
@@ -53,10 +52,6 @@ fn write_hits<W: WriteColor>(
     shape: Shape,
     first_rank: usize,
 ) -> Result<()> {
-    if shape.grouped_by_doc {
-        let groups = query::by_document(hits);
-        return write_groups(out, &groups, shape);
-    }
     let contexts: Vec<(Vec<Passage>, Vec<Passage>)> = hits
         .iter()
         .map(|h| query::context(reader, h, shape.context))

@@ -22,33 +22,6 @@ pub struct DocGroup {
 /// Passages shown per document.
 pub const BEST_PER_DOC: usize = 3;
 
-/// Group ranked hits (best first) by document, keeping rank order of each
-/// document's best hit.
-pub fn by_document(hits: Vec<Hit>) -> Vec<DocGroup> {
-    let mut groups: Vec<DocGroup> = Vec::new();
-    let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    for hit in hits {
-        match index.get(&hit.meta.path) {
-            Some(&i) => {
-                let g = &mut groups[i];
-                g.hits += 1;
-                if g.best.len() < BEST_PER_DOC {
-                    g.best.push(hit);
-                }
-            }
-            None => {
-                index.insert(hit.meta.path.clone(), groups.len());
-                groups.push(DocGroup {
-                    meta: hit.meta.clone(),
-                    hits: 1,
-                    best: vec![hit],
-                });
-            }
-        }
-    }
-    groups
-}
-
 /// Which documents of a grouped search to return, in which order.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct GroupPage {
@@ -79,8 +52,8 @@ struct Pending {
     date: Option<i64>,
 }
 
-/// A request's matches grouped by document, as [`by_document`] groups its
-/// ranked hits, but ranked from fast fields and with only the passages a
+/// A request's matches grouped by document (documents in the order of their
+/// best passage), ranked from fast fields and with only the passages a
 /// returned group shows loaded: a broad query at scale matches hundreds of
 /// thousands of passages and shows three for each of a page of documents.
 pub fn search_grouped(

@@ -22,7 +22,7 @@ pub use build::MatchOptions;
 pub use facets::{
     facet_rows, facets, matched_documents, FacetBy, FacetRow, FacetSort, MatchedDocuments,
 };
-pub use group::{by_document, search_grouped, DocGroup, GroupPage, Grouped};
+pub use group::{search_grouped, DocGroup, GroupPage, Grouped};
 pub use parse::{parse, Expr, QueryError};
 pub use search::{
     context, count, mentions, search, Counted, Found, Hit, SearchError, SearchRequest,

@@ -9,7 +9,9 @@ use std::collections::{BTreeMap, HashMap};
 use serde::Serialize;
 
 use super::docs::{self, DocsRequest};
-use super::facets::{facets, values, FacetBy, FacetSort, NONE};
+use super::facets::{
+    facet_rows, matched_documents, values, FacetBy, FacetSort, MatchedDocuments, NONE,
+};
 use super::search::{SearchError, SearchRequest};
 use super::MatchOptions;
 use crate::index::Reader;
@@ -25,6 +27,19 @@ pub struct TrendRequest {
     pub options: MatchOptions,
     /// What a bucket is.
     pub by: FacetBy,
+}
+
+impl TrendRequest {
+    /// The search of one of its queries, under its filters.
+    fn search(&self, query: &str) -> SearchRequest {
+        SearchRequest {
+            query: query.to_string(),
+            filters: self.filters.clone(),
+            options: self.options,
+            limit: None,
+            detail: Default::default(),
+        }
+    }
 }
 
 /// One query's share of a bucket.
@@ -100,17 +115,27 @@ fn time_range(first: &str, last: &str, by: FacetBy) -> Vec<String> {
 
 /// Answer a trend request.
 pub fn trend(reader: &Reader, req: &TrendRequest) -> Result<Trend, SearchError> {
+    let matched = req
+        .queries
+        .iter()
+        .map(|q| matched_documents(reader, &req.search(q)))
+        .collect::<Result<Vec<_>, _>>()?;
+    trend_of_matches(reader, req, &matched)
+}
+
+/// Answer a trend request whose queries' matches are already grouped by
+/// document (one [`MatchedDocuments`] per query, in order): a caller that
+/// also counts facets matches once for both.
+pub fn trend_of_matches(
+    reader: &Reader,
+    req: &TrendRequest,
+    matched: &[MatchedDocuments],
+) -> Result<Trend, SearchError> {
     // Documents per bucket, under the filters alone.
     let list = docs::list(
         reader,
         &DocsRequest {
-            search: SearchRequest {
-                query: String::new(),
-                filters: req.filters.clone(),
-                options: req.options,
-                limit: None,
-                detail: Default::default(),
-            },
+            search: req.search(""),
             ..DocsRequest::default()
         },
     )?;
@@ -122,23 +147,16 @@ pub fn trend(reader: &Reader, req: &TrendRequest) -> Result<Trend, SearchError> 
         }
     }
     // Each query's matches per bucket.
-    let mut per_query: Vec<HashMap<String, (usize, usize)>> = Vec::new();
-    for q in &req.queries {
-        let request = SearchRequest {
-            query: q.clone(),
-            filters: req.filters.clone(),
-            options: req.options,
-            limit: None,
-            detail: Default::default(),
-        };
-        let (rows, n) = facets(reader, &request, req.by, FacetSort::Key)?;
-        notes.extend(n);
-        per_query.push(
-            rows.into_iter()
+    let per_query: Vec<HashMap<String, (usize, usize)>> = matched
+        .iter()
+        .map(|m| {
+            notes.extend(m.notes.iter().cloned());
+            facet_rows(m, req.by, FacetSort::Key)
+                .into_iter()
                 .map(|r| (r.value, (r.documents, r.passages)))
-                .collect(),
-        );
-    }
+                .collect()
+        })
+        .collect();
     let keys: Vec<String> = match req.by {
         FacetBy::Year | FacetBy::Month => {
             let dated: BTreeMap<&String, ()> = totals

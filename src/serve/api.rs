@@ -90,7 +90,7 @@ pub async fn facets(State(state): Shared, RawQuery(raw): RawQuery) -> Response {
 pub async fn trend(State(state): Shared, RawQuery(raw): RawQuery) -> Response {
     answer(state, raw, move |reader, p| {
         let by = p.by.unwrap_or(query::FacetBy::Year);
-        let t = super::trend_of(&reader, &p, by)?;
+        let t = super::trend_of(&reader, &p, by, None)?;
         Ok(json!({"query": p.q, "by": t.by, "rows": t.rows(), "notes": t.notes}))
     })
     .await

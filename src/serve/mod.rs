@@ -80,22 +80,27 @@ pub(crate) fn page_request(p: &Params) -> Result<PageRequest, ApiError> {
     })
 }
 
-/// The trend of a view's query by `by`, under its filters.
+/// The trend of a view's query by `by`, under its filters; `matched`, when
+/// given, is the query's matches already grouped by document.
 pub(crate) fn trend_of(
     reader: &Reader,
     p: &Params,
     by: crate::query::FacetBy,
+    matched: Option<&crate::query::MatchedDocuments>,
 ) -> Result<crate::query::trend::Trend, ApiError> {
     let request = search_request(p, None)?;
-    Ok(crate::query::trend::trend(
-        reader,
-        &crate::query::trend::TrendRequest {
-            queries: vec![p.q.clone()],
-            filters: request.filters,
-            options: request.options,
-            by,
-        },
-    )?)
+    let request = crate::query::trend::TrendRequest {
+        queries: vec![p.q.clone()],
+        filters: request.filters,
+        options: request.options,
+        by,
+    };
+    Ok(match matched {
+        Some(m) => {
+            crate::query::trend::trend_of_matches(reader, &request, std::slice::from_ref(m))?
+        }
+        None => crate::query::trend::trend(reader, &request)?,
+    })
 }
 
 /// Run `work` with a reader of the last commit on a blocking thread, at most

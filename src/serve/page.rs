@@ -292,7 +292,7 @@ pub async fn search(State(state): State<Arc<AppState>>, RawQuery(raw): RawQuery)
         let chart = if p2.q.trim().is_empty() {
             None
         } else {
-            super::trend_of(&reader, &p2, FacetBy::Year)
+            super::trend_of(&reader, &p2, FacetBy::Year, Some(&matched))
                 .ok()
                 .and_then(|t| crate::output::plot::svg(&t, 20).ok())
         };

@@ -179,6 +179,9 @@ pub fn search(reader: &Reader, request: &SearchRequest) -> Result<Found, SearchE
     Ok(Found { hits, notes })
 }
 
+/// Rank keys of at least this many hits are read on two threads.
+const PARALLEL_KEYS_FROM: usize = 4096;
+
 /// Result sets at least this large are loaded and highlighted on several
 /// threads: decompressing their doc-store blocks dominates a long listing.
 const PARALLEL_FROM: usize = 128;
@@ -538,15 +541,23 @@ pub(super) fn rank_keys(
     top: &[(f32, DocAddress)],
 ) -> Result<RankedKeys, IndexError> {
     let addrs: Vec<DocAddress> = top.iter().map(|(_, a)| *a).collect();
-    // Two independent reads of fast fields, side by side.
-    let (paragraphs, keys) = std::thread::scope(|scope| {
-        let paragraphs = scope.spawn(|| reader.paragraphs(columns, &addrs));
-        let keys = reader.document_keys(columns, &addrs);
-        let paragraphs = paragraphs
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        Ok::<_, IndexError>((paragraphs?, keys?))
-    })?;
+    // Two independent reads of fast fields, side by side when there are
+    // enough to pay for a thread (the ties of a top-10 are a few hundred).
+    let (paragraphs, keys) = if addrs.len() < PARALLEL_KEYS_FROM || crate::cores::available() < 2 {
+        (
+            reader.paragraphs(columns, &addrs)?,
+            reader.document_keys(columns, &addrs)?,
+        )
+    } else {
+        std::thread::scope(|scope| {
+            let paragraphs = scope.spawn(|| reader.paragraphs(columns, &addrs));
+            let keys = reader.document_keys(columns, &addrs);
+            let paragraphs = paragraphs
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            Ok::<_, IndexError>((paragraphs?, keys?))
+        })?
+    };
     let ranks = document_ranks(&keys);
     let date = keys
         .of_passage

@@ -59,7 +59,12 @@ fn app() -> axum::Router {
 }
 
 async fn get(uri: &str) -> (StatusCode, axum::http::HeaderMap, String) {
-    let resp = app()
+    get_on(app(), uri).await
+}
+
+/// `get`, answered by `app` (one server's state across requests).
+async fn get_on(app: axum::Router, uri: &str) -> (StatusCode, axum::http::HeaderMap, String) {
+    let resp = app
         .oneshot(
             Request::builder()
                 .uri(uri)
@@ -174,6 +179,42 @@ async fn grouped_pages_cover_the_clis_groups() {
     let dated = dates.iter().take_while(|d| !d.is_empty()).count();
     assert!(dates[dated..].iter().all(|d| d.is_empty()), "{dates:?}");
     assert!(dates[..dated].windows(2).all(|w| w[0] >= w[1]), "{dates:?}");
+}
+
+#[tokio::test]
+async fn trends_on_one_snapshot_agree_with_the_cli() {
+    // One server answers every request, twice: what it keeps for a snapshot
+    // (each bucket's documents under a filter) must not leak from one filter
+    // or kind of bucket to another.
+    let app = app();
+    let asks: [(&str, &[&str]); 4] = [
+        ("q=oversight&by=year", &["--by", "year"]),
+        (
+            "q=oversight&by=year&type=focused",
+            &["--by", "year", "--type", "focused"],
+        ),
+        ("q=oversight&by=authority", &["--by", "authority"]),
+        (
+            "q=oversight&by=authority&since=2020-01-01",
+            &["--by", "authority", "--since", "2020-01-01"],
+        ),
+    ];
+    for round in 0..2 {
+        for (uri, args) in asks {
+            let (status, _, body) = get_on(app.clone(), &format!("/api/trend?{uri}")).await;
+            assert_eq!(status, StatusCode::OK, "{uri}: {body}");
+            let v: Value = serde_json::from_str(&body).expect("json");
+            let mut cli_args = vec!["trend", "oversight", "--json"];
+            cli_args.extend_from_slice(args);
+            let cli = cli_json(&cli_args);
+            assert!(!cli.is_empty(), "{uri}");
+            assert_eq!(
+                v["rows"].as_array().cloned().unwrap_or_default(),
+                cli,
+                "{uri}, round {round}"
+            );
+        }
+    }
 }
 
 #[tokio::test]

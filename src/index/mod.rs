@@ -6,6 +6,7 @@ pub mod doc_keys;
 pub mod headers;
 pub mod links;
 pub mod loader;
+pub mod memo;
 pub mod open_columns;
 pub mod passage_store;
 pub mod reader;

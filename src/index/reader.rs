@@ -29,6 +29,8 @@ pub struct Reader {
     dicts: super::passage_store::Dictionaries,
     /// The snapshot's columns as opened so far, kept for the next request.
     columns: std::sync::Mutex<Option<Arc<OpenColumns>>>,
+    /// Values worked out from the snapshot for other requests on it.
+    memo: super::memo::Memo,
 }
 
 /// A passage with its document's metadata, as stored.
@@ -68,6 +70,7 @@ impl Reader {
             links: std::sync::OnceLock::new(),
             dicts: super::passage_store::Dictionaries::new(&handle.dir),
             columns: std::sync::Mutex::default(),
+            memo: super::memo::Memo::default(),
         })
     }
 
@@ -81,6 +84,17 @@ impl Reader {
             Some(columns) if columns.are_of(searcher) => columns.clone(),
             _ => cached.insert(Arc::new(OpenColumns::new(searcher))).clone(),
         }
+    }
+
+    /// A value worked out from this reader's snapshot, kept for later
+    /// requests on it under `key` (see [`super::memo::Memo`]).
+    pub fn memo<T: std::any::Any + Send + Sync, E>(
+        &self,
+        key: &str,
+        make: impl FnOnce() -> Result<T, E>,
+    ) -> Result<Arc<T>, E> {
+        let generation = self.searcher().generation().generation_id();
+        self.memo.get_or_try(generation, key, make)
     }
 
     /// The news-to-letter links beside the index, read on first use.

@@ -123,6 +123,27 @@ pub fn trend(reader: &Reader, req: &TrendRequest) -> Result<Trend, SearchError> 
     trend_of_matches(reader, req, &matched)
 }
 
+/// Documents per bucket under a request's filters, and the notes on them.
+fn bucket_totals(
+    reader: &Reader,
+    req: &TrendRequest,
+) -> Result<(HashMap<String, usize>, Vec<String>), SearchError> {
+    let list = docs::list(
+        reader,
+        &DocsRequest {
+            search: req.search(""),
+            ..DocsRequest::default()
+        },
+    )?;
+    let mut totals: HashMap<String, usize> = HashMap::new();
+    for d in &list.docs {
+        for k in values(&d.meta, req.by) {
+            *totals.entry(k).or_default() += 1;
+        }
+    }
+    Ok((totals, list.notes))
+}
+
 /// Answer a trend request whose queries' matches are already grouped by
 /// document (one [`MatchedDocuments`] per query, in order): a caller that
 /// also counts facets matches once for both.
@@ -131,21 +152,11 @@ pub fn trend_of_matches(
     req: &TrendRequest,
     matched: &[MatchedDocuments],
 ) -> Result<Trend, SearchError> {
-    // Documents per bucket, under the filters alone.
-    let list = docs::list(
-        reader,
-        &DocsRequest {
-            search: req.search(""),
-            ..DocsRequest::default()
-        },
-    )?;
-    let mut notes = list.notes;
-    let mut totals: HashMap<String, usize> = HashMap::new();
-    for d in &list.docs {
-        for k in values(&d.meta, req.by) {
-            *totals.entry(k).or_default() += 1;
-        }
-    }
+    // Documents per bucket depend on the filters alone: a server asked for
+    // trend after trend on one snapshot works them out once.
+    let key = format!("{:?} {:?} {:?}", req.filters, req.options, req.by);
+    let totals = reader.memo(&key, || bucket_totals(reader, req))?;
+    let (totals, mut notes) = (&totals.0, totals.1.clone());
     // Each query's matches per bucket.
     let per_query: Vec<HashMap<String, (usize, usize)>> = matched
         .iter()

@@ -1,4 +1,4 @@
-//! Exact top-k pruning for phrase searches.
+//! Exact top-k pruning for phrase and single-word searches.
 //!
 //! Scoring a phrase means reading every candidate's positions, which is most
 //! of a top-10 search over a large index. A phrase occurs in a passage at
@@ -18,9 +18,11 @@ use tantivy::query::{
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, Searcher, SegmentReader, Term};
 
-/// A query that can be pruned: all of its clauses required, one of them a
-/// phrase, the others single terms. The phrase must be exact (no slop): a
-/// sloppy phrase can match more often than its rarest word occurs.
+/// A query that can be pruned: all of its clauses required, at most one of
+/// them a phrase, the others single terms; with no phrase, the term that can
+/// add the most is pruned on as a phrase of one word. The phrase must be
+/// exact (no slop): a sloppy phrase can match more often than its rarest
+/// word occurs.
 pub struct PhrasePlan {
     /// The phrase's distinct words.
     words: Vec<Term>,
@@ -38,7 +40,8 @@ impl PhrasePlan {
     pub fn of(query: &dyn Query, searcher: &Searcher) -> Option<PhrasePlan> {
         let clauses = query.downcast_ref::<BooleanQuery>()?.clauses();
         let mut phrase = None;
-        let mut rest_max = 0.0f32;
+        // Each required term and the most it can add to a score.
+        let mut terms: Vec<(&Term, f32)> = Vec::new();
         for (occur, clause) in clauses {
             if *occur != Occur::Must {
                 return None;
@@ -51,18 +54,36 @@ impl PhrasePlan {
             } else if let Some(t) = clause.downcast_ref::<TermQuery>() {
                 let weight =
                     Bm25Weight::for_terms(searcher, std::slice::from_ref(t.term())).ok()?;
-                rest_max += weight.max_score();
+                terms.push((t.term(), weight.max_score()));
             } else {
                 return None;
             }
         }
-        let phrase = phrase?;
-        let terms = phrase.phrase_terms();
-        let weight = Bm25Weight::for_terms(searcher, &terms).ok()?;
-        let field = terms[0].field();
+        let mut words = match phrase {
+            Some(phrase) => phrase.phrase_terms(),
+            None => {
+                // No phrase: a single word is a phrase of one, whose count is
+                // the word's own. The term that can add the most leads (the
+                // searched word, not the clause keeping records away); it must
+                // keep counts, which the block maxima are made from.
+                let lead = (0..terms.len()).max_by(|&a, &b| terms[a].1.total_cmp(&terms[b].1))?;
+                vec![terms.swap_remove(lead).0.clone()]
+            }
+        };
+        let field = words[0].field();
+        let counted = searcher
+            .schema()
+            .get_field_entry(field)
+            .field_type()
+            .get_index_record_option()
+            .is_some_and(|option| option.has_freq());
+        if !counted {
+            return None;
+        }
+        let rest_max = terms.iter().map(|(_, max)| max).sum();
+        let weight = Bm25Weight::for_terms(searcher, &words).ok()?;
         let average = searcher.total_num_tokens(field).ok()? as f32
             / Bm25StatisticsProvider::total_num_docs(searcher).ok()? as f32;
-        let mut words = terms;
         words.sort();
         words.dedup();
         Some(PhrasePlan {
@@ -246,13 +267,13 @@ mod tests {
     use super::*;
     use crate::query::every::{every_match, top_matches};
     use proptest::prelude::*;
-    use tantivy::schema::{Schema, STRING, TEXT};
+    use tantivy::schema::{Field, Schema, STRING, TEXT};
     use tantivy::DocAddress;
     use tantivy::{doc, Index};
 
     /// An index of `segments`, each a list of (kind, text) documents, with
-    /// every third document deleted when `deletes`.
-    fn index_of(segments: &[Vec<(bool, String)>], deletes: bool) -> (Index, Box<dyn Query>) {
+    /// every third document deleted when `deletes`; and its two fields.
+    fn index_of(segments: &[Vec<(bool, String)>], deletes: bool) -> (Index, Field, Field) {
         let mut schema = Schema::builder();
         let kind = schema.add_text_field("kind", STRING);
         let text = schema.add_text_field("text", TEXT);
@@ -274,11 +295,25 @@ mod tests {
             }
             writer.commit().unwrap();
         }
-        let phrase = PhraseQuery::new(vec![
-            Term::from_field_text(text, "a"),
-            Term::from_field_text(text, "b"),
-        ]);
-        let query = BooleanQuery::new(vec![
+        (index, kind, text)
+    }
+
+    /// Passages holding `words`: as a phrase when there are several, as
+    /// the query compiler builds both.
+    fn query_of(kind: Field, text: Field, words: &[&str]) -> Box<dyn Query> {
+        let searched: Box<dyn Query> = match words {
+            [word] => Box::new(TermQuery::new(
+                Term::from_field_text(text, word),
+                IndexRecordOption::WithFreqs,
+            )),
+            _ => Box::new(PhraseQuery::new(
+                words
+                    .iter()
+                    .map(|w| Term::from_field_text(text, w))
+                    .collect(),
+            )),
+        };
+        Box::new(BooleanQuery::new(vec![
             (
                 Occur::Must,
                 Box::new(TermQuery::new(
@@ -286,9 +321,8 @@ mod tests {
                     IndexRecordOption::Basic,
                 )) as Box<dyn Query>,
             ),
-            (Occur::Must, Box::new(phrase)),
-        ]);
-        (index, Box::new(query))
+            (Occur::Must, searched),
+        ]))
     }
 
     /// Every match scoring at least the `n`-th best, best first, ties in
@@ -317,8 +351,10 @@ mod tests {
             segments in prop::collection::vec(prop::collection::vec(words(), 1..1000), 1..4),
             n in 1usize..20,
             deletes: bool,
+            searched in prop::sample::select(vec![vec!["a", "b"], vec!["a"], vec!["c"]]),
         ) {
-            let (index, query) = index_of(&segments, deletes);
+            let (index, kind, text) = index_of(&segments, deletes);
+            let query = query_of(kind, text, &searched);
             let searcher = index.reader().unwrap().searcher();
             let plan = PhrasePlan::of(query.as_ref(), &searcher);
             prop_assert!(plan.is_some());
@@ -331,10 +367,21 @@ mod tests {
 
     #[test]
     fn queries_of_other_shapes_have_no_plan() {
-        let (index, query) = index_of(&[vec![(true, "a b".to_string())]], false);
+        let (index, kind, text) = index_of(&[vec![(true, "a b".to_string())]], false);
         let searcher = index.reader().unwrap().searcher();
+        let query = query_of(kind, text, &["a", "b"]);
         let optional = BooleanQuery::new(vec![(Occur::Should, query.box_clone())]);
         assert!(PhrasePlan::of(&optional, &searcher).is_none());
         assert!(PhrasePlan::of(query.as_ref(), &searcher).is_some());
+        assert!(PhrasePlan::of(query_of(kind, text, &["a"]).as_ref(), &searcher).is_some());
+        // Terms that keep no counts have no block maxima to prune on.
+        let records_only = BooleanQuery::new(vec![(
+            Occur::Must,
+            Box::new(TermQuery::new(
+                Term::from_field_text(kind, "passage"),
+                IndexRecordOption::Basic,
+            )) as Box<dyn Query>,
+        )]);
+        assert!(PhrasePlan::of(&records_only, &searcher).is_none());
     }
 }

@@ -2,8 +2,8 @@
 //! the spans to highlight in a passage.
 
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Query, RangeQuery,
-    RegexQuery, TermQuery,
+    AllQuery, BooleanQuery, EmptyQuery, Occur, PhraseQuery, Query, RangeQuery, RegexQuery,
+    TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
@@ -11,6 +11,7 @@ use tantivy::{DateTime, Searcher, Term};
 
 use crate::acronyms::{self, Acronym};
 
+use super::boosted::BoostedPhrase;
 use super::filter::{self, Resolved};
 use super::parse::{Expr, FilterField, QueryError};
 use crate::index::schema::{self, Fields, KIND_PASSAGE};
@@ -478,6 +479,10 @@ fn only_passages(expr: &Expr) -> bool {
     }
 }
 
+/// How many times a search for several words counts the passages holding
+/// them as a phrase: enough to rank every such passage first.
+const PHRASE_BOOST: f32 = 100.0;
+
 /// Compile a query, AND-ed with extra filters (from command-line flags).
 ///
 /// Unless `scored`, a query that only passages can match leaves out the
@@ -517,8 +522,16 @@ pub fn compile(
         if let Some(words) = plain_words(expr) {
             let (tokens, offsets) = b.analyzers.tokens_at(&words.join(" "), false);
             if tokens.len() > 1 {
-                let phrase = sequence_query(handle.fields.text_exact, &tokens, &offsets, 0);
-                clauses.push((Occur::Should, Box::new(BoostQuery::new(phrase, 100.0))));
+                let terms = tokens
+                    .iter()
+                    .zip(offsets.iter().copied().chain(tokens.len()..))
+                    .map(|(t, at)| (at, Term::from_field_text(handle.fields.text_exact, t)))
+                    .collect();
+                let phrase = BoostedPhrase {
+                    phrase: PhraseQuery::new_with_offset_and_slop(terms, 0),
+                    boost: PHRASE_BOOST,
+                };
+                clauses.push((Occur::Should, Box::new(phrase)));
             }
         }
     }

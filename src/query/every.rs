@@ -81,9 +81,15 @@ pub fn top_matches(
     all.sort_unstable_by(|a, b| by_rank(a, b).reverse());
     // Each part kept everything tied with its own n-th, which is at most
     // the whole's: cut at the whole's.
-    if let Some(&(cut, _)) = all.get(n - 1) {
+    let kth = all.get(n - 1).map(|&(cut, _)| cut);
+    if let Some(cut) = kth {
         let end = all.partition_point(|&(score, _)| score >= cut);
         all.truncate(end);
+    }
+    // A plan whose walk skipped matches without the phrase vouches for its
+    // top k only when they all beat those: else every match is scored.
+    if plan.is_some_and(|plan| !plan.covers(kth)) {
+        return top_matches(searcher, query, n, None);
     }
     Ok(all)
 }

@@ -1,6 +1,7 @@
 //! Query: parse the query language, resolve filters, rank passages, highlight,
 //! group and count.
 
+mod boosted;
 pub mod build;
 pub mod docs;
 mod every;

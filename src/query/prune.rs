@@ -16,22 +16,73 @@ use tantivy::query::{
     Bm25StatisticsProvider, Bm25Weight, BooleanQuery, Occur, PhraseQuery, Query, TermQuery,
 };
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocId, Searcher, SegmentReader, Term};
+use tantivy::{DocId, Score, Searcher, SegmentReader, Term};
 
-/// A query that can be pruned: all of its clauses required, at most one of
-/// them a phrase, the others single terms; with no phrase, the term that can
-/// add the most is pruned on as a phrase of one word. The phrase must be
-/// exact (no slop): a sloppy phrase can match more often than its rarest
-/// word occurs.
+use super::boosted::BoostedPhrase;
+
+/// A query that can be pruned: its clauses required (nested conjunctions
+/// included), at most one of them a phrase, the others single terms; with no
+/// phrase, the term that can add the most is pruned on as a phrase of one
+/// word. The phrase must be exact (no slop): a sloppy phrase can match more
+/// often than its rarest word occurs.
+///
+/// The phrase may instead be optional and boosted ([`BoostedPhrase`], how a
+/// search for several words ranks passages holding them as a phrase first).
+/// The walk then sees only the passages holding all of the phrase's words,
+/// and its top k is exact only when the k-th score is above the most a
+/// passage without the phrase can score ([`PhrasePlan::covers`]).
 pub struct PhrasePlan {
     /// The phrase's distinct words.
     words: Vec<Term>,
-    /// The phrase's BM25 weight, as its scorer computes it.
+    /// The phrase's BM25 weight, as its scorer computes it (boost included).
     weight: Bm25Weight,
     /// The most the other clauses can add to a score.
     rest_max: f32,
     /// The phrase field's average length over the whole index.
     average: f32,
+    /// Whether a match may lack the phrase.
+    optional: bool,
+}
+
+/// A query's required terms and its phrase, gathered from its clauses.
+#[derive(Default)]
+struct Shape<'q> {
+    phrase: Option<(&'q PhraseQuery, Score)>,
+    optional: bool,
+    /// Each required term and the most it can add to a score.
+    terms: Vec<(&'q Term, f32)>,
+}
+
+impl<'q> Shape<'q> {
+    /// Gather a required clause; `None` when it is of another kind.
+    fn require(&mut self, clause: &'q dyn Query, searcher: &Searcher) -> Option<()> {
+        if let Some(p) = clause.downcast_ref::<PhraseQuery>() {
+            self.set_phrase(p, 1.0)
+        } else if let Some(t) = clause.downcast_ref::<TermQuery>() {
+            let weight = Bm25Weight::for_terms(searcher, std::slice::from_ref(t.term())).ok()?;
+            self.terms.push((t.term(), weight.max_score()));
+            Some(())
+        } else if let Some(b) = clause.downcast_ref::<BooleanQuery>() {
+            // A conjunction inside a conjunction: its clauses are required too.
+            for (occur, inner) in b.clauses() {
+                if *occur != Occur::Must {
+                    return None;
+                }
+                self.require(inner.as_ref(), searcher)?;
+            }
+            Some(())
+        } else {
+            None
+        }
+    }
+
+    fn set_phrase(&mut self, phrase: &'q PhraseQuery, boost: Score) -> Option<()> {
+        if self.phrase.is_some() {
+            return None;
+        }
+        self.phrase = Some((phrase, boost));
+        Some(())
+    }
 }
 
 impl PhrasePlan {
@@ -39,35 +90,38 @@ impl PhrasePlan {
     /// that its phrases are exact (tantivy does not tell a phrase's slop).
     pub fn of(query: &dyn Query, searcher: &Searcher) -> Option<PhrasePlan> {
         let clauses = query.downcast_ref::<BooleanQuery>()?.clauses();
-        let mut phrase = None;
-        // Each required term and the most it can add to a score.
-        let mut terms: Vec<(&Term, f32)> = Vec::new();
+        let mut shape = Shape::default();
+        let mut required = false;
         for (occur, clause) in clauses {
-            if *occur != Occur::Must {
-                return None;
-            }
-            if let Some(p) = clause.downcast_ref::<PhraseQuery>() {
-                if phrase.is_some() {
-                    return None;
+            match occur {
+                Occur::Must => {
+                    shape.require(clause.as_ref(), searcher)?;
+                    required = true;
                 }
-                phrase = Some(p);
-            } else if let Some(t) = clause.downcast_ref::<TermQuery>() {
-                let weight =
-                    Bm25Weight::for_terms(searcher, std::slice::from_ref(t.term())).ok()?;
-                terms.push((t.term(), weight.max_score()));
-            } else {
-                return None;
+                Occur::Should => {
+                    let boosted = clause.downcast_ref::<BoostedPhrase>()?;
+                    shape.set_phrase(&boosted.phrase, boosted.boost)?;
+                    shape.optional = true;
+                }
+                Occur::MustNot => return None,
             }
         }
-        let mut words = match phrase {
-            Some(phrase) => phrase.phrase_terms(),
+        // With no required clause, the one optional clause is required.
+        shape.optional &= required;
+        let Shape {
+            phrase,
+            optional,
+            mut terms,
+        } = shape;
+        let (mut words, boost) = match phrase {
+            Some((phrase, boost)) => (phrase.phrase_terms(), boost),
             None => {
                 // No phrase: a single word is a phrase of one, whose count is
                 // the word's own. The term that can add the most leads (the
                 // searched word, not the clause keeping records away); it must
                 // keep counts, which the block maxima are made from.
                 let lead = (0..terms.len()).max_by(|&a, &b| terms[a].1.total_cmp(&terms[b].1))?;
-                vec![terms.swap_remove(lead).0.clone()]
+                (vec![terms.swap_remove(lead).0.clone()], 1.0)
             }
         };
         let field = words[0].field();
@@ -81,7 +135,9 @@ impl PhrasePlan {
             return None;
         }
         let rest_max = terms.iter().map(|(_, max)| max).sum();
-        let weight = Bm25Weight::for_terms(searcher, &words).ok()?;
+        let weight = Bm25Weight::for_terms(searcher, &words)
+            .ok()?
+            .boost_by(boost);
         let average = searcher.total_num_tokens(field).ok()? as f32
             / Bm25StatisticsProvider::total_num_docs(searcher).ok()? as f32;
         words.sort();
@@ -91,7 +147,20 @@ impl PhrasePlan {
             weight,
             rest_max,
             average,
+            optional,
         })
+    }
+
+    /// Whether the top k the plan's walk found, whose k-th scores
+    /// `kth`, are the query's (`None`: it found fewer than k). A match the
+    /// walk did not see lacks the phrase and scores at most what the other
+    /// clauses can add.
+    pub fn covers(&self, kth: Option<f32>) -> bool {
+        if !self.optional {
+            return true;
+        }
+        // Room for the sums' rounding, as the bound's own.
+        kth.is_some_and(|kth| kth > self.rest_max + self.rest_max.abs() * 1e-4)
     }
 
     /// The words' postings (counts, no positions) and field lengths in one
@@ -302,27 +371,64 @@ mod tests {
     /// the query compiler builds both.
     fn query_of(kind: Field, text: Field, words: &[&str]) -> Box<dyn Query> {
         let searched: Box<dyn Query> = match words {
-            [word] => Box::new(TermQuery::new(
-                Term::from_field_text(text, word),
-                IndexRecordOption::WithFreqs,
-            )),
-            _ => Box::new(PhraseQuery::new(
-                words
-                    .iter()
-                    .map(|w| Term::from_field_text(text, w))
-                    .collect(),
-            )),
+            [word] => Box::new(term(text, word)),
+            _ => Box::new(phrase(text, words)),
         };
         Box::new(BooleanQuery::new(vec![
             (
                 Occur::Must,
-                Box::new(TermQuery::new(
-                    Term::from_field_text(kind, "passage"),
-                    IndexRecordOption::Basic,
-                )) as Box<dyn Query>,
+                Box::new(term(kind, "passage")) as Box<dyn Query>,
             ),
             (Occur::Must, searched),
         ]))
+    }
+
+    /// Passages holding every one of `words`, those holding `phrase`
+    /// counted `boost` times, as the compiler builds a search for words (its
+    /// phrase in the unstemmed field: it may miss passages holding the words).
+    fn words_query(
+        kind: Field,
+        text: Field,
+        words: &[&str],
+        phrase_of: &[&str],
+        boost: f32,
+    ) -> Box<dyn Query> {
+        let each: Vec<(Occur, Box<dyn Query>)> = words
+            .iter()
+            .map(|w| (Occur::Must, Box::new(term(text, w)) as Box<dyn Query>))
+            .collect();
+        Box::new(BooleanQuery::new(vec![
+            (
+                Occur::Must,
+                Box::new(term(kind, "passage")) as Box<dyn Query>,
+            ),
+            (Occur::Must, Box::new(BooleanQuery::new(each))),
+            (
+                Occur::Should,
+                Box::new(BoostedPhrase {
+                    phrase: phrase(text, phrase_of),
+                    boost,
+                }),
+            ),
+        ]))
+    }
+
+    fn term(field: Field, word: &str) -> TermQuery {
+        let option = if field.field_id() == 0 {
+            IndexRecordOption::Basic
+        } else {
+            IndexRecordOption::WithFreqs
+        };
+        TermQuery::new(Term::from_field_text(field, word), option)
+    }
+
+    fn phrase(field: Field, words: &[&str]) -> PhraseQuery {
+        PhraseQuery::new(
+            words
+                .iter()
+                .map(|w| Term::from_field_text(field, w))
+                .collect(),
+        )
     }
 
     /// Every match scoring at least the `n`-th best, best first, ties in
@@ -344,17 +450,38 @@ mod tests {
         )
     }
 
+    /// A query of each shape a plan is made for.
+    type Shape = (Vec<&'static str>, Option<(Vec<&'static str>, f32)>);
+    fn shapes() -> impl Strategy<Value = Shape> {
+        prop::sample::select(vec![
+            (vec!["a", "b"], None),
+            (vec!["a"], None),
+            (vec!["c"], None),
+            // Words, with a phrase ranked first (and barely ahead); the
+            // phrase's words may be held by fewer passages than the words.
+            (vec!["a", "b"], Some((vec!["a", "b"], 100.0))),
+            (vec!["b", "a"], Some((vec!["b", "a"], 100.0))),
+            (vec!["a"], Some((vec!["a", "b"], 100.0))),
+            (vec!["a"], Some((vec!["a", "b"], 1.0))),
+            (vec!["c"], Some((vec!["a", "b"], 3.0))),
+            (vec!["c"], Some((vec!["a", "b"], 0.01))),
+        ])
+    }
+
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(64))]
+        #![proptest_config(ProptestConfig::with_cases(96))]
         #[test]
         fn pruned_top_k_equals_scoring_every_match(
             segments in prop::collection::vec(prop::collection::vec(words(), 1..1000), 1..4),
             n in 1usize..20,
             deletes: bool,
-            searched in prop::sample::select(vec![vec!["a", "b"], vec!["a"], vec!["c"]]),
+            (searched, ranked) in shapes(),
         ) {
             let (index, kind, text) = index_of(&segments, deletes);
-            let query = query_of(kind, text, &searched);
+            let query = match ranked {
+                Some((phrase, boost)) => words_query(kind, text, &searched, &phrase, boost),
+                None => query_of(kind, text, &searched),
+            };
             let searcher = index.reader().unwrap().searcher();
             let plan = PhrasePlan::of(query.as_ref(), &searcher);
             prop_assert!(plan.is_some());
@@ -374,14 +501,27 @@ mod tests {
         assert!(PhrasePlan::of(&optional, &searcher).is_none());
         assert!(PhrasePlan::of(query.as_ref(), &searcher).is_some());
         assert!(PhrasePlan::of(query_of(kind, text, &["a"]).as_ref(), &searcher).is_some());
+        assert!(PhrasePlan::of(
+            words_query(kind, text, &["a", "b"], &["a", "b"], 9.0).as_ref(),
+            &searcher
+        )
+        .is_some());
         // Terms that keep no counts have no block maxima to prune on.
         let records_only = BooleanQuery::new(vec![(
             Occur::Must,
-            Box::new(TermQuery::new(
-                Term::from_field_text(kind, "passage"),
-                IndexRecordOption::Basic,
-            )) as Box<dyn Query>,
+            Box::new(term(kind, "passage")) as Box<dyn Query>,
         )]);
         assert!(PhrasePlan::of(&records_only, &searcher).is_none());
+        // An optional clause other than a boosted phrase, or an excluded one.
+        let excluded = BooleanQuery::new(vec![
+            (Occur::Must, query.box_clone()),
+            (Occur::MustNot, Box::new(term(text, "c")) as Box<dyn Query>),
+        ]);
+        assert!(PhrasePlan::of(&excluded, &searcher).is_none());
+        let optional_term = BooleanQuery::new(vec![
+            (Occur::Must, query.box_clone()),
+            (Occur::Should, Box::new(term(text, "c")) as Box<dyn Query>),
+        ]);
+        assert!(PhrasePlan::of(&optional_term, &searcher).is_none());
     }
 }

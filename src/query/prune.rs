@@ -13,7 +13,8 @@ use super::every::seek_forward;
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::postings::{BlockSegmentPostings, Postings, SegmentPostings};
 use tantivy::query::{
-    Bm25StatisticsProvider, Bm25Weight, BooleanQuery, Occur, PhraseQuery, Query, TermQuery,
+    Bm25StatisticsProvider, Bm25Weight, BooleanQuery, Occur, PhraseQuery, Query, RangeQuery,
+    TermQuery,
 };
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, Score, Searcher, SegmentReader, Term};
@@ -51,6 +52,11 @@ struct Shape<'q> {
     optional: bool,
     /// Each required term and the most it can add to a score.
     terms: Vec<(&'q Term, f32)>,
+    /// The most the required filters (a choice among values) can add.
+    filters: f32,
+    /// The fewest passages a required filter can match (`None`: unknown,
+    /// or no filter).
+    narrowest_filter: Option<u64>,
 }
 
 impl<'q> Shape<'q> {
@@ -63,6 +69,20 @@ impl<'q> Shape<'q> {
             self.terms.push((t.term(), weight.max_score()));
             Some(())
         } else if let Some(b) = clause.downcast_ref::<BooleanQuery>() {
+            if b.clauses().iter().all(|(occur, _)| *occur == Occur::Should) {
+                // A filter: any of several values, each adding its score.
+                let mut matches = Some(0u64);
+                for (_, inner) in b.clauses() {
+                    let (max, docs) = filter_max(inner.as_ref(), searcher)?;
+                    self.filters += max;
+                    matches = matches.zip(docs).map(|(a, b)| a.saturating_add(b));
+                }
+                if let Some(docs) = matches {
+                    self.narrowest_filter =
+                        Some(self.narrowest_filter.map_or(docs, |n| n.min(docs)));
+                }
+                return Some(());
+            }
             // A conjunction inside a conjunction: its clauses are required too.
             for (occur, inner) in b.clauses() {
                 if *occur != Occur::Must {
@@ -84,6 +104,27 @@ impl<'q> Shape<'q> {
         Some(())
     }
 }
+
+/// The most one value of a filter adds to a score (a term's BM25 at its
+/// most, or a date range's constant score: tantivy's range scorers score
+/// every match as the boost they are given, 1 in a query's clauses), and
+/// how many passages it matches when that is known without matching.
+fn filter_max(clause: &dyn Query, searcher: &Searcher) -> Option<(f32, Option<u64>)> {
+    if let Some(t) = clause.downcast_ref::<TermQuery>() {
+        let term = std::slice::from_ref(t.term());
+        let max = Bm25Weight::for_terms(searcher, term).ok()?.max_score();
+        Some((max, searcher.doc_freq(t.term()).ok()))
+    } else if clause.downcast_ref::<RangeQuery>().is_some() {
+        Some((1.0, None))
+    } else {
+        None
+    }
+}
+
+/// A filter matching fewer than 1 / this of the lead word's passages is
+/// left to the plain walk: it goes through the filter's matches, fewer than
+/// the lead's postings the pruned walk reads before its threshold rises.
+const NARROW_FILTER: u64 = 2;
 
 impl PhrasePlan {
     /// The plan for `query`, when its shape allows one; the caller vouches
@@ -112,6 +153,8 @@ impl PhrasePlan {
             phrase,
             optional,
             mut terms,
+            filters,
+            narrowest_filter,
         } = shape;
         let (mut words, boost) = match phrase {
             Some((phrase, boost)) => (phrase.phrase_terms(), boost),
@@ -134,7 +177,17 @@ impl PhrasePlan {
         if !counted {
             return None;
         }
-        let rest_max = terms.iter().map(|(_, max)| max).sum();
+        if let Some(narrowest) = narrowest_filter {
+            let lead = words
+                .iter()
+                .map(|w| searcher.doc_freq(w).unwrap_or(u64::MAX))
+                .min()
+                .unwrap_or(u64::MAX);
+            if narrowest.saturating_mul(NARROW_FILTER) < lead {
+                return None;
+            }
+        }
+        let rest_max = terms.iter().map(|(_, max)| max).sum::<f32>() + filters;
         let weight = Bm25Weight::for_terms(searcher, &words)
             .ok()?
             .boost_by(boost);
@@ -336,16 +389,18 @@ mod tests {
     use super::*;
     use crate::query::every::{every_match, top_matches};
     use proptest::prelude::*;
-    use tantivy::schema::{Field, Schema, STRING, TEXT};
+    use tantivy::schema::{Field, Schema, FAST, INDEXED, STRING, TEXT};
     use tantivy::DocAddress;
     use tantivy::{doc, Index};
 
     /// An index of `segments`, each a list of (kind, text) documents, with
-    /// every third document deleted when `deletes`; and its two fields.
+    /// every third document deleted when `deletes`; and its kind and text
+    /// fields (a third, `num`, numbers the documents modulo 7).
     fn index_of(segments: &[Vec<(bool, String)>], deletes: bool) -> (Index, Field, Field) {
         let mut schema = Schema::builder();
         let kind = schema.add_text_field("kind", STRING);
         let text = schema.add_text_field("text", TEXT);
+        let num = schema.add_u64_field("num", INDEXED | FAST);
         let index = Index::create_in_ram(schema.build());
         let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
         let mut id = 0u32;
@@ -353,7 +408,9 @@ mod tests {
             for (passage, words) in segment {
                 let k = if *passage { "passage" } else { "record" };
                 let words = format!("{words} id{id}");
-                writer.add_document(doc!(kind => k, text => words)).unwrap();
+                writer
+                    .add_document(doc!(kind => k, text => words, num => u64::from(id % 7)))
+                    .unwrap();
                 id += 1;
             }
             writer.commit().unwrap();
@@ -411,6 +468,30 @@ mod tests {
                 }),
             ),
         ]))
+    }
+
+    /// `query` with a filter of two values (a word, a range of `num`), as
+    /// the compiler adds `--authority` or `--since`.
+    fn filtered(query: &dyn Query, text: Field) -> Box<dyn Query> {
+        use std::ops::Bound::Included;
+        let num = Field::from_field_id(2);
+        let range = RangeQuery::new(
+            Included(Term::from_field_u64(num, 2)),
+            Included(Term::from_field_u64(num, 5)),
+        );
+        let any: Vec<(Occur, Box<dyn Query>)> = vec![
+            (Occur::Should, Box::new(term(text, "c"))),
+            (Occur::Should, Box::new(range)),
+        ];
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = query
+            .downcast_ref::<BooleanQuery>()
+            .expect("a boolean query")
+            .clauses()
+            .iter()
+            .map(|(occur, q)| (*occur, q.box_clone()))
+            .collect();
+        clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+        Box::new(BooleanQuery::new(clauses))
     }
 
     fn term(field: Field, word: &str) -> TermQuery {
@@ -476,12 +557,16 @@ mod tests {
             n in 1usize..20,
             deletes: bool,
             (searched, ranked) in shapes(),
+            with_filter: bool,
         ) {
             let (index, kind, text) = index_of(&segments, deletes);
-            let query = match ranked {
+            let mut query = match ranked {
                 Some((phrase, boost)) => words_query(kind, text, &searched, &phrase, boost),
                 None => query_of(kind, text, &searched),
             };
+            if with_filter {
+                query = filtered(query.as_ref(), text);
+            }
             let searcher = index.reader().unwrap().searcher();
             let plan = PhrasePlan::of(query.as_ref(), &searcher);
             prop_assert!(plan.is_some());
@@ -523,5 +608,30 @@ mod tests {
             (Occur::Should, Box::new(term(text, "c")) as Box<dyn Query>),
         ]);
         assert!(PhrasePlan::of(&optional_term, &searcher).is_none());
+        // A filter far narrower than the searched word is left to the plain walk.
+        let (index, kind, text) = index_of(&[vec![(true, "a b".to_string()); 40]], false);
+        let searcher = index.reader().unwrap().searcher();
+        let narrow = BooleanQuery::new(vec![
+            (Occur::Must, query_of(kind, text, &["a"])),
+            (
+                Occur::Must,
+                Box::new(BooleanQuery::new(vec![(
+                    Occur::Should,
+                    Box::new(term(text, "id7")) as Box<dyn Query>,
+                )])),
+            ),
+        ]);
+        assert!(PhrasePlan::of(&narrow, &searcher).is_none());
+        let broad = BooleanQuery::new(vec![
+            (Occur::Must, query_of(kind, text, &["a"])),
+            (
+                Occur::Must,
+                Box::new(BooleanQuery::new(vec![(
+                    Occur::Should,
+                    Box::new(term(text, "b")) as Box<dyn Query>,
+                )])),
+            ),
+        ]);
+        assert!(PhrasePlan::of(&broad, &searcher).is_some());
     }
 }

@@ -124,6 +124,13 @@ for s in 1 $SCALES; do
     hf "top-${s}x" "$RUNS" \
         "$B --index $I search '$PHRASE'" \
         "sqlite3 $DB \"SELECT $FTS_COLS FROM p WHERE p MATCH '\\\"management oversight\\\"' ORDER BY rank LIMIT 10\""
+    # Searches as most people type them: words, ranked, the ten best.
+    hf "words-${s}x" "$RUNS" \
+        "$B --index $I search 'management oversight'" \
+        "sqlite3 $DB \"SELECT $FTS_COLS FROM p WHERE p MATCH 'management oversight' ORDER BY rank LIMIT 10\""
+    hf "word-${s}x" "$RUNS" \
+        "$B --index $I search children" \
+        "sqlite3 $DB \"SELECT $FTS_COLS FROM p WHERE p MATCH 'children' ORDER BY rank LIMIT 10\""
     hf "count-${s}x" "$RUNS" \
         "$B --index $I search --count '$PHRASE'" \
         "rg -i -U -c '$RG_RE' $T"

@@ -81,6 +81,10 @@ for s in scales:
         row('top-10 `"management oversight"`', s, top[0], "rg -i -U (all)", exh[1],
             TARGETS.get(("top", s, "rg")))
         row('top-10 `"management oversight"`', s, top[0], "sqlite3 FTS5 (rank, limit 10)", top[1], None)
+    for name, what in (("words", "top-10 `management oversight` (words)"), ("word", "top-10 `children`")):
+        m = medians(f"{name}-{s}x")
+        if m:
+            row(what, s, m[0], "sqlite3 FTS5 (rank, limit 10)", m[1], None)
     cnt = medians(f"count-{s}x")
     if cnt:
         row('count `"management oversight"`', s, cnt[0], "rg -i -U -c", cnt[1],

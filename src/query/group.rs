@@ -77,7 +77,7 @@ pub fn search_grouped(
         });
     }
     let loader = reader.loader(&searcher).with_detail(request.detail);
-    let ranked = rank_keys(reader, loader.open_columns(), &all)?;
+    let ranked = rank_keys(reader, loader.open_columns(), &all, None)?;
     let mut pending: Vec<Pending> = Vec::new();
     let mut group_of: HashMap<u32, usize> = HashMap::new();
     for &i in &ranked.order {

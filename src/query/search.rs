@@ -164,8 +164,7 @@ pub fn search(reader: &Reader, request: &SearchRequest) -> Result<Found, SearchE
         // Many ties with the k-th: ranked by keys read from fast fields, and
         // only the k best loaded.
         if top.len() > k.saturating_add(LOAD_TIES_UP_TO) {
-            top = rank_by_keys(reader, loader.open_columns(), &top)?;
-            top.truncate(k);
+            top = rank_by_keys(reader, loader.open_columns(), &top, Some(k))?;
         }
     }
     // Load in index order: the doc store decompresses each block once, not once
@@ -446,7 +445,7 @@ pub fn for_each_chunk_formatted<T: Send>(
         each(format(0, hits));
         return Ok(());
     }
-    let keyed = rank_by_keys(reader, loader.open_columns(), &top)?;
+    let keyed = rank_by_keys(reader, loader.open_columns(), &top, None)?;
     let matchers = &compiled.matchers;
     // Chunks are dealt round-robin to one loader per core and taken back in
     // order: loading (decompressing, highlighting) runs on every core while
@@ -512,20 +511,22 @@ pub fn for_each_chunk_formatted<T: Send>(
 
 /// `top` in `rank_order`, from the keys it sorts by read out of fast fields
 /// (dates, paths and positions), without loading any passage or decoding
-/// any metadata.
+/// any metadata; only the `best` first when given.
 fn rank_by_keys(
     reader: &Reader,
     columns: &OpenColumns,
     top: &[(f32, DocAddress)],
+    best: Option<usize>,
 ) -> Result<Vec<(f32, DocAddress)>, IndexError> {
-    let ranked = rank_keys(reader, columns, top)?;
+    let ranked = rank_keys(reader, columns, top, best)?;
     Ok(ranked.order.into_iter().map(|i| top[i]).collect())
 }
 
 /// Hits put in `rank_order` from fast fields (see [`rank_by_keys`]), with
 /// what that read about their documents.
 pub(super) struct RankedKeys {
-    /// Places in the hits given, in rank order.
+    /// Places in the hits given, in rank order (only the best ones when
+    /// asked for fewer).
     pub order: Vec<usize>,
     /// For each hit given, its document's place in document order (newest
     /// first, then by path): equal for the passages of one document.
@@ -539,6 +540,7 @@ pub(super) fn rank_keys(
     reader: &Reader,
     columns: &OpenColumns,
     top: &[(f32, DocAddress)],
+    best: Option<usize>,
 ) -> Result<RankedKeys, IndexError> {
     let addrs: Vec<DocAddress> = top.iter().map(|(_, a)| *a).collect();
     // Two independent reads of fast fields, side by side when there are
@@ -576,7 +578,21 @@ pub(super) fn rank_keys(
                 | u128::from(i)
         })
         .collect();
-    packed.sort_unstable();
+    // Keys are distinct (each ends with its place), so the `best` picked
+    // out and sorted are the first `best` of sorting them all: a top 10 of
+    // a million tied matches sorts ten.
+    match best {
+        Some(k) if k < packed.len() => {
+            if k == 0 {
+                packed.clear();
+            } else {
+                packed.select_nth_unstable(k - 1);
+                packed.truncate(k);
+            }
+            packed.sort_unstable();
+        }
+        _ => packed.sort_unstable(),
+    }
     // The low 32 bits are the hit's place in `top`.
     Ok(RankedKeys {
         order: packed

@@ -36,7 +36,10 @@ pub fn link(cli: &Cli) -> Result<i32> {
 /// `ofsearch links`.
 pub fn links(cli: &Cli, args: &LinksArgs) -> Result<i32> {
     let reader = open_reader(cli)?;
-    let linked = link::link_all(&reader)?;
+    let linked = match link::stored_links(&reader)? {
+        Some(linked) => linked,
+        None => link::link_all(&reader)?,
+    };
     let mut out = stdout(cli);
     let format = args.output.format();
     match format {

@@ -97,6 +97,21 @@ impl Reader {
         self.memo.get_or_try(generation, key, make)
     }
 
+    /// Whether the links beside the index were written after its last
+    /// commit (every ingest that commits relinks, but one stopped in between
+    /// leaves the old links): stories read from them are what linking finds.
+    pub fn keeps_current_links(&self) -> bool {
+        let modified = |name: &str| {
+            std::fs::metadata(self.handle.dir.join(name))
+                .and_then(|m| m.modified())
+                .ok()
+        };
+        match (modified(super::links::LINKS_FILE), modified("meta.json")) {
+            (Some(links), Some(commit)) => links >= commit,
+            _ => false,
+        }
+    }
+
     /// The news-to-letter links beside the index, read on first use.
     pub(super) fn links(&self) -> &super::links::LinkFile {
         self.links

@@ -1,4 +1,5 @@
-//! Exact top-k pruning for phrase and single-word searches.
+//! Exact top-k pruning for searches for a phrase, a word, or several words
+//! (their phrase ranked first), with or without filters.
 //!
 //! Scoring a phrase means reading every candidate's positions, which is most
 //! of a top-10 search over a large index. A phrase occurs in a passage at
@@ -7,7 +8,8 @@
 //! positions) bounds a passage's score from above. A passage whose bound
 //! cannot beat the k-th best score so far is passed over unread; every other
 //! one is scored by the query's own scorer. The hits, scores and their order
-//! are therefore those of scoring every match.
+//! are therefore those of scoring every match. A word alone is a phrase of
+//! one; the other required clauses and filters add at most their maxima.
 
 use super::every::seek_forward;
 use tantivy::fieldnorm::FieldNormReader;

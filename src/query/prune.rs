@@ -613,27 +613,20 @@ mod tests {
         // A filter far narrower than the searched word is left to the plain walk.
         let (index, kind, text) = index_of(&[vec![(true, "a b".to_string()); 40]], false);
         let searcher = index.reader().unwrap().searcher();
-        let narrow = BooleanQuery::new(vec![
-            (Occur::Must, query_of(kind, text, &["a"])),
-            (
-                Occur::Must,
-                Box::new(BooleanQuery::new(vec![(
-                    Occur::Should,
-                    Box::new(term(text, "id7")) as Box<dyn Query>,
-                )])),
-            ),
-        ]);
-        assert!(PhrasePlan::of(&narrow, &searcher).is_none());
-        let broad = BooleanQuery::new(vec![
-            (Occur::Must, query_of(kind, text, &["a"])),
-            (
-                Occur::Must,
-                Box::new(BooleanQuery::new(vec![(
-                    Occur::Should,
-                    Box::new(term(text, "b")) as Box<dyn Query>,
-                )])),
-            ),
-        ]);
+        let filtered_by = |value: &str| {
+            BooleanQuery::new(vec![
+                (Occur::Must, query_of(kind, text, &["a"])),
+                (
+                    Occur::Must,
+                    Box::new(BooleanQuery::new(vec![(
+                        Occur::Should,
+                        Box::new(term(text, value)) as Box<dyn Query>,
+                    )])),
+                ),
+            ])
+        };
+        assert!(PhrasePlan::of(&filtered_by("id7"), &searcher).is_none());
+        let broad = filtered_by("b");
         assert!(PhrasePlan::of(&broad, &searcher).is_some());
     }
 }

@@ -132,15 +132,19 @@ fn sequence_query(field: Field, tokens: &[String], offsets: &[usize], slop: u32)
     match tokens {
         [] => Box::new(EmptyQuery),
         [one] => term_query(field, one),
-        many => {
-            let terms = many
-                .iter()
-                .zip(offsets.iter().copied().chain(many.len()..))
-                .map(|(t, at)| (at, Term::from_field_text(field, t)))
-                .collect();
-            Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop))
-        }
+        many => Box::new(phrase_query(field, many, offsets, slop)),
     }
+}
+
+/// The tokens at their offsets (positions past the offsets given follow
+/// the last) as a phrase.
+fn phrase_query(field: Field, tokens: &[String], offsets: &[usize], slop: u32) -> PhraseQuery {
+    let terms = tokens
+        .iter()
+        .zip(offsets.iter().copied().chain(tokens.len()..))
+        .map(|(t, at)| (at, Term::from_field_text(field, t)))
+        .collect();
+    PhraseQuery::new_with_offset_and_slop(terms, slop)
 }
 
 impl Builder<'_> {
@@ -522,13 +526,8 @@ pub fn compile(
         if let Some(words) = plain_words(expr) {
             let (tokens, offsets) = b.analyzers.tokens_at(&words.join(" "), false);
             if tokens.len() > 1 {
-                let terms = tokens
-                    .iter()
-                    .zip(offsets.iter().copied().chain(tokens.len()..))
-                    .map(|(t, at)| (at, Term::from_field_text(handle.fields.text_exact, t)))
-                    .collect();
                 let phrase = BoostedPhrase {
-                    phrase: PhraseQuery::new_with_offset_and_slop(terms, 0),
+                    phrase: phrase_query(handle.fields.text_exact, &tokens, &offsets, 0),
                     boost: PHRASE_BOOST,
                 };
                 clauses.push((Occur::Should, Box::new(phrase)));

@@ -67,8 +67,7 @@ impl<'q> Shape<'q> {
         if let Some(p) = clause.downcast_ref::<PhraseQuery>() {
             self.set_phrase(p, 1.0)
         } else if let Some(t) = clause.downcast_ref::<TermQuery>() {
-            let weight = Bm25Weight::for_terms(searcher, std::slice::from_ref(t.term())).ok()?;
-            self.terms.push((t.term(), weight.max_score()));
+            self.terms.push((t.term(), term_max(t, searcher)?));
             Some(())
         } else if let Some(b) = clause.downcast_ref::<BooleanQuery>() {
             if b.clauses().iter().all(|(occur, _)| *occur == Occur::Should) {
@@ -113,14 +112,22 @@ impl<'q> Shape<'q> {
 /// how many passages it matches when that is known without matching.
 fn filter_max(clause: &dyn Query, searcher: &Searcher) -> Option<(f32, Option<u64>)> {
     if let Some(t) = clause.downcast_ref::<TermQuery>() {
-        let term = std::slice::from_ref(t.term());
-        let max = Bm25Weight::for_terms(searcher, term).ok()?.max_score();
-        Some((max, searcher.doc_freq(t.term()).ok()))
+        Some((term_max(t, searcher)?, searcher.doc_freq(t.term()).ok()))
     } else if clause.downcast_ref::<RangeQuery>().is_some() {
         Some((1.0, None))
     } else {
         None
     }
+}
+
+/// The most a term adds to a score: its BM25 at its greatest count in the
+/// shortest passage.
+fn term_max(t: &TermQuery, searcher: &Searcher) -> Option<f32> {
+    Some(
+        Bm25Weight::for_terms(searcher, std::slice::from_ref(t.term()))
+            .ok()?
+            .max_score(),
+    )
 }
 
 /// A filter matching fewer than 1 / this of the lead word's passages is

@@ -583,12 +583,10 @@ pub(super) fn rank_keys(
     // a million tied matches sorts ten.
     match best {
         Some(k) if k < packed.len() => {
-            if k == 0 {
-                packed.clear();
-            } else {
+            if k > 0 {
                 packed.select_nth_unstable(k - 1);
-                packed.truncate(k);
             }
+            packed.truncate(k);
             packed.sort_unstable();
         }
         _ => packed.sort_unstable(),

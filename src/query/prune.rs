@@ -578,7 +578,10 @@ mod tests {
             }
             let searcher = index.reader().unwrap().searcher();
             let plan = PhrasePlan::of(query.as_ref(), &searcher);
-            prop_assert!(plan.is_some());
+            // No plan is made when the clause keeping records out is the
+            // rarest term (an index of few passages, many records holding the
+            // word): its field keeps no counts to lead on. Not this test's case.
+            prop_assume!(plan.is_some());
             let pruned = top_matches(&searcher, query.as_ref(), n, plan.as_ref()).unwrap();
             let full = top_matches(&searcher, query.as_ref(), n, None).unwrap();
             prop_assert_eq!(&pruned, &full);
@@ -617,6 +620,11 @@ mod tests {
             (Occur::Should, Box::new(term(text, "c")) as Box<dyn Query>),
         ]);
         assert!(PhrasePlan::of(&optional_term, &searcher).is_none());
+        // The clause keeping records out is rarer than the word: it would
+        // lead, and keeps no counts.
+        let (records, kind_r, text_r) = index_of(&[vec![(false, "c".to_string())]], false);
+        let in_records = records.reader().unwrap().searcher();
+        assert!(PhrasePlan::of(query_of(kind_r, text_r, &["c"]).as_ref(), &in_records).is_none());
         // A filter far narrower than the searched word is left to the plain walk.
         let (index, kind, text) = index_of(&[vec![(true, "a b".to_string()); 40]], false);
         let searcher = index.reader().unwrap().searcher();

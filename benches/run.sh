@@ -131,6 +131,9 @@ for s in 1 $SCALES; do
     hf "word-${s}x" "$RUNS" \
         "$B --index $I search children" \
         "sqlite3 $DB \"SELECT $FTS_COLS FROM p WHERE p MATCH 'children' ORDER BY rank LIMIT 10\""
+    hf "prefix-${s}x" "$RUNS" \
+        "$B --index $I search 'child*'" \
+        "sqlite3 $DB \"SELECT $FTS_COLS FROM p WHERE p MATCH 'child*' ORDER BY rank LIMIT 10\""
     hf "count-${s}x" "$RUNS" \
         "$B --index $I search --count '$PHRASE'" \
         "rg -i -U -c '$RG_RE' $T"

@@ -81,7 +81,8 @@ for s in scales:
         row('top-10 `"management oversight"`', s, top[0], "rg -i -U (all)", exh[1],
             TARGETS.get(("top", s, "rg")))
         row('top-10 `"management oversight"`', s, top[0], "sqlite3 FTS5 (rank, limit 10)", top[1], None)
-    for name, what in (("words", "top-10 `management oversight` (words)"), ("word", "top-10 `children`")):
+    for name, what in (("words", "top-10 `management oversight` (words)"), ("word", "top-10 `children`"),
+                       ("prefix", "top-10 `child*` (prefix)")):
         m = medians(f"{name}-{s}x")
         if m:
             row(what, s, m[0], "sqlite3 FTS5 (rank, limit 10)", m[1], None)

@@ -128,6 +128,24 @@ fn term_query(field: Field, text: &str) -> Box<dyn Query> {
     ))
 }
 
+/// A prefix standing for more indexed words than this matches every one of
+/// them alike (a constant score), as a query of that many clauses would be
+/// slow to score.
+const MAX_PREFIX_WORDS: usize = 1024;
+
+/// Passages holding any of `words`, each scored by BM25 and summed.
+fn any_word(field: Field, words: &[String]) -> Box<dyn Query> {
+    match words {
+        [] => Box::new(EmptyQuery),
+        [one] => term_query(field, one),
+        many => Box::new(BooleanQuery::new(
+            many.iter()
+                .map(|w| (Occur::Should, term_query(field, w)))
+                .collect(),
+        )),
+    }
+}
+
 fn sequence_query(field: Field, tokens: &[String], offsets: &[usize], slop: u32) -> Box<dyn Query> {
     match tokens {
         [] => Box::new(EmptyQuery),
@@ -184,18 +202,26 @@ impl Builder<'_> {
         Ok(match expr {
             Expr::Word { text, prefix: true } => {
                 let lower = text.to_lowercase();
-                let pattern = format!("{}.*", regex_escape(&lower));
-                let q =
-                    RegexQuery::from_pattern(&pattern, self.fields.text_exact).map_err(|e| {
-                        QueryError::new(
-                            format!("bad prefix '{text}*': {e}"),
-                            "use letters before *",
-                        )
-                    })?;
+                let q = match self.prefix_words(&lower) {
+                    // Each word scored by BM25 and summed, so the passages
+                    // using the words most rank first (as FTS5 ranks a prefix).
+                    Some(words) => any_word(self.fields.text_exact, &words),
+                    None => {
+                        let pattern = format!("{}.*", regex_escape(&lower));
+                        let q = RegexQuery::from_pattern(&pattern, self.fields.text_exact)
+                            .map_err(|e| {
+                                QueryError::new(
+                                    format!("bad prefix '{text}*': {e}"),
+                                    "use letters before *",
+                                )
+                            })?;
+                        Box::new(q) as Box<dyn Query>
+                    }
+                };
                 if positive {
                     self.matchers.push(Matcher::Prefix(lower));
                 }
-                Box::new(q)
+                q
             }
             Expr::Word {
                 text,
@@ -299,6 +325,33 @@ impl Builder<'_> {
                 Box::new(BooleanQuery::new(clauses))
             }
         })
+    }
+
+    /// The indexed exact words starting with `prefix`, in order, when there
+    /// are at most [`MAX_PREFIX_WORDS`] of them (`None` past that).
+    fn prefix_words(&self, prefix: &str) -> Option<Vec<String>> {
+        let field = self.fields.text_exact;
+        let mut words = std::collections::BTreeSet::new();
+        for segment in self.searcher.segment_readers() {
+            let inverted = segment.inverted_index(field).ok()?;
+            let mut stream = inverted
+                .terms()
+                .range()
+                .ge(prefix.as_bytes())
+                .into_stream()
+                .ok()?;
+            while stream.advance() {
+                let key = stream.key();
+                if !key.starts_with(prefix.as_bytes()) {
+                    break;
+                }
+                words.insert(String::from_utf8_lossy(key).into_owned());
+                if words.len() > MAX_PREFIX_WORDS {
+                    return None;
+                }
+            }
+        }
+        Some(words.into_iter().collect())
     }
 
     /// An inspector name as indexed; a misspelt one is taken as the closest indexed name.

@@ -7,7 +7,7 @@
 
 use tantivy::query::{EnableScoring, Query, Weight};
 
-use super::prune::PhrasePlan;
+use super::prune::Plan;
 use crate::index::reader::{OrdSet, SegmentOrds};
 use tantivy::{DocAddress, DocId, DocSet, Searcher, SegmentReader, TERMINATED};
 
@@ -31,7 +31,7 @@ pub fn every_match(
     query: &dyn Query,
     scored: bool,
 ) -> tantivy::Result<Vec<(f32, DocAddress)>> {
-    let parts = for_parts(searcher, query, scored, |part, scorer, alive| {
+    let parts = for_parts(searcher, query, scored, false, |part, scorer, alive| {
         let mut out = Vec::new();
         each_in(part, scorer, alive, scored, |doc, score| {
             out.push((score, DocAddress::new(part.segment, doc)));
@@ -50,24 +50,29 @@ pub fn top_matches(
     searcher: &Searcher,
     query: &dyn Query,
     n: usize,
-    plan: Option<&PhrasePlan>,
+    plan: Option<&Plan>,
 ) -> tantivy::Result<Vec<(f32, DocAddress)>> {
     if n == 0 {
         return Ok(Vec::new());
     }
-    let parts = for_parts(searcher, query, true, |part, scorer, alive| {
+    // The union's walk goes through a segment whole.
+    let whole = matches!(plan, Some(Plan::Union(_)));
+    let parts = for_parts(searcher, query, true, whole, |part, scorer, alive| {
         let mut best = Best::new(n);
-        let bound = match plan {
-            Some(plan) => plan.in_segment(searcher.segment_reader(part.segment))?,
-            None => None,
+        let reader = searcher.segment_reader(part.segment);
+        let mut propose = |doc| {
+            if seek_forward(scorer, doc) == doc && alive.is_none_or(|a| a.is_alive(doc)) {
+                best.push(scorer.score(), DocAddress::new(part.segment, doc));
+            }
+            best.threshold()
         };
-        match bound {
-            Some(mut bound) => bound.candidates(part.start, part.end, |doc| {
-                if seek_forward(scorer, doc) == doc && alive.is_none_or(|a| a.is_alive(doc)) {
-                    best.push(scorer.score(), DocAddress::new(part.segment, doc));
+        match plan {
+            Some(Plan::Phrase(phrase)) => {
+                if let Some(mut bound) = phrase.in_segment(reader)? {
+                    bound.candidates(part.start, part.end, propose);
                 }
-                best.threshold()
-            }),
+            }
+            Some(Plan::Union(union)) => union.candidates(reader, &mut propose)?,
             None => each_in(part, scorer, alive, true, |doc, score| {
                 best.push(score, DocAddress::new(part.segment, doc));
             }),
@@ -91,8 +96,10 @@ pub fn top_matches(
     }
     // A plan whose walk skipped matches without the phrase vouches for its
     // top k only when they all beat those: else every match is scored.
-    if plan.is_some_and(|plan| !plan.covers(kth)) {
-        return top_matches(searcher, query, n, None);
+    if let Some(Plan::Phrase(plan)) = plan {
+        if !plan.covers(kth) {
+            return top_matches(searcher, query, n, None);
+        }
     }
     Ok(all)
 }
@@ -186,12 +193,13 @@ impl Best {
 }
 
 /// Run `each_part` on every part of the index (a large segment cut into one
-/// range per core), in parallel when the index is large; the results come
-/// back in index order.
+/// range per core, unless `whole`), in parallel when the index is large; the
+/// results come back in index order.
 fn for_parts<T: Send>(
     searcher: &Searcher,
     query: &dyn Query,
     scored: bool,
+    whole: bool,
     each_part: impl Fn(Part, &mut dyn tantivy::query::Scorer, Option<&tantivy::fastfield::AliveBitSet>) -> T
         + Sync,
 ) -> tantivy::Result<Vec<T>> {
@@ -215,7 +223,7 @@ fn for_parts<T: Send>(
     } else {
         crate::cores::available().min(8)
     };
-    let parts = split(&max_docs, cores);
+    let parts = split(&max_docs, if whole { 1 } else { cores });
     let run = |part: Part| -> tantivy::Result<T> {
         let reader = searcher.segment_reader(part.segment);
         let mut scorer = weight.scorer(reader, 1.0)?;
@@ -285,7 +293,7 @@ pub fn count_with_paths(
     searcher: &Searcher,
     query: &dyn Query,
 ) -> tantivy::Result<(usize, SegmentOrds)> {
-    let parts = for_parts(searcher, query, false, |part, scorer, alive| {
+    let parts = for_parts(searcher, query, false, false, |part, scorer, alive| {
         let column = searcher
             .segment_reader(part.segment)
             .fast_fields()

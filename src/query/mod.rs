@@ -17,6 +17,7 @@ pub mod request;
 pub mod search;
 pub mod stats;
 pub mod trend;
+mod wand;
 
 pub use crate::index::headers::MetaDetail;
 pub use build::MatchOptions;

@@ -122,12 +122,34 @@ fn filter_max(clause: &dyn Query, searcher: &Searcher) -> Option<(f32, Option<u6
 
 /// The most a term adds to a score: its BM25 at its greatest count in the
 /// shortest passage.
-fn term_max(t: &TermQuery, searcher: &Searcher) -> Option<f32> {
+pub(super) fn term_max(t: &TermQuery, searcher: &Searcher) -> Option<f32> {
     Some(
         Bm25Weight::for_terms(searcher, std::slice::from_ref(t.term()))
             .ok()?
             .max_score(),
     )
+}
+
+/// How a top-k search may pass over matches that cannot reach its k-th score.
+pub enum Plan {
+    /// A phrase, a word, or several words with their phrase boosted.
+    Phrase(PhrasePlan),
+    /// Any of several words ([`super::wand`]).
+    Union(super::wand::UnionPlan),
+}
+
+impl Plan {
+    /// The plan for `query`, if it has one; `phrases_exact` when none of its
+    /// phrases allows words between its words.
+    pub fn of(query: &dyn Query, searcher: &Searcher, phrases_exact: bool) -> Option<Plan> {
+        let phrase = phrases_exact
+            .then(|| PhrasePlan::of(query, searcher))
+            .flatten();
+        match phrase {
+            Some(plan) => Some(Plan::Phrase(plan)),
+            None => super::wand::UnionPlan::of(query, searcher).map(Plan::Union),
+        }
+    }
 }
 
 /// A filter matching fewer than 1 / this of the lead word's passages is
@@ -577,7 +599,7 @@ mod tests {
                 query = filtered(query.as_ref(), text);
             }
             let searcher = index.reader().unwrap().searcher();
-            let plan = PhrasePlan::of(query.as_ref(), &searcher);
+            let plan = PhrasePlan::of(query.as_ref(), &searcher).map(Plan::Phrase);
             // No plan is made when the clause keeping records out is the
             // rarest term (an index of few passages, many records holding the
             // word): its field keeps no counts to lead on. Not this test's case.
@@ -587,6 +609,64 @@ mod tests {
             prop_assert_eq!(&pruned, &full);
             prop_assert_eq!(pruned, best_with_ties(&searcher, query.as_ref(), n));
         }
+    }
+
+    /// Passages holding any of `words`, each word's score summed, as the
+    /// compiler builds a prefix search or an `OR` of words.
+    fn any_query(kind: Field, text: Field, words: &[&str]) -> Box<dyn Query> {
+        let any = words
+            .iter()
+            .map(|w| (Occur::Should, Box::new(term(text, w)) as Box<dyn Query>))
+            .collect();
+        Box::new(BooleanQuery::new(vec![
+            (
+                Occur::Must,
+                Box::new(term(kind, "passage")) as Box<dyn Query>,
+            ),
+            (Occur::Must, Box::new(BooleanQuery::new(any))),
+        ]))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn pruned_top_k_of_any_word_equals_scoring_every_match(
+            segments in prop::collection::vec(prop::collection::vec(words(), 1..1000), 1..4),
+            n in 1usize..20,
+            deletes: bool,
+            any in prop::sample::select(vec![
+                vec!["a", "b"],
+                vec!["a", "b", "c"],
+                vec!["c", "id3", "id40"],
+                vec!["b", "c"],
+            ]),
+        ) {
+            let (index, kind, text) = index_of(&segments, deletes);
+            let query = any_query(kind, text, &any);
+            let searcher = index.reader().unwrap().searcher();
+            let plan = Plan::of(query.as_ref(), &searcher, true);
+            prop_assert!(matches!(plan, Some(Plan::Union(_))));
+            let pruned = top_matches(&searcher, query.as_ref(), n, plan.as_ref()).unwrap();
+            let full = top_matches(&searcher, query.as_ref(), n, None).unwrap();
+            prop_assert_eq!(&pruned, &full);
+            prop_assert_eq!(pruned, best_with_ties(&searcher, query.as_ref(), n));
+        }
+    }
+
+    #[test]
+    fn unions_of_many_words_or_of_uncounted_terms_have_no_plan() {
+        let (index, kind, text) = index_of(&[vec![(true, "a b".to_string())]], false);
+        let searcher = index.reader().unwrap().searcher();
+        let words: Vec<String> = (0..17).map(|i| format!("w{i}")).collect();
+        let words: Vec<&str> = words.iter().map(String::as_str).collect();
+        let union =
+            |words: &[&str]| Plan::of(any_query(kind, text, words).as_ref(), &searcher, true);
+        assert!(matches!(union(&words[..16]), Some(Plan::Union(_))));
+        assert!(union(&words).is_none());
+        // The kinds of a record keep no counts: a filter, not a union to walk.
+        assert!(union(&words[..1]).is_none_or(|plan| matches!(plan, Plan::Phrase(_))));
+        let kinds = any_query(kind, kind, &["passage", "record"]);
+        assert!(Plan::of(kinds.as_ref(), &searcher, true).is_none());
     }
 
     #[test]

@@ -9,7 +9,7 @@ use super::build::{compile, Analyzers, MatchOptions, Matcher};
 use super::filter::Resolved;
 use super::highlight::{highlights, snippet};
 use super::parse::{parse, Expr, FilterField, QueryError};
-use super::prune::PhrasePlan;
+use super::prune::Plan;
 use super::MetaDetail;
 use crate::document::{DocumentMeta, Passage};
 use crate::gazetteer::Gazetteer;
@@ -140,10 +140,7 @@ pub fn search(reader: &Reader, request: &SearchRequest) -> Result<Found, SearchE
             })
         }
         Some(k) => {
-            let plan = compiled
-                .phrases_exact
-                .then(|| PhrasePlan::of(compiled.query.as_ref(), &searcher))
-                .flatten();
+            let plan = Plan::of(compiled.query.as_ref(), &searcher, compiled.phrases_exact);
             // Ties with the k-th hit are ordered by document (newest first),
             // which the walk cannot see: it keeps every match tied with the
             // k-th, and they are ordered below.

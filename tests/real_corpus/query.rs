@@ -569,3 +569,27 @@ fn header_only_listing_matches_the_full_one() {
         assert_eq!(ranked, full, "{q}, ranked");
     }
 }
+
+#[test]
+fn a_prefix_ranks_passages_by_how_much_they_use_its_words() {
+    // Each word a prefix stands for is scored and the scores summed, as for
+    // any word: matching them all alike left the date to rank them.
+    let ranked = json_lines(ofsearch(shared_index()).args([
+        "search",
+        "supervis*",
+        "--limit",
+        "1000",
+        "--json",
+    ]));
+    let scores: Vec<f64> = ranked.iter().filter_map(|h| h["score"].as_f64()).collect();
+    assert_eq!(scores.len(), ranked.len());
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
+    assert!(scores.first() > scores.last(), "{scores:?}");
+    // The fixture's short passage using two of the words is among the
+    // first ten (of hundreds with the real reports; it ranked by its date before).
+    let at = texts(&ranked)
+        .iter()
+        .position(|t| t.starts_with("children are supervised during family time"))
+        .expect("the fixture's passage is found");
+    assert!(at < 10, "ranked {at} of {}", ranked.len());
+}

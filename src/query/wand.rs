@@ -1,0 +1,92 @@
+//! Exact top-k pruning for a search for any of several words (a prefix and
+//! the indexed words it stands for), each scored by BM25 and summed.
+//!
+//! tantivy's block-max WAND walks such a union passing over blocks of
+//! postings whose summed maxima cannot reach a threshold. It sums a
+//! passage's word scores in its own order, and the query around the union
+//! adds its required clauses (the one keeping records out), so the walk only
+//! proposes passages: each is scored by the query's own scorer, and the
+//! threshold it is given is the k-th best score less the most the other
+//! clauses can add, less room for rounding. The hits, scores and order are
+//! those of scoring every match.
+
+use tantivy::query::{BooleanQuery, EnableScoring, Occur, Query, TermQuery, Weight};
+use tantivy::{DocId, Score, Searcher, SegmentReader};
+
+/// The union's walk, and what the query's other clauses can add at most.
+pub struct UnionPlan {
+    weight: Box<dyn Weight>,
+    rest_max: f32,
+}
+
+impl UnionPlan {
+    /// The plan for `query` when it is a conjunction of single terms and one
+    /// union of terms from a field that keeps counts (block maxima are made
+    /// from them), with nothing else.
+    pub fn of(query: &dyn Query, searcher: &Searcher) -> Option<UnionPlan> {
+        let clauses = query.downcast_ref::<BooleanQuery>()?.clauses();
+        let mut union = None;
+        let mut rest_max = 0.0f32;
+        for (occur, clause) in clauses {
+            if *occur != Occur::Must {
+                return None;
+            }
+            if let Some(t) = clause.downcast_ref::<TermQuery>() {
+                rest_max += super::prune::term_max(t, searcher)?;
+            } else if let Some(b) = clause.downcast_ref::<BooleanQuery>() {
+                if union.is_some() || !is_union_of_counted_terms(b, searcher) {
+                    return None;
+                }
+                union = Some(b);
+            } else {
+                return None;
+            }
+        }
+        let weight = union?
+            .weight(EnableScoring::enabled_from_searcher(searcher))
+            .ok()?;
+        Some(UnionPlan { weight, rest_max })
+    }
+
+    /// Propose the segment's passages that may score at least the
+    /// threshold `propose` returns after each (none yet: every passage), in
+    /// doc id order.
+    pub fn candidates(
+        &self,
+        reader: &SegmentReader,
+        mut propose: impl FnMut(DocId) -> Option<Score>,
+    ) -> tantivy::Result<()> {
+        let rest_max = self.rest_max;
+        self.weight
+            .for_each_pruning(Score::NEG_INFINITY, reader, &mut |doc, _approximate| {
+                match propose(doc) {
+                    // Room for sums taken in another order, as the bound's own.
+                    Some(kth) => kth - rest_max - (kth.abs() + rest_max.abs()) * 1e-4,
+                    None => Score::NEG_INFINITY,
+                }
+            })
+    }
+}
+
+/// A union of more words than this is scored whole: block-max WAND sorts
+/// its words at every step, and with many words of like frequencies it
+/// passes over little (at 100x, `child*`, 13 words: 14.9 → 4.6 ms; `cons*`,
+/// 64: 9.3 → 14.0 ms; `con*`, 207: 18 → 69 ms).
+const MAX_WAND_TERMS: usize = 16;
+
+/// Two to [`MAX_WAND_TERMS`] optional terms, nothing else, of a field that
+/// keeps counts.
+fn is_union_of_counted_terms(b: &BooleanQuery, searcher: &Searcher) -> bool {
+    let schema = searcher.schema();
+    (2..=MAX_WAND_TERMS).contains(&b.clauses().len())
+        && b.clauses().iter().all(|(occur, clause)| {
+            *occur == Occur::Should
+                && clause.downcast_ref::<TermQuery>().is_some_and(|t| {
+                    schema
+                        .get_field_entry(t.term().field())
+                        .field_type()
+                        .get_index_record_option()
+                        .is_some_and(|option| option.has_freq())
+                })
+        })
+}

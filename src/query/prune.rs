@@ -71,13 +71,8 @@ impl<'q> Shape<'q> {
             Some(())
         } else if let Some(b) = clause.downcast_ref::<BooleanQuery>() {
             if b.clauses().iter().all(|(occur, _)| *occur == Occur::Should) {
-                // A filter: any of several values, each adding its score.
-                let mut matches = Some(0u64);
-                for (_, inner) in b.clauses() {
-                    let (max, docs) = filter_max(inner.as_ref(), searcher)?;
-                    self.filters += max;
-                    matches = matches.zip(docs).map(|(a, b)| a.saturating_add(b));
-                }
+                let (max, matches) = filter_group(b, searcher)?;
+                self.filters += max;
                 if let Some(docs) = matches {
                     self.narrowest_filter =
                         Some(self.narrowest_filter.map_or(docs, |n| n.min(docs)));
@@ -104,6 +99,23 @@ impl<'q> Shape<'q> {
         self.phrase = Some((phrase, boost));
         Some(())
     }
+}
+
+/// A filter (any of several values, each adding its score): the most it
+/// adds, and how many passages it matches at most when that is known
+/// without matching. `None` when `b` is not all optional values.
+pub(super) fn filter_group(b: &BooleanQuery, searcher: &Searcher) -> Option<(f32, Option<u64>)> {
+    let mut most = 0.0;
+    let mut matches = Some(0u64);
+    for (occur, inner) in b.clauses() {
+        if *occur != Occur::Should {
+            return None;
+        }
+        let (max, docs) = filter_max(inner.as_ref(), searcher)?;
+        most += max;
+        matches = matches.zip(docs).map(|(a, b)| a.saturating_add(b));
+    }
+    Some((most, matches))
 }
 
 /// The most one value of a filter adds to a score (a term's BM25 at its
@@ -640,9 +652,13 @@ mod tests {
                 vec!["c", "id3", "id40"],
                 vec!["b", "c"],
             ]),
+            with_filter: bool,
         ) {
             let (index, kind, text) = index_of(&segments, deletes);
-            let query = any_query(kind, text, &any);
+            let mut query = any_query(kind, text, &any);
+            if with_filter {
+                query = filtered(query.as_ref(), text);
+            }
             let searcher = index.reader().unwrap().searcher();
             let plan = Plan::of(query.as_ref(), &searcher, true);
             prop_assert!(matches!(plan, Some(Plan::Union(_))));
@@ -667,6 +683,28 @@ mod tests {
         assert!(union(&words[..1]).is_none_or(|plan| matches!(plan, Plan::Phrase(_))));
         let kinds = any_query(kind, kind, &["passage", "record"]);
         assert!(Plan::of(kinds.as_ref(), &searcher, true).is_none());
+        // A filter far narrower than the union's commonest word is left to
+        // the plain walk; a broad one is planned with.
+        let (index, kind, text) = index_of(&[vec![(true, "a b".to_string()); 40]], false);
+        let searcher = index.reader().unwrap().searcher();
+        let filtered_by = |value: &str| {
+            let any = any_query(kind, text, &["a", "c"]);
+            let mut clauses: Vec<(Occur, Box<dyn Query>)> = any
+                .downcast_ref::<BooleanQuery>()
+                .expect("a boolean query")
+                .clauses()
+                .iter()
+                .map(|(occur, q)| (*occur, q.box_clone()))
+                .collect();
+            let filter = vec![(Occur::Should, Box::new(term(text, value)) as Box<dyn Query>)];
+            clauses.push((Occur::Must, Box::new(BooleanQuery::new(filter))));
+            BooleanQuery::new(clauses)
+        };
+        assert!(Plan::of(&filtered_by("id7"), &searcher, true).is_none());
+        assert!(matches!(
+            Plan::of(&filtered_by("b"), &searcher, true),
+            Some(Plan::Union(_))
+        ));
     }
 
     #[test]

@@ -20,13 +20,20 @@ pub struct UnionPlan {
 }
 
 impl UnionPlan {
-    /// The plan for `query` when it is a conjunction of single terms and one
-    /// union of terms from a field that keeps counts (block maxima are made
-    /// from them), with nothing else.
+    /// The plan for `query` when it is a conjunction of single terms,
+    /// filters and one union of terms from a field that keeps counts (block
+    /// maxima are made from them), with nothing else. A filter matching
+    /// fewer passages than the union's commonest word is left to the plain
+    /// walk, which goes through the filter's matches: the union's walk
+    /// proposes passages the filter then turns away, and its threshold
+    /// rises late (at 100x, `social* --judgement inadequate`, 152 k
+    /// passages against the word's 288 k, 4.5 → 5.1 ms with a plan; a date
+    /// range counts as broad: `child* --since 2020-01-01` 16.5 → 4.9 ms).
     pub fn of(query: &dyn Query, searcher: &Searcher) -> Option<UnionPlan> {
         let clauses = query.downcast_ref::<BooleanQuery>()?.clauses();
         let mut union = None;
         let mut rest_max = 0.0f32;
+        let mut narrowest_filter: Option<u64> = None;
         for (occur, clause) in clauses {
             if *occur != Occur::Must {
                 return None;
@@ -34,15 +41,36 @@ impl UnionPlan {
             if let Some(t) = clause.downcast_ref::<TermQuery>() {
                 rest_max += super::prune::term_max(t, searcher)?;
             } else if let Some(b) = clause.downcast_ref::<BooleanQuery>() {
-                if union.is_some() || !is_union_of_counted_terms(b, searcher) {
-                    return None;
+                if is_union_of_counted_terms(b, searcher) {
+                    if union.is_some() {
+                        return None;
+                    }
+                    union = Some(b);
+                } else {
+                    let (max, matches) = super::prune::filter_group(b, searcher)?;
+                    rest_max += max;
+                    if let Some(docs) = matches {
+                        narrowest_filter = Some(narrowest_filter.map_or(docs, |n| n.min(docs)));
+                    }
                 }
-                union = Some(b);
             } else {
                 return None;
             }
         }
-        let weight = union?
+        let union = union?;
+        if let Some(narrowest) = narrowest_filter {
+            let commonest = union
+                .clauses()
+                .iter()
+                .filter_map(|(_, c)| c.downcast_ref::<TermQuery>())
+                .map(|t| searcher.doc_freq(t.term()).unwrap_or(0))
+                .max()
+                .unwrap_or(0);
+            if narrowest < commonest {
+                return None;
+            }
+        }
+        let weight = union
             .weight(EnableScoring::enabled_from_searcher(searcher))
             .ok()?;
         Some(UnionPlan { weight, rest_max })

@@ -31,13 +31,19 @@ pub fn every_match(
     query: &dyn Query,
     scored: bool,
 ) -> tantivy::Result<Vec<(f32, DocAddress)>> {
-    let parts = for_parts(searcher, query, scored, false, |part, scorer, alive| {
-        let mut out = Vec::new();
-        each_in(part, scorer, alive, scored, |doc, score| {
-            out.push((score, DocAddress::new(part.segment, doc)));
-        });
-        out
-    })?;
+    let parts = for_parts(
+        searcher,
+        query,
+        scored,
+        Split::PerCore,
+        |part, scorer, alive| {
+            let mut out = Vec::new();
+            each_in(part, scorer, alive, scored, |doc, score| {
+                out.push((score, DocAddress::new(part.segment, doc)));
+            });
+            out
+        },
+    )?;
     Ok(parts.into_iter().flatten().collect())
 }
 
@@ -55,9 +61,13 @@ pub fn top_matches(
     if n == 0 {
         return Ok(Vec::new());
     }
-    // The union's walk goes through a segment whole.
-    let whole = matches!(plan, Some(Plan::Union(_)));
-    let parts = for_parts(searcher, query, true, whole, |part, scorer, alive| {
+    // tantivy's walk of a union cannot start or stop inside a segment: parts
+    // of one would each propose, and keep, the same passages.
+    let split = match plan {
+        Some(Plan::Union(_)) => Split::PerSegment,
+        _ => Split::PerCore,
+    };
+    let parts = for_parts(searcher, query, true, split, |part, scorer, alive| {
         let mut best = Best::new(n);
         let reader = searcher.segment_reader(part.segment);
         let mut propose = |doc| {
@@ -66,14 +76,14 @@ pub fn top_matches(
             }
             best.threshold()
         };
-        match plan {
-            Some(Plan::Phrase(phrase)) => {
-                if let Some(mut bound) = phrase.in_segment(reader)? {
-                    bound.candidates(part.start, part.end, propose);
-                }
-            }
-            Some(Plan::Union(union)) => union.candidates(reader, &mut propose)?,
-            None => each_in(part, scorer, alive, true, |doc, score| {
+        let phrase = match plan {
+            Some(Plan::Phrase(phrase)) => phrase.in_segment(reader)?,
+            _ => None,
+        };
+        match (plan, phrase) {
+            (_, Some(mut bound)) => bound.candidates(part.start, part.end, propose),
+            (Some(Plan::Union(union)), _) => union.candidates(reader, &mut propose)?,
+            _ => each_in(part, scorer, alive, true, |doc, score| {
                 best.push(score, DocAddress::new(part.segment, doc));
             }),
         }
@@ -192,14 +202,22 @@ impl Best {
     }
 }
 
-/// Run `each_part` on every part of the index (a large segment cut into one
-/// range per core, unless `whole`), in parallel when the index is large; the
-/// results come back in index order.
+/// How [`for_parts`] cuts the index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Split {
+    /// A large segment in one range per core.
+    PerCore,
+    /// Each segment whole.
+    PerSegment,
+}
+
+/// Run `each_part` on every part of the index (see [`Split`]), in parallel
+/// when the index is large; the results come back in index order.
 fn for_parts<T: Send>(
     searcher: &Searcher,
     query: &dyn Query,
     scored: bool,
-    whole: bool,
+    split: Split,
     each_part: impl Fn(Part, &mut dyn tantivy::query::Scorer, Option<&tantivy::fastfield::AliveBitSet>) -> T
         + Sync,
 ) -> tantivy::Result<Vec<T>> {
@@ -223,7 +241,8 @@ fn for_parts<T: Send>(
     } else {
         crate::cores::available().min(8)
     };
-    let parts = split(&max_docs, if whole { 1 } else { cores });
+    let per_segment = split == Split::PerSegment;
+    let parts = split_parts(&max_docs, if per_segment { 1 } else { cores });
     let run = |part: Part| -> tantivy::Result<T> {
         let reader = searcher.segment_reader(part.segment);
         let mut scorer = weight.scorer(reader, 1.0)?;
@@ -293,23 +312,29 @@ pub fn count_with_paths(
     searcher: &Searcher,
     query: &dyn Query,
 ) -> tantivy::Result<(usize, SegmentOrds)> {
-    let parts = for_parts(searcher, query, false, false, |part, scorer, alive| {
-        let column = searcher
-            .segment_reader(part.segment)
-            .fast_fields()
-            .str("path")
-            .ok()
-            .flatten();
-        let mut set = column.as_ref().map(OrdSet::for_column);
-        let mut n = 0usize;
-        each_in(part, scorer, alive, false, |doc, _| {
-            n += 1;
-            if let (Some(set), Some(column)) = (set.as_mut(), column.as_ref()) {
-                set.insert_first_of(column, doc);
-            }
-        });
-        (part.segment, n, set)
-    })?;
+    let parts = for_parts(
+        searcher,
+        query,
+        false,
+        Split::PerCore,
+        |part, scorer, alive| {
+            let column = searcher
+                .segment_reader(part.segment)
+                .fast_fields()
+                .str("path")
+                .ok()
+                .flatten();
+            let mut set = column.as_ref().map(OrdSet::for_column);
+            let mut n = 0usize;
+            each_in(part, scorer, alive, false, |doc, _| {
+                n += 1;
+                if let (Some(set), Some(column)) = (set.as_mut(), column.as_ref()) {
+                    set.insert_first_of(column, doc);
+                }
+            });
+            (part.segment, n, set)
+        },
+    )?;
     let mut total = 0;
     let mut per_segment: Vec<(u32, OrdSet)> = Vec::new();
     for (segment, n, set) in parts {
@@ -332,7 +357,7 @@ pub fn count_with_paths(
 
 /// The parts to search: each segment whole, or cut into `cores` equal
 /// ranges when it is large.
-fn split(max_docs: &[DocId], cores: usize) -> Vec<Part> {
+fn split_parts(max_docs: &[DocId], cores: usize) -> Vec<Part> {
     let mut parts = Vec::new();
     for (segment, &max_doc) in (0u32..).zip(max_docs) {
         let pieces = if max_doc >= SPLIT_FROM {
@@ -362,7 +387,7 @@ mod tests {
 
     #[test]
     fn small_segments_are_searched_whole() {
-        let parts = split(&[10, 0, 5], 2);
+        let parts = split_parts(&[10, 0, 5], 2);
         assert_eq!(
             parts,
             vec![
@@ -383,7 +408,7 @@ mod tests {
     #[test]
     fn a_large_segment_is_cut_into_ranges_that_cover_it() {
         let big = SPLIT_FROM * 3 + 7;
-        let parts = split(&[big], 3);
+        let parts = split_parts(&[big], 3);
         assert_eq!(parts.len(), 3);
         assert_eq!(parts[0].start, 0);
         assert_eq!(parts[2].end, big);

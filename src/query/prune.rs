@@ -101,10 +101,18 @@ impl<'q> Shape<'q> {
     }
 }
 
+/// A filter of more values than this is not planned with.
+const MAX_FILTER_VALUES: usize = 64;
+
 /// A filter (any of several values, each adding its score): the most it
 /// adds, and how many passages it matches at most when that is known
 /// without matching. `None` when `b` is not all optional values.
 pub(super) fn filter_group(b: &BooleanQuery, searcher: &Searcher) -> Option<(f32, Option<u64>)> {
+    // A prefix standing for hundreds of words is no filter: not worth a
+    // lookup per word to plan with.
+    if b.clauses().len() > MAX_FILTER_VALUES {
+        return None;
+    }
     let mut most = 0.0;
     let mut matches = Some(0u64);
     for (occur, inner) in b.clauses() {
@@ -141,6 +149,10 @@ pub(super) fn term_max(t: &TermQuery, searcher: &Searcher) -> Option<f32> {
             .max_score(),
     )
 }
+
+/// Relative room left in a bound for float sums taken in another order
+/// than the scorer's.
+pub(super) const ROUNDING_ROOM: f32 = 1e-4;
 
 /// How a top-k search may pass over matches that cannot reach its k-th score.
 pub enum Plan {
@@ -256,7 +268,7 @@ impl PhrasePlan {
             return true;
         }
         // Room for the sums' rounding, as the bound's own.
-        kth.is_some_and(|kth| kth > self.rest_max + self.rest_max.abs() * 1e-4)
+        kth.is_some_and(|kth| kth > self.rest_max + self.rest_max.abs() * ROUNDING_ROOM)
     }
 
     /// The words' postings (counts, no positions) and field lengths in one
@@ -332,7 +344,7 @@ impl BlockScale {
         BlockScale {
             segment_full: full(&segment),
             segment,
-            phrase_full: full(&plan.weight) * spread * (1.0 + 1e-4),
+            phrase_full: full(&plan.weight) * spread * (1.0 + ROUNDING_ROOM),
         }
     }
 }
@@ -653,7 +665,20 @@ mod tests {
                 vec!["b", "c"],
             ]),
             with_filter: bool,
+            long_first: bool,
         ) {
+            // Segments whose average lengths differ: a block's stored best
+            // (length, count) pair is chosen under its segment's average, and
+            // scored under the index's. The first segment's passages, or all
+            // the others', are made longer.
+            let mut segments = segments;
+            for (i, segment) in segments.iter_mut().enumerate() {
+                if (i == 0) == long_first {
+                    for (_, words) in segment.iter_mut() {
+                        words.push_str(&" z".repeat(40));
+                    }
+                }
+            }
             let (index, kind, text) = index_of(&segments, deletes);
             let mut query = any_query(kind, text, &any);
             if with_filter {
@@ -667,6 +692,29 @@ mod tests {
             prop_assert_eq!(&pruned, &full);
             prop_assert_eq!(pruned, best_with_ties(&searcher, query.as_ref(), n));
         }
+    }
+
+    #[test]
+    fn a_union_finds_the_best_passage_of_a_segment_shorter_than_the_index() {
+        // A block stores the (length, count) pair that scores best under its
+        // segment's average length (7.5 here); the search scores under the
+        // index's (57). Under the index's, the second block's best passage
+        // (`a` twice in 20 words) beats the first block's (once in 4), which
+        // beats the pair the second block stored (once in 5).
+        let words = |n: usize, lead: &str| format!("{lead}{}", " x".repeat(n));
+        let mut short = vec![(true, words(8, "a")); 127];
+        short.push((true, words(2, "a")));
+        short.extend(vec![(true, words(3, "a")); 127]);
+        short.push((true, words(17, "a a")));
+        let long = vec![(true, "y ".repeat(99)); 300];
+        let (index, kind, text) = index_of(&[short, long], false);
+        let searcher = index.reader().unwrap().searcher();
+        let query = any_query(kind, text, &["a", "nowhere"]);
+        let plan = Plan::of(query.as_ref(), &searcher, true);
+        assert!(matches!(plan, Some(Plan::Union(_))));
+        let pruned = top_matches(&searcher, query.as_ref(), 1, plan.as_ref()).unwrap();
+        assert_eq!(pruned, best_with_ties(&searcher, query.as_ref(), 1));
+        assert_eq!(pruned[0].1.doc_id, 255);
     }
 
     #[test]

@@ -9,14 +9,27 @@
 //! threshold it is given is the k-th best score less the most the other
 //! clauses can add, less room for rounding. The hits, scores and order are
 //! those of scoring every match.
+//!
+//! A block of postings stores the (length, count) pair that scores best
+//! under its segment's average length, which the walk scores under the
+//! index's: when the two averages are a and q, another passage of the block
+//! may score up to max(q / a, a / q) times as much, so the threshold is
+//! divided by that in each segment (tantivy's walk alone is exact on one
+//! segment only).
 
-use tantivy::query::{BooleanQuery, EnableScoring, Occur, Query, TermQuery, Weight};
+use super::prune::ROUNDING_ROOM;
+use tantivy::query::{
+    Bm25StatisticsProvider, BooleanQuery, EnableScoring, Occur, Query, TermQuery, Weight,
+};
+use tantivy::schema::Field;
 use tantivy::{DocId, Score, Searcher, SegmentReader};
 
 /// The union's walk, and what the query's other clauses can add at most.
 pub struct UnionPlan {
     weight: Box<dyn Weight>,
     rest_max: f32,
+    /// The union's fields, each with its average length over the index.
+    averages: Vec<(Field, f32)>,
 }
 
 impl UnionPlan {
@@ -59,10 +72,7 @@ impl UnionPlan {
         }
         let union = union?;
         if let Some(narrowest) = narrowest_filter {
-            let commonest = union
-                .clauses()
-                .iter()
-                .filter_map(|(_, c)| c.downcast_ref::<TermQuery>())
+            let commonest = terms_of(union)
                 .map(|t| searcher.doc_freq(t.term()).unwrap_or(0))
                 .max()
                 .unwrap_or(0);
@@ -73,7 +83,36 @@ impl UnionPlan {
         let weight = union
             .weight(EnableScoring::enabled_from_searcher(searcher))
             .ok()?;
-        Some(UnionPlan { weight, rest_max })
+        let docs = Bm25StatisticsProvider::total_num_docs(searcher).ok()? as f32;
+        let mut fields: Vec<Field> = terms_of(union).map(|t| t.term().field()).collect();
+        fields.sort();
+        fields.dedup();
+        let averages = fields
+            .into_iter()
+            .map(|f| Some((f, searcher.total_num_tokens(f).ok()? as f32 / docs)))
+            .collect::<Option<Vec<_>>>()?;
+        Some(UnionPlan {
+            weight,
+            rest_max,
+            averages,
+        })
+    }
+
+    /// How many times its stored best a block's best passage in this
+    /// segment may score (see the module's notes).
+    fn spread(&self, reader: &SegmentReader) -> tantivy::Result<f32> {
+        let mut spread = 1.0f32;
+        for &(field, index_average) in &self.averages {
+            let tokens = reader.inverted_index(field)?.total_num_tokens() as f32;
+            // As the postings serializer computes it.
+            let segment_average = tokens / reader.max_doc().max(1) as f32;
+            if segment_average > 0.0 && index_average > 0.0 {
+                spread = spread
+                    .max(index_average / segment_average)
+                    .max(segment_average / index_average);
+            }
+        }
+        Ok(spread)
     }
 
     /// Propose the segment's passages that may score at least the
@@ -85,12 +124,18 @@ impl UnionPlan {
         mut propose: impl FnMut(DocId) -> Option<Score>,
     ) -> tantivy::Result<()> {
         let rest_max = self.rest_max;
+        let spread = self.spread(reader)?;
         self.weight
-            .for_each_pruning(Score::NEG_INFINITY, reader, &mut |doc, _approximate| {
-                match propose(doc) {
-                    // Room for sums taken in another order, as the bound's own.
-                    Some(kth) => kth - rest_max - (kth.abs() + rest_max.abs()) * 1e-4,
-                    None => Score::NEG_INFINITY,
+            .for_each_pruning(Score::NEG_INFINITY, reader, &mut |doc, _union_score| {
+                let Some(kth) = propose(doc) else {
+                    return Score::NEG_INFINITY;
+                };
+                // Room for sums taken in another order, as the bound's own.
+                let needed = kth - rest_max - (kth.abs() + rest_max.abs()) * ROUNDING_ROOM;
+                if needed > 0.0 {
+                    needed / spread
+                } else {
+                    needed
                 }
             })
     }
@@ -102,19 +147,27 @@ impl UnionPlan {
 /// 64: 9.3 → 14.0 ms; `con*`, 207: 18 → 69 ms).
 const MAX_WAND_TERMS: usize = 16;
 
-/// Two to [`MAX_WAND_TERMS`] optional terms, nothing else, of a field that
-/// keeps counts.
+/// Two to [`MAX_WAND_TERMS`] optional terms, nothing else, of fields that
+/// keep counts and lengths (block maxima are made from both).
 fn is_union_of_counted_terms(b: &BooleanQuery, searcher: &Searcher) -> bool {
     let schema = searcher.schema();
+    let counted = |t: &TermQuery| {
+        let entry = schema.get_field_entry(t.term().field());
+        entry.has_fieldnorms()
+            && entry
+                .field_type()
+                .get_index_record_option()
+                .is_some_and(|option| option.has_freq())
+    };
     (2..=MAX_WAND_TERMS).contains(&b.clauses().len())
-        && b.clauses().iter().all(|(occur, clause)| {
-            *occur == Occur::Should
-                && clause.downcast_ref::<TermQuery>().is_some_and(|t| {
-                    schema
-                        .get_field_entry(t.term().field())
-                        .field_type()
-                        .get_index_record_option()
-                        .is_some_and(|option| option.has_freq())
-                })
-        })
+        && b.clauses().iter().all(|(occur, _)| *occur == Occur::Should)
+        && terms_of(b).count() == b.clauses().len()
+        && terms_of(b).all(counted)
+}
+
+/// The term queries among `b`'s clauses.
+fn terms_of(b: &BooleanQuery) -> impl Iterator<Item = &TermQuery> {
+    b.clauses()
+        .iter()
+        .filter_map(|(_, clause)| clause.downcast_ref::<TermQuery>())
 }

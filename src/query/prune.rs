@@ -479,6 +479,27 @@ mod tests {
         (index, kind, text)
     }
 
+    /// Passages (the clause keeping records out first) with these clauses.
+    fn passages(kind: Field, clauses: Vec<(Occur, Box<dyn Query>)>) -> Box<dyn Query> {
+        let records_out: Box<dyn Query> = Box::new(term(kind, "passage"));
+        let mut all = vec![(Occur::Must, records_out)];
+        all.extend(clauses);
+        Box::new(BooleanQuery::new(all))
+    }
+
+    /// `query`'s clauses and a required `clause`, as the compiler adds a filter.
+    fn requiring(query: &dyn Query, clause: Box<dyn Query>) -> Box<dyn Query> {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = query
+            .downcast_ref::<BooleanQuery>()
+            .expect("a boolean query")
+            .clauses()
+            .iter()
+            .map(|(occur, q)| (*occur, q.box_clone()))
+            .collect();
+        clauses.push((Occur::Must, clause));
+        Box::new(BooleanQuery::new(clauses))
+    }
+
     /// Passages holding `words`: as a phrase when there are several, as
     /// the query compiler builds both.
     fn query_of(kind: Field, text: Field, words: &[&str]) -> Box<dyn Query> {
@@ -486,13 +507,7 @@ mod tests {
             [word] => Box::new(term(text, word)),
             _ => Box::new(phrase(text, words)),
         };
-        Box::new(BooleanQuery::new(vec![
-            (
-                Occur::Must,
-                Box::new(term(kind, "passage")) as Box<dyn Query>,
-            ),
-            (Occur::Must, searched),
-        ]))
+        passages(kind, vec![(Occur::Must, searched)])
     }
 
     /// Passages holding every one of `words`, those holding `phrase`
@@ -509,20 +524,19 @@ mod tests {
             .iter()
             .map(|w| (Occur::Must, Box::new(term(text, w)) as Box<dyn Query>))
             .collect();
-        Box::new(BooleanQuery::new(vec![
-            (
-                Occur::Must,
-                Box::new(term(kind, "passage")) as Box<dyn Query>,
-            ),
-            (Occur::Must, Box::new(BooleanQuery::new(each))),
-            (
-                Occur::Should,
-                Box::new(BoostedPhrase {
-                    phrase: phrase(text, phrase_of),
-                    boost,
-                }),
-            ),
-        ]))
+        passages(
+            kind,
+            vec![
+                (Occur::Must, Box::new(BooleanQuery::new(each))),
+                (
+                    Occur::Should,
+                    Box::new(BoostedPhrase {
+                        phrase: phrase(text, phrase_of),
+                        boost,
+                    }),
+                ),
+            ],
+        )
     }
 
     /// `query` with a filter of two values (a word, a range of `num`), as
@@ -538,15 +552,7 @@ mod tests {
             (Occur::Should, Box::new(term(text, "c"))),
             (Occur::Should, Box::new(range)),
         ];
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = query
-            .downcast_ref::<BooleanQuery>()
-            .expect("a boolean query")
-            .clauses()
-            .iter()
-            .map(|(occur, q)| (*occur, q.box_clone()))
-            .collect();
-        clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
-        Box::new(BooleanQuery::new(clauses))
+        requiring(query, Box::new(BooleanQuery::new(any)))
     }
 
     fn term(field: Field, word: &str) -> TermQuery {
@@ -642,13 +648,7 @@ mod tests {
             .iter()
             .map(|w| (Occur::Should, Box::new(term(text, w)) as Box<dyn Query>))
             .collect();
-        Box::new(BooleanQuery::new(vec![
-            (
-                Occur::Must,
-                Box::new(term(kind, "passage")) as Box<dyn Query>,
-            ),
-            (Occur::Must, Box::new(BooleanQuery::new(any))),
-        ]))
+        passages(kind, vec![(Occur::Must, Box::new(BooleanQuery::new(any)))])
     }
 
     proptest! {
@@ -736,21 +736,13 @@ mod tests {
         let (index, kind, text) = index_of(&[vec![(true, "a b".to_string()); 40]], false);
         let searcher = index.reader().unwrap().searcher();
         let filtered_by = |value: &str| {
-            let any = any_query(kind, text, &["a", "c"]);
-            let mut clauses: Vec<(Occur, Box<dyn Query>)> = any
-                .downcast_ref::<BooleanQuery>()
-                .expect("a boolean query")
-                .clauses()
-                .iter()
-                .map(|(occur, q)| (*occur, q.box_clone()))
-                .collect();
             let filter = vec![(Occur::Should, Box::new(term(text, value)) as Box<dyn Query>)];
-            clauses.push((Occur::Must, Box::new(BooleanQuery::new(filter))));
-            BooleanQuery::new(clauses)
+            let any = any_query(kind, text, &["a", "c"]);
+            requiring(any.as_ref(), Box::new(BooleanQuery::new(filter)))
         };
-        assert!(Plan::of(&filtered_by("id7"), &searcher, true).is_none());
+        assert!(Plan::of(filtered_by("id7").as_ref(), &searcher, true).is_none());
         assert!(matches!(
-            Plan::of(&filtered_by("b"), &searcher, true),
+            Plan::of(filtered_by("b").as_ref(), &searcher, true),
             Some(Plan::Union(_))
         ));
     }

@@ -31,19 +31,13 @@ pub fn every_match(
     query: &dyn Query,
     scored: bool,
 ) -> tantivy::Result<Vec<(f32, DocAddress)>> {
-    let parts = for_parts(
-        searcher,
-        query,
-        scored,
-        Split::PerCore,
-        |part, scorer, alive| {
-            let mut out = Vec::new();
-            each_in(part, scorer, alive, scored, |doc, score| {
-                out.push((score, DocAddress::new(part.segment, doc)));
-            });
-            out
-        },
-    )?;
+    let parts = for_parts(searcher, query, scored, |part, scorer, alive| {
+        let mut out = Vec::new();
+        each_in(part, scorer, alive, scored, |doc, score| {
+            out.push((score, DocAddress::new(part.segment, doc)));
+        });
+        out
+    })?;
     Ok(parts.into_iter().flatten().collect())
 }
 
@@ -67,7 +61,7 @@ pub fn top_matches(
         Some(Plan::Union(_)) => Split::PerSegment,
         _ => Split::PerCore,
     };
-    let parts = for_parts(searcher, query, true, split, |part, scorer, alive| {
+    let parts = for_parts_split(searcher, query, true, split, |part, scorer, alive| {
         let mut best = Best::new(n);
         let reader = searcher.segment_reader(part.segment);
         let mut propose = |doc| {
@@ -211,15 +205,37 @@ enum Split {
     PerSegment,
 }
 
-/// Run `each_part` on every part of the index (see [`Split`]), in parallel
-/// when the index is large; the results come back in index order.
+/// What [`for_parts`] runs on each part: its scorer there, and which
+/// documents are still alive.
+trait EachPart<T>:
+    Fn(Part, &mut dyn tantivy::query::Scorer, Option<&tantivy::fastfield::AliveBitSet>) -> T + Sync
+{
+}
+impl<T, F> EachPart<T> for F where
+    F: Fn(Part, &mut dyn tantivy::query::Scorer, Option<&tantivy::fastfield::AliveBitSet>) -> T
+        + Sync
+{
+}
+
+/// Run `each_part` on every part of the index, a large segment cut into one
+/// range per core, in parallel when the index is large; the results come
+/// back in index order.
 fn for_parts<T: Send>(
     searcher: &Searcher,
     query: &dyn Query,
     scored: bool,
+    each_part: impl EachPart<T>,
+) -> tantivy::Result<Vec<T>> {
+    for_parts_split(searcher, query, scored, Split::PerCore, each_part)
+}
+
+/// [`for_parts`], the index cut as `split` says.
+fn for_parts_split<T: Send>(
+    searcher: &Searcher,
+    query: &dyn Query,
+    scored: bool,
     split: Split,
-    each_part: impl Fn(Part, &mut dyn tantivy::query::Scorer, Option<&tantivy::fastfield::AliveBitSet>) -> T
-        + Sync,
+    each_part: impl EachPart<T>,
 ) -> tantivy::Result<Vec<T>> {
     let scoring = if scored {
         EnableScoring::enabled_from_searcher(searcher)
@@ -241,8 +257,11 @@ fn for_parts<T: Send>(
     } else {
         crate::cores::available().min(8)
     };
-    let per_segment = split == Split::PerSegment;
-    let parts = split_parts(&max_docs, if per_segment { 1 } else { cores });
+    let pieces = match split {
+        Split::PerCore => cores,
+        Split::PerSegment => 1,
+    };
+    let parts = split_parts(&max_docs, pieces);
     let run = |part: Part| -> tantivy::Result<T> {
         let reader = searcher.segment_reader(part.segment);
         let mut scorer = weight.scorer(reader, 1.0)?;
@@ -312,29 +331,23 @@ pub fn count_with_paths(
     searcher: &Searcher,
     query: &dyn Query,
 ) -> tantivy::Result<(usize, SegmentOrds)> {
-    let parts = for_parts(
-        searcher,
-        query,
-        false,
-        Split::PerCore,
-        |part, scorer, alive| {
-            let column = searcher
-                .segment_reader(part.segment)
-                .fast_fields()
-                .str("path")
-                .ok()
-                .flatten();
-            let mut set = column.as_ref().map(OrdSet::for_column);
-            let mut n = 0usize;
-            each_in(part, scorer, alive, false, |doc, _| {
-                n += 1;
-                if let (Some(set), Some(column)) = (set.as_mut(), column.as_ref()) {
-                    set.insert_first_of(column, doc);
-                }
-            });
-            (part.segment, n, set)
-        },
-    )?;
+    let parts = for_parts(searcher, query, false, |part, scorer, alive| {
+        let column = searcher
+            .segment_reader(part.segment)
+            .fast_fields()
+            .str("path")
+            .ok()
+            .flatten();
+        let mut set = column.as_ref().map(OrdSet::for_column);
+        let mut n = 0usize;
+        each_in(part, scorer, alive, false, |doc, _| {
+            n += 1;
+            if let (Some(set), Some(column)) = (set.as_mut(), column.as_ref()) {
+                set.insert_first_of(column, doc);
+            }
+        });
+        (part.segment, n, set)
+    })?;
     let mut total = 0;
     let mut per_segment: Vec<(u32, OrdSet)> = Vec::new();
     for (segment, n, set) in parts {

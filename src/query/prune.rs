@@ -18,7 +18,7 @@ use tantivy::query::{
     Bm25StatisticsProvider, Bm25Weight, BooleanQuery, Occur, PhraseQuery, Query, RangeQuery,
     TermQuery,
 };
-use tantivy::schema::IndexRecordOption;
+use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, Score, Searcher, SegmentReader, Term};
 
 use super::boosted::BoostedPhrase;
@@ -49,7 +49,7 @@ pub struct PhrasePlan {
 
 /// A query's required terms and its phrase, gathered from its clauses.
 #[derive(Default)]
-struct Shape<'q> {
+pub(super) struct Shape<'q> {
     phrase: Option<(&'q PhraseQuery, Score)>,
     optional: bool,
     /// Each required term and the most it can add to a score.
@@ -63,7 +63,7 @@ struct Shape<'q> {
 
 impl<'q> Shape<'q> {
     /// Gather a required clause; `None` when it is of another kind.
-    fn require(&mut self, clause: &'q dyn Query, searcher: &Searcher) -> Option<()> {
+    pub(super) fn require(&mut self, clause: &'q dyn Query, searcher: &Searcher) -> Option<()> {
         if let Some(p) = clause.downcast_ref::<PhraseQuery>() {
             self.set_phrase(p, 1.0)
         } else if let Some(t) = clause.downcast_ref::<TermQuery>() {
@@ -92,6 +92,21 @@ impl<'q> Shape<'q> {
         }
     }
 
+    /// Whether a phrase was gathered.
+    pub(super) fn has_phrase(&self) -> bool {
+        self.phrase.is_some()
+    }
+
+    /// The most the required terms and filters gathered can add to a score.
+    pub(super) fn rest_max(&self) -> f32 {
+        self.terms.iter().map(|(_, max)| max).sum::<f32>() + self.filters
+    }
+
+    /// See the field of that name.
+    pub(super) fn narrowest_filter(&self) -> Option<u64> {
+        self.narrowest_filter
+    }
+
     fn set_phrase(&mut self, phrase: &'q PhraseQuery, boost: Score) -> Option<()> {
         if self.phrase.is_some() {
             return None;
@@ -107,7 +122,7 @@ const MAX_FILTER_VALUES: usize = 64;
 /// A filter (any of several values, each adding its score): the most it
 /// adds, and how many passages it matches at most when that is known
 /// without matching. `None` when `b` is not all optional values.
-pub(super) fn filter_group(b: &BooleanQuery, searcher: &Searcher) -> Option<(f32, Option<u64>)> {
+fn filter_group(b: &BooleanQuery, searcher: &Searcher) -> Option<(f32, Option<u64>)> {
     // A prefix standing for hundreds of words is no filter: not worth a
     // lookup per word to plan with.
     if b.clauses().len() > MAX_FILTER_VALUES {
@@ -142,12 +157,27 @@ fn filter_max(clause: &dyn Query, searcher: &Searcher) -> Option<(f32, Option<u6
 
 /// The most a term adds to a score: its BM25 at its greatest count in the
 /// shortest passage.
-pub(super) fn term_max(t: &TermQuery, searcher: &Searcher) -> Option<f32> {
+fn term_max(t: &TermQuery, searcher: &Searcher) -> Option<f32> {
     Some(
         Bm25Weight::for_terms(searcher, std::slice::from_ref(t.term()))
             .ok()?
             .max_score(),
     )
+}
+
+/// A field's average length over the index, as BM25 weights take it.
+pub(super) fn index_average(searcher: &Searcher, field: Field) -> Option<f32> {
+    Some(
+        searcher.total_num_tokens(field).ok()? as f32
+            / Bm25StatisticsProvider::total_num_docs(searcher).ok()? as f32,
+    )
+}
+
+/// A field's average length in a segment of `docs` documents holding
+/// `tokens`, as the postings serializer takes it when it picks each block's
+/// best (length, count) pair.
+pub(super) fn segment_average(tokens: u64, docs: u32) -> f32 {
+    tokens as f32 / docs.max(1) as f32
 }
 
 /// Relative room left in a bound for float sums taken in another order
@@ -204,20 +234,15 @@ impl PhrasePlan {
         }
         // With no required clause, the one optional clause is required.
         shape.optional &= required;
-        let Shape {
-            phrase,
-            optional,
-            mut terms,
-            filters,
-            narrowest_filter,
-        } = shape;
-        let (mut words, boost) = match phrase {
+        let optional = shape.optional;
+        let (mut words, boost) = match shape.phrase.take() {
             Some((phrase, boost)) => (phrase.phrase_terms(), boost),
             None => {
                 // No phrase: a single word is a phrase of one, whose count is
                 // the word's own. The term that can add the most leads (the
                 // searched word, not the clause keeping records away); it must
                 // keep counts, which the block maxima are made from.
+                let terms = &mut shape.terms;
                 let lead = (0..terms.len()).max_by(|&a, &b| terms[a].1.total_cmp(&terms[b].1))?;
                 (vec![terms.swap_remove(lead).0.clone()], 1.0)
             }
@@ -232,7 +257,7 @@ impl PhrasePlan {
         if !counted {
             return None;
         }
-        if let Some(narrowest) = narrowest_filter {
+        if let Some(narrowest) = shape.narrowest_filter {
             let lead = words
                 .iter()
                 .map(|w| searcher.doc_freq(w).unwrap_or(u64::MAX))
@@ -242,12 +267,11 @@ impl PhrasePlan {
                 return None;
             }
         }
-        let rest_max = terms.iter().map(|(_, max)| max).sum::<f32>() + filters;
+        let rest_max = shape.rest_max();
         let weight = Bm25Weight::for_terms(searcher, &words)
             .ok()?
             .boost_by(boost);
-        let average = searcher.total_num_tokens(field).ok()? as f32
-            / Bm25StatisticsProvider::total_num_docs(searcher).ok()? as f32;
+        let average = index_average(searcher, field)?;
         words.sort();
         words.dedup();
         Some(PhrasePlan {
@@ -330,7 +354,7 @@ struct BlockScale {
 impl BlockScale {
     fn of(plan: &PhrasePlan, norms: &FieldNormReader, tokens: u64, doc_freq: u32) -> BlockScale {
         // As the postings serializer computes it.
-        let segment_avg = tokens as f32 / norms.num_docs() as f32;
+        let segment_avg = segment_average(tokens, norms.num_docs());
         let segment = Bm25Weight::for_one_term_without_explain(
             u64::from(doc_freq),
             u64::from(norms.num_docs()),

@@ -17,10 +17,8 @@
 //! divided by that in each segment (tantivy's walk alone is exact on one
 //! segment only).
 
-use super::prune::ROUNDING_ROOM;
-use tantivy::query::{
-    Bm25StatisticsProvider, BooleanQuery, EnableScoring, Occur, Query, TermQuery, Weight,
-};
+use super::prune::{index_average, segment_average, Shape, ROUNDING_ROOM};
+use tantivy::query::{BooleanQuery, EnableScoring, Occur, Query, TermQuery, Weight};
 use tantivy::schema::Field;
 use tantivy::{DocId, Score, Searcher, SegmentReader};
 
@@ -45,33 +43,24 @@ impl UnionPlan {
     pub fn of(query: &dyn Query, searcher: &Searcher) -> Option<UnionPlan> {
         let clauses = query.downcast_ref::<BooleanQuery>()?.clauses();
         let mut union = None;
-        let mut rest_max = 0.0f32;
-        let mut narrowest_filter: Option<u64> = None;
+        // The other clauses: single terms and filters.
+        let mut rest = Shape::default();
         for (occur, clause) in clauses {
             if *occur != Occur::Must {
                 return None;
             }
-            if let Some(t) = clause.downcast_ref::<TermQuery>() {
-                rest_max += super::prune::term_max(t, searcher)?;
-            } else if let Some(b) = clause.downcast_ref::<BooleanQuery>() {
-                if is_union_of_counted_terms(b, searcher) {
-                    if union.is_some() {
-                        return None;
-                    }
+            match clause.downcast_ref::<BooleanQuery>() {
+                Some(b) if union.is_none() && is_union_of_counted_terms(b, searcher) => {
                     union = Some(b);
-                } else {
-                    let (max, matches) = super::prune::filter_group(b, searcher)?;
-                    rest_max += max;
-                    if let Some(docs) = matches {
-                        narrowest_filter = Some(narrowest_filter.map_or(docs, |n| n.min(docs)));
-                    }
                 }
-            } else {
-                return None;
+                _ => rest.require(clause.as_ref(), searcher)?,
             }
         }
+        if rest.has_phrase() {
+            return None;
+        }
         let union = union?;
-        if let Some(narrowest) = narrowest_filter {
+        if let Some(narrowest) = rest.narrowest_filter() {
             let commonest = terms_of(union)
                 .map(|t| searcher.doc_freq(t.term()).unwrap_or(0))
                 .max()
@@ -83,17 +72,16 @@ impl UnionPlan {
         let weight = union
             .weight(EnableScoring::enabled_from_searcher(searcher))
             .ok()?;
-        let docs = Bm25StatisticsProvider::total_num_docs(searcher).ok()? as f32;
         let mut fields: Vec<Field> = terms_of(union).map(|t| t.term().field()).collect();
         fields.sort();
         fields.dedup();
         let averages = fields
             .into_iter()
-            .map(|f| Some((f, searcher.total_num_tokens(f).ok()? as f32 / docs)))
+            .map(|f| Some((f, index_average(searcher, f)?)))
             .collect::<Option<Vec<_>>>()?;
         Some(UnionPlan {
             weight,
-            rest_max,
+            rest_max: rest.rest_max(),
             averages,
         })
     }
@@ -103,9 +91,8 @@ impl UnionPlan {
     fn spread(&self, reader: &SegmentReader) -> tantivy::Result<f32> {
         let mut spread = 1.0f32;
         for &(field, index_average) in &self.averages {
-            let tokens = reader.inverted_index(field)?.total_num_tokens() as f32;
-            // As the postings serializer computes it.
-            let segment_average = tokens / reader.max_doc().max(1) as f32;
+            let tokens = reader.inverted_index(field)?.total_num_tokens();
+            let segment_average = segment_average(tokens, reader.max_doc());
             if segment_average > 0.0 && index_average > 0.0 {
                 spread = spread
                     .max(index_average / segment_average)

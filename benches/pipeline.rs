@@ -191,6 +191,7 @@ fn query_snippet(c: &mut Criterion) {
         options: MatchOptions::default(),
         limit,
         detail: Default::default(),
+        explain: false,
     };
     let mut g = c.benchmark_group("query");
     let top = request("\"management oversight\"", Some(10));

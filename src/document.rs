@@ -69,6 +69,35 @@ domain_words! {
 }
 
 domain_words! {
+    /// What kind of text a passage is, read from its section and its shape
+    /// at ingest: ranking puts findings first, and `kind:` filters by it.
+    PassageKind {
+        /// Evaluative prose: what inspectors found.
+        Finding = "finding" | "findings",
+        /// An item under "What needs to improve", "Areas for improvement" or "Priority action".
+        Improvement = "improvement" | "improvements" | "improve" | "area for improvement" | "priority action",
+        /// A recommendation.
+        Recommendation = "recommendation" | "recommendations",
+        /// A graded heading or an outcome line.
+        Judgement = "judgement" | "judgment" | "judgements" | "grade",
+        /// A counts line ("16 are unaccompanied asylum-seeking children").
+        Statistic = "statistic" | "statistics" | "stat" | "stats",
+        /// About the authority or the inspection: dates, scope, team, sign-off.
+        Context = "context",
+        /// Body text of a news page.
+        News = "news",
+    }
+}
+
+// The macro derives the traits, so `#[default]` cannot be placed on a variant.
+#[allow(clippy::derivable_impls)]
+impl Default for PassageKind {
+    fn default() -> PassageKind {
+        PassageKind::Finding
+    }
+}
+
+domain_words! {
     /// A judgement grade.
     Grade {
         /// Outstanding.
@@ -201,6 +230,9 @@ pub struct Passage {
     pub text: String,
     /// Canonical authorities named in this passage.
     pub authorities_mentioned: Vec<String>,
+    /// What kind of text it is.
+    #[serde(default)]
+    pub kind: PassageKind,
 }
 
 /// An ingested document: its metadata and passages.

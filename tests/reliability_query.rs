@@ -118,6 +118,7 @@ fn check(reader: &ofsearch::index::Reader, q: &str) {
             options: ofsearch::query::MatchOptions { exact },
             limit: Some(5),
             detail: Default::default(),
+            explain: false,
         };
         if let Err(e) = ofsearch::query::search(reader, &request) {
             assert!(!e.to_string().trim().is_empty(), "empty message for {q:?}");

@@ -410,3 +410,94 @@ fn listing_order_is_the_ranked_order() {
     });
     assert_eq!(listed, sorted);
 }
+
+#[test]
+fn passages_have_kinds_findings_rank_first_and_scores_explain_themselves() {
+    let index = seed_index();
+    let hits = json_lines(ofsearch(index.path()).args([
+        "search",
+        "management oversight",
+        "-n",
+        "3",
+        "--json",
+        "--explain",
+    ]));
+    // The letter's "What needs to improve" item is the phrase and little
+    // else; the findings that say what inspectors found come first.
+    for h in &hits {
+        assert!(h["kind"] == "finding" || h["kind"] == "news", "{h:#?}");
+        let e = &h["explain"];
+        let parts = ["words", "phrase", "filters"]
+            .iter()
+            .map(|k| e[k].as_f64().unwrap())
+            .sum::<f64>();
+        let weights = ["kind_weight", "length_weight", "lead_weight"]
+            .iter()
+            .map(|k| e[k].as_f64().unwrap())
+            .product::<f64>();
+        let score = h["score"].as_f64().unwrap();
+        assert!(
+            (parts * weights - score).abs() < 1e-3 * score.max(1.0),
+            "{e}"
+        );
+    }
+    let items = json_lines(ofsearch(index.path()).args([
+        "search",
+        "management oversight",
+        "--kind",
+        "improvement",
+        "--json",
+    ]));
+    assert_eq!(items.len(), 1, "{items:#?}");
+    assert!(items[0]["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("Management oversight, including by independent reviewing officers"));
+    assert_eq!(
+        items[0]["section"],
+        "What needs to improve in this area of social work practice?"
+    );
+    // The same filter in the query language, and a kind nobody has.
+    let in_query = json_lines(ofsearch(index.path()).args([
+        "search",
+        "management oversight kind:improvement",
+        "--json",
+    ]));
+    let texts = |hits: &[serde_json::Value]| -> Vec<String> {
+        hits.iter().map(|h| h["text"].to_string()).collect()
+    };
+    assert_eq!(texts(&in_query), texts(&items));
+    ofsearch(index.path())
+        .args(["search", "oversight", "--kind", "gossip"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown passage kind 'gossip'"));
+    // Facets count passages of each kind.
+    let facets = json_lines(ofsearch(index.path()).args([
+        "facets",
+        "management oversight",
+        "--by",
+        "kind",
+        "--json",
+    ]));
+    let count = |kind: &str| {
+        facets
+            .iter()
+            .find(|r| r["value"] == kind)
+            .map(|r| r["passages"].as_u64().unwrap())
+    };
+    assert_eq!(count("improvement"), Some(1), "{facets:#?}");
+    assert!(count("finding").unwrap() >= 5, "{facets:#?}");
+    // Every passage of the letter has a kind; its opening is about the visit.
+    let shown: serde_json::Value = serde_json::from_slice(
+        &ofsearch(index.path())
+            .args(["show", "--json", items[0]["doc_id"].as_str().unwrap()])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let passages = shown["passages"].as_array().unwrap();
+    assert!(passages.iter().all(|p| p["kind"].is_string()));
+    assert_eq!(passages[0]["kind"], "context", "{:#?}", passages[0]);
+}

@@ -129,7 +129,7 @@ Query language:
   IRO OR \"reviewing officer\"    either;  oversight NOT management, oversight -management
   (neglect OR abuse) strategy   grouping;  supervis*  prefix
   authority:\"South Glos\"  type:\"focused visit\"  inspector:\"Tom Anthony\"
-  section:\"main findings\"  judgement:inadequate  date:[2019 TO 2021]  date:2022-06";
+  section:\"main findings\"  judgement:inadequate  kind:improvement  date:[2019 TO 2021]  date:2022-06";
 
 // Arguments of `ingest`.
 #[derive(Debug, Args)]
@@ -197,6 +197,10 @@ pub struct FilterArgs {
     /// Only documents with this overall judgement (`ri` for requires improvement; repeatable).
     #[arg(long, value_name = "GRADE")]
     pub judgement: Vec<String>,
+    /// Only passages of this kind: finding, improvement, recommendation,
+    /// judgement, statistic, context or news (repeatable).
+    #[arg(long, value_name = "KIND")]
+    pub kind: Vec<String>,
 }
 
 // Arguments of `search`.
@@ -226,6 +230,10 @@ pub struct SearchArgs {
     /// For a hit in a news story linked to a letter, also show the letter's passage it quotes.
     #[arg(long)]
     pub with_letter: bool,
+    /// Show how each hit's score is made: BM25 of the words, the phrase,
+    /// filters, the passage's kind and length (`explain` in JSON).
+    #[arg(long, conflicts_with_all = ["all", "count", "group_by"])]
+    pub explain: bool,
     #[command(flatten)]
     pub filters: FilterArgs,
     #[command(flatten)]

@@ -24,6 +24,7 @@ pub fn docs(cli: &Cli, args: &DocsArgs) -> Result<i32> {
             options: MatchOptions { exact: args.exact },
             limit: None,
             detail: Default::default(),
+            explain: false,
         },
         sort: args.sort,
         limit: args.limit,

@@ -13,6 +13,7 @@ impl From<&FilterArgs> for Filters {
             inspector: a.inspector.clone(),
             source: a.source.clone(),
             judgement: a.judgement.clone(),
+            kind: a.kind.clone(),
             since: a.since.clone(),
             until: a.until.clone(),
         }

@@ -221,6 +221,7 @@ pub fn search(cli: &Cli, args: &SearchArgs) -> Result<i32> {
             Some(args.limit)
         },
         detail: MetaDetail::Full,
+        explain: args.explain,
     };
     let mut out = stdout(cli);
     let format = args.output.format();
@@ -451,6 +452,7 @@ pub fn facets(cli: &Cli, args: &FacetsArgs) -> Result<i32> {
         options: MatchOptions { exact: args.exact },
         limit: None,
         detail: MetaDetail::Full,
+        explain: false,
     };
     let sort = args.sort.unwrap_or(args.by.default_sort());
     let (rows, notes) = query::facets(&reader, &request, args.by, sort)?;

@@ -26,6 +26,7 @@ struct SegmentColumns {
     section: Option<StrColumn>,
     sections: HashMap<u64, String>,
     paragraph: Option<tantivy::columnar::Column<u64>>,
+    kinds: super::passage_kinds::SegmentKinds,
 }
 
 impl SegmentColumns {
@@ -158,6 +159,10 @@ impl<'a> Loader<'a> {
                     section: open.strs(segment_ord, "section").map_err(err)?,
                     sections: HashMap::new(),
                     paragraph: open.u64s(segment_ord, "paragraph").map_err(err)?,
+                    kinds: super::passage_kinds::SegmentKinds::of(
+                        open.strs(segment_ord, "passage_kind").map_err(err)?,
+                    )
+                    .map_err(|e| reader.err(e.into()))?,
                 }))
             }
         }
@@ -170,6 +175,14 @@ impl<'a> Loader<'a> {
             _segments: self.segments.into_iter().flatten().collect(),
             _shared: self.shared,
         }
+    }
+
+    /// The kind of a passage.
+    pub fn passage_kind(
+        &mut self,
+        addr: DocAddress,
+    ) -> Result<crate::document::PassageKind, IndexError> {
+        Ok(self.columns(addr.segment_ord)?.kinds.get(addr.doc_id))
     }
 
     /// The metadata of the document a passage (or record) belongs to.
@@ -378,6 +391,7 @@ impl<'a> Loader<'a> {
                     section,
                     text: body.text,
                     authorities_mentioned: body.mentioned,
+                    kind: columns.kinds.get(doc),
                 },
             });
         }

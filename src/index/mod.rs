@@ -8,6 +8,7 @@ pub mod links;
 pub mod loader;
 pub mod memo;
 pub mod open_columns;
+pub mod passage_kinds;
 pub mod passage_store;
 pub mod reader;
 pub mod schema;

@@ -14,7 +14,7 @@ use tantivy::schema::{
 };
 
 /// Bump when the schema or the meaning of a field changes: older indexes are refused.
-pub const SCHEMA_VERSION: u32 = 7;
+pub const SCHEMA_VERSION: u32 = 8;
 
 /// Tokenizer of the stemmed fields (tantivy's built-in English stemmer).
 pub const STEMMED: &str = "ofs_stem";
@@ -39,6 +39,9 @@ pub struct Fields {
     pub paragraph: Field,
     /// Section heading, stemmed for filters; its raw value a fast field.
     pub section: Field,
+    /// What kind of text the passage is (`finding`, `improvement`, …): a
+    /// keyword for `kind:` and a fast field for ranking and facets.
+    pub passage_kind: Field,
     /// Passage text, stemmed (no positions).
     pub text: Field,
     /// Passage text, unstemmed, with positions for phrases.
@@ -115,6 +118,7 @@ pub fn build() -> (Schema, Fields) {
         // Ranges of paragraphs and dates run on fast fields: no postings needed.
         paragraph: b.add_u64_field("paragraph", NumericOptions::default().set_fast()),
         section: b.add_text_field("section", filter_text_options().set_fast("raw")),
+        passage_kind: b.add_text_field("passage_kind", keyword().set_fast("raw")),
         // Word matches rank on the stemmed field; phrases (and multi-token words)
         // run on the exact field, so only it keeps positions.
         text: b.add_text_field("text", text_options(STEMMED, IndexRecordOption::WithFreqs)),
@@ -161,6 +165,7 @@ pub fn fields_of(schema: &Schema) -> tantivy::Result<Fields> {
         content_hash: f("content_hash")?,
         paragraph: f("paragraph")?,
         section: f("section")?,
+        passage_kind: f("passage_kind")?,
         text: f("text")?,
         text_exact: f("text_exact")?,
         title: f("title")?,

@@ -213,6 +213,7 @@ impl Writer {
             let mut d = shared.clone();
             d.add_text(f.kind, KIND_PASSAGE);
             d.add_u64(f.paragraph, p.paragraph as u64);
+            d.add_text(f.passage_kind, p.kind.name());
             d.add_text(f.text, &p.text);
             d.add_text(f.text_exact, &p.text);
             let body = match self.encoder.as_mut() {
@@ -439,6 +440,7 @@ mod tests {
                     section: None,
                     text: format!("{word} passage {i}"),
                     authorities_mentioned: Vec::new(),
+                    kind: Default::default(),
                 })
                 .collect()
         };
@@ -490,6 +492,7 @@ mod tests {
                     section: None,
                     text: format!("management oversight {path} {i}"),
                     authorities_mentioned: Vec::new(),
+                    kind: Default::default(),
                 })
                 .collect(),
         }

@@ -12,6 +12,7 @@ pub mod kinds;
 pub mod letter;
 pub mod letter_meta;
 pub mod metadata;
+pub mod passage_kind;
 pub mod passages;
 pub mod pdf;
 pub mod report_meta;
@@ -210,11 +211,12 @@ fn document_from(
     hash: &str,
     mut extracted: Extracted,
 ) -> Result<Document, IngestError> {
-    let passages = passages::from_blocks(std::mem::take(&mut extracted.blocks));
+    let mut passages = passages::from_blocks(std::mem::take(&mut extracted.blocks));
     if passages.is_empty() {
         return Err(IngestError::NoText);
     }
     let meta = metadata::document_meta(display_path, hash, &extracted, &passages);
+    passage_kind::classify_all(&meta, &mut passages);
     Ok(Document { meta, passages })
 }
 

@@ -32,6 +32,7 @@ pub fn from_blocks(blocks: Vec<Block>) -> Vec<Passage> {
                     section: section.clone(),
                     text: block.text,
                     authorities_mentioned,
+                    kind: Default::default(),
                 });
             }
         }

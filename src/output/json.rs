@@ -16,6 +16,7 @@ pub fn document_with_passages(meta: &DocumentMeta, passages: &[Passage]) -> Valu
             json!({
                 "paragraph": p.paragraph,
                 "section": p.section,
+                "kind": p.kind,
                 "text": p.text,
                 "authorities_mentioned": p.authorities_mentioned,
             })
@@ -63,6 +64,7 @@ pub fn document_object(meta: &DocumentMeta) -> Map<String, Value> {
 pub fn hit_object(hit: &Hit) -> Map<String, Value> {
     let mut m = document_object(&hit.meta);
     m.insert("section".into(), json!(hit.passage.section));
+    m.insert("kind".into(), json!(hit.passage.kind));
     m.insert("paragraph".into(), json!(hit.passage.paragraph));
     m.insert("text".into(), json!(hit.passage.text));
     m.insert("snippet".into(), json!(hit.snippet()));
@@ -79,6 +81,9 @@ pub fn hit_object(hit: &Hit) -> Map<String, Value> {
         "authorities_mentioned".into(),
         json!(hit.passage.authorities_mentioned),
     );
+    if let Some(parts) = &hit.explain {
+        m.insert("explain".into(), json!(parts));
+    }
     m
 }
 
@@ -120,12 +125,15 @@ struct HitLine<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     reports_on: Option<&'a Option<crate::document::LinkRef>>,
     section: &'a Option<String>,
+    kind: crate::document::PassageKind,
     paragraph: usize,
     text: &'a str,
     snippet: String,
     highlights: Vec<[usize; 2]>,
     score: f64,
     authorities_mentioned: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    explain: Option<&'a crate::query::rank::ScoreParts>,
 }
 
 impl<'a> HitLine<'a> {
@@ -148,12 +156,14 @@ impl<'a> HitLine<'a> {
             reported_by: Some(meta.reported_by.as_slice()).filter(|r| ofsted && !r.is_empty()),
             reports_on: Some(&meta.reports_on).filter(|_| !ofsted),
             section: &hit.passage.section,
+            kind: hit.passage.kind,
             paragraph: hit.passage.paragraph,
             text: &hit.passage.text,
             snippet: hit.snippet(),
             highlights: hit.highlights.iter().map(|&(s, e)| [s, e]).collect(),
             score: round_score(hit.score),
             authorities_mentioned: &hit.passage.authorities_mentioned,
+            explain: hit.explain.as_ref(),
         }
     }
 }
@@ -284,9 +294,11 @@ mod tests {
                     section: Some("Tab\there, \"quotes\", \u{7}bell".into()),
                     text: "Management oversight is weak.\nA second line.".into(),
                     authorities_mentioned: vec!["Bristol".into()],
+                    kind: crate::document::PassageKind::Improvement,
                 },
                 score,
                 highlights: vec![(0, 20)],
+                explain: None,
             };
             let map = Value::Object(super::hit_object(&hit)).to_string();
             assert_eq!(super::hit_line(&hit), map);

@@ -31,6 +31,7 @@ pub const DOCUMENT_COLUMNS: &[&str] = &[
 /// Passage columns that follow the document columns in a hit row.
 pub const PASSAGE_COLUMNS: &[&str] = &[
     "section",
+    "kind",
     "paragraph",
     "text",
     "snippet",

@@ -74,6 +74,39 @@ fn write_rank_header(out: &mut dyn WriteColor, rank: usize, meta: &DocumentMeta)
     out.reset()
 }
 
+/// How a passage's kind shows after its section: findings and news pages'
+/// text, most of what is found, go unmarked.
+fn kind_label(kind: crate::document::PassageKind) -> String {
+    use crate::document::PassageKind;
+    match kind {
+        PassageKind::Finding | PassageKind::News => String::new(),
+        other => format!(" [{other}]"),
+    }
+}
+
+/// How a hit's score is made, on one line under it.
+fn write_score_parts(
+    out: &mut dyn WriteColor,
+    p: &crate::query::rank::ScoreParts,
+) -> io::Result<()> {
+    set(out, Some(Color::Yellow), false)?;
+    writeln!(
+        out,
+        "   score {:.3} = (words {:.3} + phrase {:.3} + filters {:.3}) × kind {} {:.2} × length {} words {:.2} × lead {} {:.2}",
+        p.score,
+        p.words,
+        p.phrase,
+        p.filters,
+        p.kind,
+        p.kind_weight,
+        p.length,
+        p.length_weight,
+        p.lead.map_or("-".to_string(), |w| format!("word {w}")),
+        p.lead_weight
+    )?;
+    out.reset()
+}
+
 /// Write one hit: rank and header, section, then the snippet.
 pub fn write_hit(out: &mut dyn WriteColor, rank: usize, hit: &Hit) -> io::Result<()> {
     write_rank_header(out, rank, &hit.meta)?;
@@ -89,9 +122,10 @@ pub fn write_passage(out: &mut dyn WriteColor, hit: &Hit) -> io::Result<()> {
 fn write_passage_inner(out: &mut dyn WriteColor, hit: &Hit, blank_after: bool) -> io::Result<()> {
     set(out, Some(Color::Cyan), false)?;
     match &hit.passage.section {
-        Some(s) => writeln!(out, "   ¶{} · {s}", hit.passage.paragraph)?,
-        None => writeln!(out, "   ¶{}", hit.passage.paragraph)?,
+        Some(s) => write!(out, "   ¶{} · {s}", hit.passage.paragraph)?,
+        None => write!(out, "   ¶{}", hit.passage.paragraph)?,
     }
+    writeln!(out, "{}", kind_label(hit.passage.kind))?;
     out.reset()?;
     let text = &hit.passage.text;
     let (start, end) = snippet_range(text, &hit.highlights);
@@ -104,6 +138,9 @@ fn write_passage_inner(out: &mut dyn WriteColor, hit: &Hit, blank_after: bool) -
         write!(out, "…")?;
     }
     writeln!(out)?;
+    if let Some(parts) = &hit.explain {
+        write_score_parts(out, parts)?;
+    }
     if blank_after {
         writeln!(out)?;
     }
@@ -246,6 +283,7 @@ pub fn write_document(
         if let Some(s) = &p.section {
             write!(out, " · {s}")?;
         }
+        write!(out, "{}", kind_label(p.kind))?;
         if marked {
             write!(out, "  ◀")?;
         }

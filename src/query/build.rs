@@ -449,6 +449,7 @@ impl Builder<'_> {
                     FilterField::Type => f.visit_type,
                     FilterField::Inspector => f.inspector,
                     FilterField::Judgement => f.judgement,
+                    FilterField::Kind => f.passage_kind,
                     _ => f.source,
                 };
                 Box::new(TermQuery::new(
@@ -523,6 +524,21 @@ fn plain_words(expr: &Expr) -> Option<Vec<&str>> {
     }
 }
 
+/// The words a passage should name early to be about the query: the plain
+/// words and the phrases' words the query requires, as typed (OR, NOT,
+/// prefixes and filters name no such word).
+fn lead_words(expr: &Expr) -> Vec<&str> {
+    match expr {
+        Expr::Word {
+            text,
+            prefix: false,
+        }
+        | Expr::Phrase { text, .. } => vec![text.as_str()],
+        Expr::And(parts) => parts.iter().flat_map(lead_words).collect(),
+        _ => Vec::new(),
+    }
+}
+
 /// Can only passages match `expr`? Words and phrases are indexed in
 /// passages' text alone, and `mentions:` on passages alone; document records
 /// hold neither.
@@ -537,8 +553,11 @@ fn only_passages(expr: &Expr) -> bool {
 }
 
 /// How many times a search for several words counts the passages holding
-/// them as a phrase: enough to rank every such passage first.
-const PHRASE_BOOST: f32 = 100.0;
+/// them as a phrase: enough to lift them over passages that only hold the
+/// words, not so much that a bare list item that *is* the phrase beats a
+/// finding that uses it (benches/relevance: 100 ranked "Management
+/// oversight and supervision." above what inspectors found).
+const PHRASE_BOOST: f32 = 10.0;
 
 /// Compile a query, AND-ed with extra filters (from command-line flags).
 ///
@@ -563,7 +582,10 @@ pub fn compile(
         notes: Vec::new(),
         sloppy: false,
     };
+    use super::rank::Part;
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    // What each clause stands for, to explain a score.
+    let mut labels: Vec<Part> = Vec::new();
     if scored || !expr.is_some_and(only_passages) {
         clauses.push((
             Occur::Must,
@@ -572,9 +594,11 @@ pub fn compile(
                 IndexRecordOption::Basic,
             )),
         ));
+        labels.push(Part::Filters);
     }
     if let Some(expr) = expr {
         clauses.push((Occur::Must, b.expr(expr, true)?));
+        labels.push(Part::Words);
         // Passages that hold the words as a phrase rank first.
         if let Some(words) = plain_words(expr) {
             let (tokens, offsets) = b.analyzers.tokens_at(&words.join(" "), false);
@@ -584,6 +608,7 @@ pub fn compile(
                     boost: PHRASE_BOOST,
                 };
                 clauses.push((Occur::Should, Box::new(phrase)));
+                labels.push(Part::Phrase);
             }
         }
     }
@@ -592,10 +617,30 @@ pub fn compile(
             group.iter().map(|r| (Occur::Should, b.filter(r))).collect();
         if !any.is_empty() {
             clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+            labels.push(Part::Filters);
         }
     }
+    let query: Box<dyn Query> = if scored {
+        let lead = expr.map(lead_words).unwrap_or_default().join(" ");
+        let (tokens, _) = b.analyzers.tokens_at(&lead, false);
+        let lead = super::rank::lead_terms(handle.fields.text_exact, &tokens);
+        let parts = clauses
+            .iter()
+            .zip(&labels)
+            .map(|((_, q), label)| (*label, q.box_clone()))
+            .collect();
+        let query = Box::new(BooleanQuery::new(clauses));
+        Box::new(super::rank::Weighed::new(
+            query,
+            handle.fields.text,
+            parts,
+            lead,
+        ))
+    } else {
+        Box::new(BooleanQuery::new(clauses))
+    };
     Ok(Compiled {
-        query: Box::new(BooleanQuery::new(clauses)),
+        query,
         matchers: b.matchers,
         notes: b.notes,
         phrases_exact: !b.sloppy,

@@ -1,11 +1,11 @@
 //! Facet counts: matching passages and documents per authority, year, visit
-//! type, inspector or judgement.
+//! type, inspector, judgement or passage kind.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use super::search::{matching_request, SearchError, SearchRequest};
-use crate::document::DocumentMeta;
+use crate::document::{DocumentMeta, PassageKind};
 use crate::index::{loader::Decoded, Reader};
 
 /// What to count by.
@@ -23,6 +23,8 @@ pub enum FacetBy {
     Inspector,
     /// The overall judgement.
     Judgement,
+    /// What kind of text each matching passage is (counted per passage).
+    Kind,
 }
 
 /// Order of facet rows.
@@ -69,6 +71,8 @@ pub(crate) fn values(meta: &DocumentMeta, by: FacetBy) -> Vec<String> {
         FacetBy::Judgement => one(meta.judgements.overall_effectiveness.map(|g| g.name())),
         FacetBy::Inspector if meta.inspectors.is_empty() => one(None),
         FacetBy::Inspector => meta.inspectors.clone(),
+        // Per passage, not per document: see `facet_rows`.
+        FacetBy::Kind => Vec::new(),
     }
 }
 
@@ -79,6 +83,9 @@ pub(crate) fn values(meta: &DocumentMeta, by: FacetBy) -> Vec<String> {
 pub struct MatchedDocuments {
     /// Each document's metadata and its matching passages.
     pub documents: Vec<(Arc<DocumentMeta>, usize)>,
+    /// For each document, its matching passages of each kind (in
+    /// [`PassageKind::ALL`]'s order).
+    pub kinds: Vec<[usize; KINDS]>,
     /// Corrections made to the query.
     pub notes: Vec<String>,
 }
@@ -92,6 +99,7 @@ pub fn matched_documents(
     let mut loader = reader.loader(&searcher);
     loader.prefetch(&addrs)?;
     let mut documents: Vec<(Arc<DocumentMeta>, usize)> = Vec::new();
+    let mut kinds: Vec<[usize; KINDS]> = Vec::new();
     let mut by_path: HashMap<String, usize> = HashMap::new();
     // A document's passages come one after another and share one decoded
     // metadata: the path is looked up only when that changes (a document
@@ -104,6 +112,7 @@ pub fn matched_documents(
             _ => {
                 let at = *by_path.entry(meta.path.clone()).or_insert_with(|| {
                     documents.push((meta.clone(), 0));
+                    kinds.push([0; KINDS]);
                     documents.len() - 1
                 });
                 last = Some((Arc::as_ptr(&meta), at));
@@ -111,15 +120,52 @@ pub fn matched_documents(
             }
         };
         documents[at].1 += 1;
+        let kind = loader.passage_kind(addr)?;
+        if let Some(n) = kinds[at].get_mut(kind_slot(kind)) {
+            *n += 1;
+        }
     }
     Decoded::free_in_background(vec![loader.into_decoded()]);
-    Ok(MatchedDocuments { documents, notes })
+    Ok(MatchedDocuments {
+        documents,
+        kinds,
+        notes,
+    })
+}
+
+/// How many passage kinds there are.
+pub const KINDS: usize = PassageKind::ALL.len();
+
+/// A kind's place in [`PassageKind::ALL`].
+fn kind_slot(kind: PassageKind) -> usize {
+    PassageKind::ALL
+        .iter()
+        .position(|k| *k == kind)
+        .unwrap_or_default()
+}
+
+/// Counts per kind: each kind's passages, and the documents holding one.
+fn kind_counts(matched: &MatchedDocuments) -> BTreeMap<String, (usize, usize)> {
+    let mut counts: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    for per_kind in &matched.kinds {
+        for (kind, &n) in PassageKind::ALL.iter().zip(per_kind) {
+            if n > 0 {
+                let c = counts.entry(kind.name().to_string()).or_default();
+                c.0 += n;
+                c.1 += 1;
+            }
+        }
+    }
+    counts
 }
 
 /// Counts per value of matched documents, in `sort` order.
 pub fn facet_rows(matched: &MatchedDocuments, by: FacetBy, sort: FacetSort) -> Vec<FacetRow> {
     let mut counts: BTreeMap<String, (usize, usize)> = BTreeMap::new();
-    for (meta, passages) in &matched.documents {
+    if by == FacetBy::Kind {
+        counts = kind_counts(matched);
+    }
+    for (meta, passages) in matched.documents.iter().filter(|_| by != FacetBy::Kind) {
         let mut vals = values(meta, by);
         // A value named twice counts the passages twice, the document once.
         for v in &vals {
@@ -188,6 +234,7 @@ mod tests {
                 (doc("b", Some("Leeds"), &[]), 2),
                 (doc("c", None, &["Bo Li"]), 1),
             ],
+            kinds: vec![[1, 2, 0, 0, 0, 0, 0], [0; KINDS], [0, 0, 0, 0, 0, 0, 1]],
             notes: Vec::new(),
         };
         let row = |value: &str, passages, documents| FacetRow {
@@ -203,6 +250,15 @@ mod tests {
         assert_eq!(
             facet_rows(&matched, FacetBy::Inspector, FacetSort::Key),
             vec![row("Ann Smith", 6, 1), row("Bo Li", 4, 2), row(NONE, 2, 1)]
+        );
+        // Kinds count passages, and each document holding one.
+        assert_eq!(
+            facet_rows(&matched, FacetBy::Kind, FacetSort::Count),
+            vec![
+                row("improvement", 2, 1),
+                row("finding", 1, 1),
+                row("news", 1, 1)
+            ]
         );
     }
 }

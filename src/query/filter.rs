@@ -2,7 +2,7 @@
 //! and judgement synonyms, and dates given as years, months or days.
 
 use super::parse::{FilterField, FilterValue, QueryError};
-use crate::document::{Grade, VisitType};
+use crate::document::{Grade, PassageKind, VisitType};
 use crate::gazetteer::Gazetteer;
 
 /// A filter resolved to what the index stores.
@@ -91,6 +91,21 @@ pub fn resolve(
                 QueryError::new(
                     format!("unknown judgement '{v}'"),
                     "use outstanding, good, requires improvement or inadequate",
+                )
+            }),
+        FilterField::Kind => PassageKind::parse(v)
+            .map(|k| Resolved::Keyword(field, k.name().to_string()))
+            .ok_or_else(|| {
+                QueryError::new(
+                    format!("unknown passage kind '{v}'"),
+                    format!(
+                        "use one of: {}",
+                        PassageKind::ALL
+                            .iter()
+                            .map(|k| k.name())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
                 )
             }),
         FilterField::Inspector | FilterField::Source => Ok(Resolved::Keyword(

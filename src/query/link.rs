@@ -234,6 +234,7 @@ fn quoting_documents(
             options: super::MatchOptions { exact: true },
             limit: None,
             detail: Default::default(),
+            explain: false,
         };
         // A fragment the query language cannot take is simply not looked up.
         if let Ok((addrs, searcher, _)) = super::search::matching_request(reader, &request) {

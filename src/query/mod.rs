@@ -13,6 +13,7 @@ pub mod link;
 pub mod page;
 pub mod parse;
 mod prune;
+pub mod rank;
 pub mod request;
 pub mod search;
 pub mod stats;

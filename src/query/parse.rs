@@ -22,6 +22,8 @@ pub enum FilterField {
     Source,
     /// Passages that name an authority.
     Mentions,
+    /// What kind of text a passage is (`finding`, `improvement`, …).
+    Kind,
 }
 
 /// Names accepted before `:` in a query, with the field they mean.
@@ -39,6 +41,7 @@ pub const FIELD_NAMES: &[(&str, FilterField)] = &[
     ("title", FilterField::Title),
     ("source", FilterField::Source),
     ("mentions", FilterField::Mentions),
+    ("kind", FilterField::Kind),
 ];
 
 /// A parsed query.

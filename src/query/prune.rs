@@ -196,6 +196,11 @@ impl Plan {
     /// The plan for `query`, if it has one; `phrases_exact` when none of its
     /// phrases allows words between its words.
     pub fn of(query: &dyn Query, searcher: &Searcher, phrases_exact: bool) -> Option<Plan> {
+        // Weighing never raises a score: the plan of the query weighed holds.
+        let query = match query.downcast_ref::<super::rank::Weighed>() {
+            Some(weighed) => weighed.inner(),
+            None => query,
+        };
         let phrase = phrases_exact
             .then(|| PhrasePlan::of(query, searcher))
             .flatten();

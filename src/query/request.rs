@@ -18,6 +18,8 @@ pub struct Filters {
     pub source: Vec<String>,
     /// Overall judgements (`ri` accepted).
     pub judgement: Vec<String>,
+    /// Passage kinds (`finding`, `improvement`, …).
+    pub kind: Vec<String>,
     /// Dated on or after this year, month or day.
     pub since: Option<String>,
     /// Dated on or before this year, month or day.
@@ -50,6 +52,7 @@ impl Filters {
         group(FilterField::Inspector, &self.inspector)?;
         group(FilterField::Source, &self.source)?;
         group(FilterField::Judgement, &self.judgement)?;
+        group(FilterField::Kind, &self.kind)?;
         fn bound(v: &Option<String>) -> Option<&str> {
             v.as_deref().filter(|s| !s.trim().is_empty())
         }

@@ -26,6 +26,8 @@ pub struct Hit {
     pub score: f32,
     /// Byte ranges in `passage.text` that matched.
     pub highlights: Vec<(usize, usize)>,
+    /// The parts of its score, when asked for ([`SearchRequest::explain`]).
+    pub explain: Option<super::rank::ScoreParts>,
 }
 
 impl Hit {
@@ -62,6 +64,8 @@ pub struct SearchRequest {
     /// How much of each hit's document to read: a printer that shows only
     /// the header asks for [`MetaDetail::Header`] and is spared the rest.
     pub detail: MetaDetail,
+    /// Say how each hit's score is made (ranked searches with a limit).
+    pub explain: bool,
 }
 
 impl SearchRequest {
@@ -168,11 +172,37 @@ pub fn search(reader: &Reader, request: &SearchRequest) -> Result<Found, SearchE
     // per hit; `rank_order` below restores the ranking.
     top.sort_unstable_by_key(|(_, addr)| *addr);
     let mut hits = load_hits(reader, loader, &compiled.matchers, &top)?;
+    if request.explain {
+        explain_hits(reader, &searcher, compiled.query.as_ref(), &top, &mut hits)?;
+    }
     hits.sort_by(rank_order);
     if let Some(k) = request.limit {
         hits.truncate(k);
     }
     Ok(Found { hits, notes })
+}
+
+/// Each hit's score parts, `hits` loaded from `top` in the same order.
+fn explain_hits(
+    reader: &Reader,
+    searcher: &tantivy::Searcher,
+    query: &dyn tantivy::query::Query,
+    top: &[(f32, DocAddress)],
+    hits: &mut [Hit],
+) -> Result<(), SearchError> {
+    let Some(weighed) = query.downcast_ref::<super::rank::Weighed>() else {
+        return Ok(());
+    };
+    for (hit, (_, addr)) in hits.iter_mut().zip(top) {
+        let parts = weighed
+            .explain(searcher, *addr)
+            .map_err(|source| IndexError::Tantivy {
+                dir: reader.handle().dir.clone(),
+                source,
+            })?;
+        hit.explain = Some(parts);
+    }
+    Ok(())
 }
 
 /// Rank keys of at least this many hits are read on two threads.
@@ -238,6 +268,7 @@ fn load_part(
             meta: stored.meta,
             passage: stored.passage,
             score,
+            explain: None,
         });
     }
     Ok(hits)
@@ -324,6 +355,7 @@ pub fn mentions(
         options: MatchOptions::default(),
         limit: None,
         detail: Default::default(),
+        explain: false,
     };
     let mut found = search(reader, &request)?;
     found.notes.extend(notes);

@@ -38,6 +38,7 @@ impl TrendRequest {
             options: self.options,
             limit: None,
             detail: Default::default(),
+            explain: false,
         }
     }
 }

@@ -136,6 +136,7 @@ pub async fn docs_list(State(state): Shared, RawQuery(raw): RawQuery) -> Respons
             options: query::MatchOptions { exact: p.exact },
             limit: None,
             detail: Default::default(),
+            explain: false,
         };
         let request = docs::DocsRequest {
             search,

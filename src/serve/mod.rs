@@ -63,6 +63,7 @@ pub(crate) fn search_request(p: &Params, limit: Option<usize>) -> Result<SearchR
         options: MatchOptions { exact: p.exact },
         limit,
         detail: Default::default(),
+        explain: p.explain,
     })
 }
 

@@ -21,6 +21,7 @@ const FACET_SHOWN: usize = 12;
 /// The facets of the sidebar: what to count by, its label and its URL parameter.
 const FACETS: &[(FacetBy, &str, &str)] = &[
     (FacetBy::Authority, "Authority", "authority"),
+    (FacetBy::Kind, "Passage kind", "kind"),
     (FacetBy::Year, "Year", "year"),
     (FacetBy::Type, "Visit type", "type"),
     (FacetBy::Judgement, "Judgement", "judgement"),
@@ -98,6 +99,7 @@ fn search_form(p: &Params, error: Option<&ApiError>) -> Markup {
                 @for a in &p.filters.inspector { input type="hidden" name="inspector" value=(a); }
                 @for a in &p.filters.judgement { input type="hidden" name="judgement" value=(a); }
                 @for a in &p.filters.source { input type="hidden" name="source" value=(a); }
+                @for a in &p.filters.kind { input type="hidden" name="kind" value=(a); }
                 div.options {
                     label { "From " input type="text" name="since" size="10" inputmode="numeric" placeholder="2019" value=(p.filters.since.clone().unwrap_or_default()); }
                     label { "to " input type="text" name="until" size="10" inputmode="numeric" placeholder="2024-06" value=(p.filters.until.clone().unwrap_or_default()); }
@@ -178,6 +180,7 @@ fn active_values(p: &Params, by: FacetBy) -> Vec<String> {
         FacetBy::Type => f.visit_type.clone(),
         FacetBy::Judgement => f.judgement.clone(),
         FacetBy::Inspector => f.inspector.clone(),
+        FacetBy::Kind => f.kind.clone(),
         FacetBy::Year | FacetBy::Month => match (&f.since, &f.until) {
             (Some(s), Some(u)) if s == u => vec![s.clone()],
             _ => Vec::new(),
@@ -193,6 +196,7 @@ fn toggle(p: &mut Params, by: FacetBy, value: &str) {
         FacetBy::Type => &mut p.filters.visit_type,
         FacetBy::Judgement => &mut p.filters.judgement,
         FacetBy::Inspector => &mut p.filters.inspector,
+        FacetBy::Kind => &mut p.filters.kind,
         FacetBy::Year | FacetBy::Month => {
             let same = p.filters.since.as_deref() == Some(value)
                 && p.filters.until.as_deref() == Some(value);

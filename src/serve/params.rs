@@ -44,6 +44,8 @@ pub struct Params {
     pub context: usize,
     /// No stemming.
     pub exact: bool,
+    /// Say how each hit's score is made (`/api/search`).
+    pub explain: bool,
     /// Facet to count by (`/api/facets`).
     pub by: Option<FacetBy>,
     /// A document's passage to show (`/doc/{id}`).
@@ -61,6 +63,7 @@ impl Default for Params {
             group: false,
             context: 0,
             exact: false,
+            explain: false,
             by: None,
             passage: None,
         }
@@ -104,6 +107,7 @@ impl Params {
                 "inspector" => f.inspector.push(value),
                 "source" => f.source.push(value),
                 "judgement" => f.judgement.push(value),
+                "kind" => f.kind.push(value),
                 "since" => f.since = Some(value).filter(|v| !v.is_empty()),
                 "until" => f.until = Some(value).filter(|v| !v.is_empty()),
                 // `limit` as the CLI's `--limit` names it.
@@ -113,6 +117,7 @@ impl Params {
                 "context" => p.context = number("context", &value)?,
                 "p" | "passage" => p.passage = Some(number("p", &value)?),
                 "exact" => p.exact = flag(&value),
+                "explain" => p.explain = flag(&value),
                 "group_by" | "group" => p.group = flag(&value),
                 "sort" => {
                     p.sort = match value.as_str() {
@@ -131,7 +136,7 @@ impl Params {
                         <FacetBy as clap::ValueEnum>::from_str(&value, true).map_err(|_| {
                             ApiError::bad_request(
                                 format!("unknown facet '{value}'"),
-                                "use by=authority, year, month, type, inspector or judgement",
+                                "use by=authority, year, month, type, inspector, judgement or kind",
                             )
                         })?,
                     )
@@ -192,6 +197,7 @@ impl Params {
             ("inspector", &f.inspector),
             ("source", &f.source),
             ("judgement", &f.judgement),
+            ("kind", &f.kind),
         ] {
             for v in vs {
                 s.append_pair(k, v);

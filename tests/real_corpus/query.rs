@@ -460,6 +460,7 @@ fn chunked_listing_is_the_full_listing() {
             options: MatchOptions::default(),
             limit: None,
             detail: MetaDetail::Full,
+            explain: false,
         };
         let whole: Vec<(String, usize)> = query::search(&reader, &request)
             .expect("search")
@@ -541,6 +542,7 @@ fn header_only_listing_matches_the_full_one() {
             options: MatchOptions::default(),
             limit: None,
             detail,
+            explain: false,
         };
         let listed = |detail| {
             let mut rows = Vec::new();

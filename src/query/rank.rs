@@ -1,0 +1,418 @@
+//! Rank like an analyst reads: a passage's relevance (BM25 over its words,
+//! its phrase first) weighed by what kind of text it is and how much of it
+//! there is. Findings that say something come before a bare list item that
+//! only names the topic.
+//!
+//! The weight is a number in (0, 1] per passage, multiplied into the score.
+//! Because it never raises a score, every bound the pruned walks
+//! ([`super::prune`], [`super::wand`]) take from BM25 still bounds the
+//! weighed score: their top k stays exact.
+
+use tantivy::fieldnorm::FieldNormReader;
+use tantivy::postings::{Postings, SegmentPostings};
+use tantivy::query::{EnableScoring, Explanation, Query, Scorer, Weight};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{DocId, DocSet, Score, SegmentReader, Term};
+
+use crate::document::PassageKind;
+use crate::index::passage_kinds::SegmentKinds;
+
+/// How much a passage of each kind keeps of its relevance. Measured on the
+/// judged queries (benches/relevance): lists of what to improve,
+/// recommendations, grade lines, counts and words about the visit itself
+/// are what an analyst skims past.
+pub fn kind_weight(kind: PassageKind) -> Score {
+    match kind {
+        PassageKind::Finding => 1.0,
+        PassageKind::News => 0.5,
+        PassageKind::Improvement | PassageKind::Recommendation => 0.4,
+        PassageKind::Statistic | PassageKind::Judgement | PassageKind::Context => 0.3,
+    }
+}
+
+/// Words (indexed tokens) from which a passage is long enough to say
+/// something: shorter ones keep a share of their score that grows with
+/// their length.
+const FULL_LENGTH: u32 = 40;
+
+/// The least share a very short passage keeps.
+const SHORTEST_SHARE: Score = 0.2;
+
+/// How much a passage of `words` indexed tokens keeps of its relevance.
+pub fn length_weight(words: u32) -> Score {
+    if words >= FULL_LENGTH {
+        return 1.0;
+    }
+    let share = (words as Score / FULL_LENGTH as Score).sqrt();
+    share.max(SHORTEST_SHARE)
+}
+
+/// What a clause of a ranked query adds to a score, for `--explain`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// The query's words (BM25 over the passage text).
+    Words,
+    /// The query's words as a phrase, boosted.
+    Phrase,
+    /// Filters and the clause that keeps to passages.
+    Filters,
+}
+
+/// Why a passage scored what it did: the parts of its score.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ScoreParts {
+    /// BM25 of the query's words.
+    pub words: Score,
+    /// The boosted phrase (0 when the passage lacks it, or the query has none).
+    pub phrase: Score,
+    /// What filters add (they match or not; a small constant each).
+    pub filters: Score,
+    /// The passage's kind.
+    pub kind: PassageKind,
+    /// What its kind keeps of the relevance.
+    pub kind_weight: Score,
+    /// The passage's length in indexed words.
+    pub length: u32,
+    /// What its length keeps of the relevance.
+    pub length_weight: Score,
+    /// The word position by which every query word has appeared (`None`
+    /// when none appears as typed).
+    pub lead: Option<u32>,
+    /// What that position keeps of the relevance.
+    pub lead_weight: Score,
+    /// (words + phrase + filters) × kind weight × length weight × lead weight.
+    pub score: Score,
+}
+
+/// Where a passage first names all of the query's words (the word position
+/// by which each has appeared), from which it keeps a share of its score
+/// that falls as the mention comes later: a passage that opens on the topic
+/// is about it; one that names it at the end of a long paragraph mentions it.
+const LEAD_NEAR: u32 = 5;
+/// From this position on, a passage keeps [`LEAD_FLOOR`].
+const LEAD_FAR: u32 = 40;
+/// The least share a passage keeps for a late mention.
+const LEAD_FLOOR: Score = 0.8;
+
+/// How much a passage keeps when the query's words have all appeared by
+/// word `position` (`None`: none of them appears as typed, so no evidence).
+pub fn lead_weight(position: Option<u32>) -> Score {
+    match position {
+        None => 1.0,
+        Some(p) if p <= LEAD_NEAR => 1.0,
+        Some(p) if p >= LEAD_FAR => LEAD_FLOOR,
+        Some(p) => {
+            let span = (LEAD_FAR - LEAD_NEAR) as Score;
+            1.0 - (1.0 - LEAD_FLOOR) * (p - LEAD_NEAR) as Score / span
+        }
+    }
+}
+
+/// Words too common to say what a passage is about.
+const FUNCTION_WORDS: &[&str] = &[
+    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "is", "of", "on", "or",
+    "the", "to", "with",
+];
+
+/// The terms of `field` (unstemmed, with positions) whose first positions
+/// tell where a passage names the query: its tokens less function words,
+/// each once.
+pub fn lead_terms(field: Field, tokens: &[String]) -> Vec<Term> {
+    let mut seen = Vec::new();
+    for t in tokens {
+        if !FUNCTION_WORDS.contains(&t.as_str()) && !seen.contains(t) {
+            seen.push(t.clone());
+        }
+    }
+    seen.iter()
+        .map(|t| Term::from_field_text(field, t))
+        .collect()
+}
+
+/// A query whose matches' scores are weighed by kind and length.
+#[derive(Debug)]
+pub struct Weighed {
+    inner: Box<dyn Query>,
+    /// The field whose lengths are the passages' lengths.
+    text: Field,
+    /// The inner query's clauses, each with what it stands for: they add
+    /// up to its score, so each is scored alone to explain one.
+    parts: Vec<(Part, Box<dyn Query>)>,
+    /// Terms whose first positions say how early a passage names the query.
+    lead: Vec<Term>,
+}
+
+impl Clone for Weighed {
+    fn clone(&self) -> Weighed {
+        Weighed {
+            inner: self.inner.box_clone(),
+            text: self.text,
+            parts: self
+                .parts
+                .iter()
+                .map(|(p, q)| (*p, q.box_clone()))
+                .collect(),
+            lead: self.lead.clone(),
+        }
+    }
+}
+
+impl Weighed {
+    /// `inner`'s matches, scored by `inner` and weighed; lengths read from
+    /// `text`. `parts` are the clauses whose scores `inner` sums.
+    pub fn new(
+        inner: Box<dyn Query>,
+        text: Field,
+        parts: Vec<(Part, Box<dyn Query>)>,
+        lead: Vec<Term>,
+    ) -> Weighed {
+        Weighed {
+            inner,
+            text,
+            parts,
+            lead,
+        }
+    }
+
+    /// The parts of one matching passage's score.
+    pub fn explain(
+        &self,
+        searcher: &tantivy::Searcher,
+        addr: tantivy::DocAddress,
+    ) -> tantivy::Result<ScoreParts> {
+        let reader = searcher.segment_reader(addr.segment_ord);
+        let doc = addr.doc_id;
+        let (mut words, mut phrase, mut filters) = (0.0, 0.0, 0.0);
+        for (part, query) in &self.parts {
+            let weight = query.weight(EnableScoring::enabled_from_searcher(searcher))?;
+            let mut scorer = weight.scorer(reader, 1.0)?;
+            if scorer.seek(doc) != doc {
+                continue;
+            }
+            let score = scorer.score();
+            match part {
+                Part::Words => words += score,
+                Part::Phrase => phrase += score,
+                Part::Filters => filters += score,
+            }
+        }
+        let mut priors = Priors::of(reader, self.text, &self.lead)?;
+        let kind = priors.kind(doc);
+        let length = priors.length(doc);
+        let lead = priors.lead(doc);
+        let (kind_weight, length_weight) = (kind_weight(kind), length_weight(length));
+        let lead_weight = lead_weight(lead);
+        Ok(ScoreParts {
+            words,
+            phrase,
+            filters,
+            kind,
+            kind_weight,
+            length,
+            length_weight,
+            lead,
+            lead_weight,
+            score: (words + phrase + filters) * kind_weight * length_weight * lead_weight,
+        })
+    }
+
+    /// The query whose scores are weighed: what the pruned walks plan on.
+    pub fn inner(&self) -> &dyn Query {
+        self.inner.as_ref()
+    }
+}
+
+impl Query for Weighed {
+    fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        let inner = self.inner.weight(scoring)?;
+        Ok(if scoring.is_scoring_enabled() {
+            Box::new(WeighedWeight {
+                inner,
+                text: self.text,
+                lead: self.lead.clone(),
+            })
+        } else {
+            inner
+        })
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        self.inner.query_terms(visitor)
+    }
+}
+
+struct WeighedWeight {
+    inner: Box<dyn Weight>,
+    text: Field,
+    lead: Vec<Term>,
+}
+
+/// What a passage's score is weighed by, read per segment.
+struct Priors {
+    kinds: SegmentKinds,
+    norms: FieldNormReader,
+    /// The lead terms' postings, read forward as passages are scored.
+    lead: Vec<SegmentPostings>,
+    positions: Vec<u32>,
+}
+
+impl Priors {
+    fn of(reader: &SegmentReader, text: Field, lead: &[Term]) -> tantivy::Result<Priors> {
+        let column = reader.fast_fields().str("passage_kind")?;
+        let mut postings = Vec::with_capacity(lead.len());
+        for term in lead {
+            let index = reader.inverted_index(term.field())?;
+            if let Some(p) = index.read_postings(term, IndexRecordOption::WithFreqsAndPositions)? {
+                postings.push(p);
+            }
+        }
+        Ok(Priors {
+            kinds: SegmentKinds::of(column)?,
+            norms: reader.get_fieldnorms_reader(text)?,
+            lead: postings,
+            positions: Vec::new(),
+        })
+    }
+
+    /// The position by which every lead term found in `doc` has appeared.
+    /// Passages are asked for in increasing order.
+    fn lead(&mut self, doc: DocId) -> Option<u32> {
+        let mut by = None;
+        for postings in &mut self.lead {
+            if postings.doc() < doc {
+                postings.seek(doc);
+            }
+            if postings.doc() != doc {
+                continue;
+            }
+            postings.positions(&mut self.positions);
+            if let Some(&first) = self.positions.first() {
+                by = Some(by.map_or(first, |b: u32| b.max(first)));
+            }
+        }
+        by
+    }
+
+    fn kind(&self, doc: DocId) -> PassageKind {
+        self.kinds.get(doc)
+    }
+
+    fn length(&self, doc: DocId) -> u32 {
+        self.norms.fieldnorm(doc)
+    }
+
+    fn prior(&mut self, doc: DocId) -> Score {
+        let lead = self.lead(doc);
+        kind_weight(self.kind(doc)) * length_weight(self.length(doc)) * lead_weight(lead)
+    }
+}
+
+impl Weight for WeighedWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        Ok(Box::new(WeighedScorer {
+            inner: self.inner.scorer(reader, boost)?,
+            priors: Priors::of(reader, self.text, &self.lead)?,
+        }))
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        let inner = self.inner.explain(reader, doc)?;
+        let mut priors = Priors::of(reader, self.text, &self.lead)?;
+        let kind = priors.kind(doc);
+        let words = priors.length(doc);
+        let lead = priors.lead(doc);
+        let (k, l, f) = (kind_weight(kind), length_weight(words), lead_weight(lead));
+        let mut e = Explanation::new_with_string(
+            "relevance × kind × length × lead".to_string(),
+            inner.value() * k * l * f,
+        );
+        e.add_detail(inner);
+        e.add_detail(Explanation::new_with_string(format!("kind: {kind}"), k));
+        e.add_detail(Explanation::new_with_string(
+            format!("length: {words} words"),
+            l,
+        ));
+        e.add_detail(Explanation::new_with_string(
+            format!("lead: query words all named by word {lead:?}"),
+            f,
+        ));
+        Ok(e)
+    }
+}
+
+struct WeighedScorer {
+    inner: Box<dyn Scorer>,
+    priors: Priors,
+}
+
+impl DocSet for WeighedScorer {
+    fn advance(&mut self) -> DocId {
+        self.inner.advance()
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        self.inner.seek(target)
+    }
+
+    fn doc(&self) -> DocId {
+        self.inner.doc()
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.inner.size_hint()
+    }
+
+    fn cost(&self) -> u64 {
+        self.inner.cost()
+    }
+}
+
+impl Scorer for WeighedScorer {
+    fn score(&mut self) -> Score {
+        let doc = self.inner.doc();
+        self.inner.score() * self.priors.prior(doc)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn weights_never_raise_a_score() {
+        for kind in PassageKind::ALL {
+            let k = kind_weight(*kind);
+            assert!(k > 0.0 && k <= 1.0, "{kind}");
+        }
+        for words in 0..200 {
+            let l = length_weight(words);
+            assert!(l > 0.0 && l <= 1.0, "{words}");
+        }
+    }
+
+    #[test]
+    fn a_late_mention_keeps_less_than_an_early_one() {
+        assert_eq!(lead_weight(None), 1.0);
+        assert_eq!(lead_weight(Some(LEAD_NEAR)), 1.0);
+        assert!(lead_weight(Some(20)) < 1.0 && lead_weight(Some(20)) > LEAD_FLOOR);
+        assert_eq!(lead_weight(Some(LEAD_FAR)), LEAD_FLOOR);
+        assert_eq!(lead_weight(Some(500)), LEAD_FLOOR);
+        let field = tantivy::schema::Field::from_field_id(3);
+        let tokens: Vec<String> = ["children", "in", "need", "plans", "children"]
+            .map(String::from)
+            .to_vec();
+        let terms = lead_terms(field, &tokens);
+        let texts: Vec<String> = terms
+            .iter()
+            .map(|t| t.value().as_str().unwrap_or("").to_string())
+            .collect();
+        assert_eq!(texts, ["children", "need", "plans"]);
+    }
+
+    #[test]
+    fn longer_passages_keep_more_up_to_a_point() {
+        assert!(length_weight(4) < length_weight(12));
+        assert!(length_weight(12) < length_weight(FULL_LENGTH));
+        assert_eq!(length_weight(FULL_LENGTH), length_weight(400));
+    }
+}

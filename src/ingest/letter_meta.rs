@@ -33,6 +33,14 @@ pub struct LetterFacts {
     pub inspectors: Vec<String>,
     /// The signer (Ofsted's, for a joint inspection).
     pub lead: Option<String>,
+    /// Each inspector or signer with their role and inspectorate, lead first.
+    pub inspector_roles: Vec<String>,
+    /// A JTAI's theme.
+    pub theme: Option<&'static str>,
+    /// An area SEND inspection's outcome.
+    pub send_outcome: Option<crate::document::SendOutcome>,
+    /// An area SEND inspection's partnership bodies.
+    pub partnership: Vec<String>,
     /// For each field, the line or sentence it was read from.
     pub evidence: Vec<(&'static str, String)>,
 }
@@ -119,7 +127,40 @@ pub fn read(raw: &str, lines: &[&str]) -> LetterFacts {
         all.insert(0, lead.clone());
     }
     f.inspectors = all;
+    read_own(&mut f, lines, &opening);
     f
+}
+
+/// The kind's own reader: its signers or team table replace the shared
+/// reader's names when it finds any; its theme, outcome and partnership are added.
+fn read_own(f: &mut LetterFacts, lines: &[&str], opening: &str) {
+    let Some(kind) = f.visit_type.and_then(kinds::kind_of) else {
+        return;
+    };
+    let text = kinds::KindText {
+        lines,
+        heading: f.title.as_deref(),
+        opening,
+    };
+    let own = kind.read_own(&text);
+    if let Some(lead) = own.members.iter().find(|m| m.lead) {
+        let mut members: Vec<&kinds::team::Member> = vec![lead];
+        members.extend(own.members.iter().filter(|m| !m.lead));
+        f.lead = Some(lead.name.clone());
+        f.inspectors = Vec::new();
+        for m in &members {
+            if !f.inspectors.iter().any(|n| same_name(n, &m.name)) {
+                f.inspectors.push(m.name.clone());
+            }
+        }
+        f.inspector_roles = members.iter().map(|m| m.describe()).collect();
+        f.evidence
+            .retain(|(k, _)| *k != "inspectors" && *k != "lead_inspector");
+    }
+    f.theme = own.theme;
+    f.send_outcome = own.send_outcome;
+    f.partnership = own.partnership;
+    f.evidence.extend(own.evidence);
 }
 
 fn same_name(a: &str, b: &str) -> bool {
@@ -141,6 +182,8 @@ fn heading(lines: &[&str]) -> Option<(String, VisitType, usize)> {
         let next = next.trim();
         if next.is_empty()
             || next.to_lowercase().starts_with("this letter")
+            || next.contains(':')
+            || kinds::is_section_heading(next)
             || next.split_whitespace().count() > 14
             || letter::is_salutation(next)
         {
@@ -157,15 +200,18 @@ fn heading(lines: &[&str]) -> Option<(String, VisitType, usize)> {
 /// The opening of the letter: its first 3,000 characters from "This letter" or
 /// the heading on, as one line.
 fn opening(non_blank: &[&str]) -> String {
-    let start = non_blank
+    // Older joint letters give the visit's dates before "This letter …":
+    // the opening starts at whichever comes first.
+    let this_letter = non_blank
         .iter()
-        .position(|l| l.to_lowercase().starts_with("this letter"))
-        .or_else(|| {
-            non_blank
-                .iter()
-                .position(|l| kinds::letter_heading_kind(l).is_some())
-        })
-        .unwrap_or(0);
+        .position(|l| l.to_lowercase().starts_with("this letter"));
+    let heading = non_blank
+        .iter()
+        .position(|l| kinds::letter_heading_kind(l).is_some());
+    let start = match (this_letter, heading) {
+        (Some(t), Some(h)) => t.min(h),
+        (t, h) => t.or(h).unwrap_or(0),
+    };
     let mut s = String::new();
     for l in &non_blank[start..] {
         if s.len() > 3000 {

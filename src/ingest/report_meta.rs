@@ -52,6 +52,14 @@ pub struct ReportMeta {
     pub inspectors: Vec<String>,
     /// Judgements.
     pub judgements: Judgements,
+    /// Each inspector or signer with their role and inspectorate, lead first.
+    pub inspector_roles: Vec<String>,
+    /// A JTAI's theme.
+    pub theme: Option<&'static str>,
+    /// An area SEND inspection's outcome.
+    pub send_outcome: Option<crate::document::SendOutcome>,
+    /// An area SEND inspection's partnership bodies.
+    pub partnership: Vec<String>,
     /// Is this Ofsted's own document?
     pub is_ofsted: bool,
     /// For letters: each field with the line or sentence it was read from.
@@ -636,6 +644,10 @@ fn read_letter(meta: &mut ReportMeta, raw: &str, lines: &[&str]) {
         meta.inspectors = f.inspectors;
     }
     meta.evidence = f.evidence;
+    meta.inspector_roles = f.inspector_roles;
+    meta.theme = f.theme;
+    meta.send_outcome = f.send_outcome;
+    meta.partnership = f.partnership;
     if matches!(
         meta.visit_type,
         Some(
@@ -643,6 +655,7 @@ fn read_letter(meta: &mut ReportMeta, raw: &str, lines: &[&str]) {
                 | VisitType::MonitoringVisit
                 | VisitType::JointTargetedAreaInspection
                 | VisitType::AssuranceVisit
+                | VisitType::AreaSendInspection
         )
     ) {
         meta.judgements = Judgements::default();

@@ -202,6 +202,17 @@ fn strip_footnote_number(line: &str) -> String {
         .to_string()
 }
 
+/// Is `line` the short heading-like line `prev` printed again (a table's
+/// header row under the heading of the same name)?
+fn is_repeated_heading(prev: &str, line: &str) -> bool {
+    let (p, l) = (prev.trim(), line.trim());
+    !l.is_empty()
+        && l.eq_ignore_ascii_case(p)
+        && l.split_whitespace().count() <= 8
+        && !l.ends_with(['.', ',', ';'])
+        && l.starts_with(char::is_uppercase)
+}
+
 fn ends_terminal(s: &str) -> bool {
     let t = s.trim_end();
     t.ends_with(['.', '!', '?', ':', ';', '"', '\u{201d}'])
@@ -257,8 +268,33 @@ pub fn build_blocks(pages: &[PageLines]) -> Vec<Block> {
                 }
             }
         };
+        let mut prev_line = String::new();
         for line in &page.lines {
             let line = clean_chars(line);
+            if is_repeated_heading(&prev_line, &line) {
+                // A table's header row repeats its heading: the heading stands
+                // alone, once, and the rows under it are a paragraph of their own.
+                if let Some(mut b) = cur.take() {
+                    let heading = b.lines.pop();
+                    let starts_page = b.starts_page;
+                    if !b.lines.is_empty() {
+                        raw.push(b);
+                    }
+                    if let Some(h) = heading {
+                        raw.push(RawBlock {
+                            lines: vec![h],
+                            item: false,
+                            starts_page,
+                            ends_page: false,
+                        });
+                    }
+                }
+                prev_line.clear();
+                continue;
+            }
+            if !line.trim().is_empty() {
+                prev_line.clone_from(&line);
+            }
             if line.trim().is_empty() {
                 // A blank line ends the paragraph, except right after a lone number marker.
                 let pending_marker = cur
@@ -419,6 +455,37 @@ fn join_split_headings(blocks: Vec<Block>) -> Vec<Block> {
 #[cfg(test)]
 mod split_heading_tests {
     use super::*;
+
+    #[test]
+    fn a_repeated_heading_stands_alone_once() {
+        let page = PageLines {
+            lines: vec![
+                "Closing sentence of the section before.".into(),
+                "".into(),
+                "Areas for action".into(),
+                "  Areas for action".into(),
+                "Leaders should do one thing well".into(),
+                "and then another.".into(),
+            ],
+        };
+        let blocks = build_blocks(&[page]);
+        let texts: Vec<(&str, BlockKind)> =
+            blocks.iter().map(|b| (b.text.as_str(), b.kind)).collect();
+        assert_eq!(
+            texts,
+            vec![
+                (
+                    "Closing sentence of the section before.",
+                    BlockKind::Paragraph
+                ),
+                ("Areas for action", BlockKind::Heading),
+                (
+                    "Leaders should do one thing well and then another.",
+                    BlockKind::Paragraph
+                ),
+            ]
+        );
+    }
 
     #[test]
     fn joins_a_title_split_around_and() {

@@ -50,13 +50,14 @@ fn re(pattern: &str) -> Regex {
 }
 
 /// Does this text read as a letter (a salutation, a sign-off, a letter's heading or opening)?
+///
+/// `lines` as for [`read`], blank lines kept: a heading opens its group of lines.
 pub fn is_letter(lines: &[&str]) -> bool {
-    let head = &lines[..lines.len().min(120)];
-    head.iter().any(|l| {
-        letter::is_salutation(l)
-            || kinds::letter_heading_kind(l).is_some()
-            || l.to_lowercase().starts_with("this letter summarises")
-    }) || lines.iter().any(|l| letter::is_sign_off(l))
+    let head = &lines[..lines.len().min(200)];
+    head.iter()
+        .any(|l| letter::is_salutation(l) || l.to_lowercase().starts_with("this letter summarises"))
+        || heading(head).is_some()
+        || lines.iter().any(|l| letter::is_sign_off(l))
 }
 
 /// Read a letter. `raw` is the text as extracted (pages split by form feeds);
@@ -66,7 +67,9 @@ pub fn read(raw: &str, lines: &[&str]) -> LetterFacts {
     let mut f = LetterFacts::default();
     let non_blank: Vec<&str> = lines.iter().copied().filter(|l| !l.is_empty()).collect();
 
-    if let Some((title, kind, set_on)) = heading(lines) {
+    let found = heading(lines);
+    let heading_line = found.as_ref().and_then(|h| lines.get(h.3).copied());
+    if let Some((title, kind, set_on, _)) = found {
         f.visit_type = Some(kind);
         f.evidence
             .push(("title", format!("the heading, set on {set_on} line(s)")));
@@ -74,8 +77,9 @@ pub fn read(raw: &str, lines: &[&str]) -> LetterFacts {
             .push(("visit_type", format!("the heading: {title}")));
         f.title = Some(title);
     }
-    let opening = opening(&non_blank);
-    if f.visit_type.is_none() {
+    let (opening, anchored) = opening(&non_blank, heading_line);
+    // Only a letter's own opening names its kind, never a sentence of a report's body.
+    if f.visit_type.is_none() && anchored {
         f.visit_type = kinds::named_kind(&opening);
         if f.visit_type.is_some() {
             f.evidence.push(("visit_type", first_sentence(&opening)));
@@ -169,11 +173,16 @@ fn same_name(a: &str, b: &str) -> bool {
 }
 
 /// The letter's heading (joined across its lines) and the kind it names.
-fn heading(lines: &[&str]) -> Option<(String, VisitType, usize)> {
+/// Returns the title, its kind, the lines it is set on and the index of its first line.
+fn heading(lines: &[&str]) -> Option<(String, VisitType, usize, usize)> {
     let limit = lines.len().min(200);
-    let at = lines[..limit]
-        .iter()
-        .position(|l| kinds::letter_heading_kind(l).is_some())?;
+    // A heading opens its group of lines: a line inside a paragraph that
+    // happens to start with a kind's words ("Joint targeted area inspection of
+    // … in 2017 found …") is body text.
+    let at = (0..limit).find(|&i| {
+        let opens = i == 0 || lines[i - 1].trim().is_empty() || letter::is_salutation(lines[i - 1]);
+        opens && kinds::letter_heading_kind(lines[i]).is_some()
+    })?;
     let kind = kinds::letter_heading_kind(lines[at])?;
     let mut title = lines[at].trim().to_string();
     let mut set_on = 1;
@@ -194,20 +203,20 @@ fn heading(lines: &[&str]) -> Option<(String, VisitType, usize)> {
         set_on += 1;
     }
     let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
-    Some((title, kind, set_on))
+    Some((title, kind, set_on, at))
 }
 
 /// The opening of the letter: its first 3,000 characters from "This letter" or
-/// the heading on, as one line.
-fn opening(non_blank: &[&str]) -> String {
+/// the heading on, as one line, and whether either was found (else it is the
+/// text's start).
+fn opening(non_blank: &[&str], heading_line: Option<&str>) -> (String, bool) {
     // Older joint letters give the visit's dates before "This letter …":
     // the opening starts at whichever comes first.
     let this_letter = non_blank
         .iter()
         .position(|l| l.to_lowercase().starts_with("this letter"));
-    let heading = non_blank
-        .iter()
-        .position(|l| kinds::letter_heading_kind(l).is_some());
+    let heading = heading_line.and_then(|h| non_blank.iter().position(|l| *l == h));
+    let anchored = this_letter.is_some() || heading.is_some();
     let start = match (this_letter, heading) {
         (Some(t), Some(h)) => t.min(h),
         (t, h) => t.or(h).unwrap_or(0),
@@ -222,7 +231,7 @@ fn opening(non_blank: &[&str]) -> String {
         }
         s.push_str(l.trim());
     }
-    s
+    (s, anchored)
 }
 
 fn first_sentence(s: &str) -> String {

@@ -528,8 +528,12 @@ fn visit_type(
     if let Some(k) = title.and_then(super::kinds::letter_heading_kind) {
         return Some(k);
     }
-    if let Some(k) = super::kinds::named_kind(fl_head) {
-        return Some(k);
+    // A letter names its kind in its opening ("This letter summarises the
+    // findings of …"); a report's body sentence naming a visit says nothing of its own kind.
+    if let Some(opening) = letter_opening(fl_head) {
+        if let Some(k) = super::kinds::named_kind(opening) {
+            return Some(k);
+        }
     }
     // Pre-2013-framework looked-after-children inspections are none of the
     // contract's visit types: say nothing rather than mislabel them.
@@ -556,6 +560,17 @@ fn visit_type(
         }
     }
     None
+}
+
+/// A letter's opening: from "This letter" on, a few sentences.
+fn letter_opening(fl: &str) -> Option<&str> {
+    let at = fl.to_ascii_lowercase().find("this letter")?;
+    let rest = fl.get(at..)?;
+    let mut end = rest.len().min(1200);
+    while !rest.is_char_boundary(end) {
+        end -= 1;
+    }
+    rest.get(..end)
 }
 
 /// Extract metadata from the document's text (blocks joined with "\n\n", raw text or Markdown).
@@ -617,7 +632,7 @@ pub fn extract(text: &str) -> ReportMeta {
     let head: String = fl.chars().take(6000).collect();
     meta.visit_type = visit_type(&head, meta.title.as_deref(), range, &meta.judgements);
     let all_lines: Vec<&str> = norm.lines().map(str::trim).collect();
-    if letter_meta::is_letter(&lines) {
+    if letter_meta::is_letter(&all_lines) {
         read_letter(&mut meta, text, &all_lines);
     }
     meta
@@ -680,6 +695,18 @@ mod tests {
             m.judgements.overall_effectiveness,
             Some(Grade::RequiresImprovement)
         );
+    }
+
+    #[test]
+    fn a_body_sentence_naming_a_joint_inspection_is_not_the_heading() {
+        let t = "Inspection of Anytown local authority children's services\n\nInspection dates: 17 to 28 March 2025\n\nLead inspector: Ann Example, His Majesty's Inspector\n\nJudgement Grade\n\nThe impact of leaders on social work practice with children and families Good\n\nOverall effectiveness Good\n\nWhat needs to improve\n\nLeaders responded well to the findings of the\nJoint targeted area inspection in 2017 and have since\nJoint targeted area inspection of the multi-agency response to neglect in 2018\nfound that partners carried out a joint inspection of their own work.\n";
+        let m = extract(t);
+        assert_eq!(
+            m.title.as_deref(),
+            Some("Inspection of Anytown local authority children's services")
+        );
+        assert_eq!(m.visit_type, Some(VisitType::StandardInspection));
+        assert_eq!(m.judgements.overall_effectiveness, Some(Grade::Good));
     }
 
     #[test]

@@ -198,7 +198,12 @@ fn heading(lines: &[&str]) -> Option<(String, VisitType, usize, usize)> {
         {
             break;
         }
-        title.push(' ');
+        // A place name broken at its hyphen ("Stoke-on-" / "Trent") is one word.
+        let broken_at_hyphen =
+            title.ends_with('-') && title.chars().rev().nth(1).is_some_and(char::is_alphabetic);
+        if !broken_at_hyphen {
+            title.push(' ');
+        }
         title.push_str(next);
         set_on += 1;
     }
@@ -277,8 +282,11 @@ fn visit_dates(opening: &str) -> Option<((Date, Date), String)> {
         re(r"(?i)\bfindings of (?:the|a|an|this) [^.]{0,240}? (?:on|between|from)\s+")
     });
     static ANY: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)\b(?:on|between|from)\s+"));
-    let found = FINDINGS
+    // A report's label ("Inspection dates: …") beats any sentence.
+    static LABEL: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)\binspection dates?\s*:\s*"));
+    let found = LABEL
         .find_iter(opening)
+        .chain(FINDINGS.find_iter(opening))
         .chain(ANY.find_iter(opening))
         .find_map(|m| {
             let rest = opening.get(m.end()..)?;
@@ -354,6 +362,18 @@ mod tests {
             assert_eq!(f.inspectors, want, "{sentence}");
             assert_eq!(f.visit, Some(((2019, 5, 1), (2019, 5, 2))));
         }
+    }
+
+    #[test]
+    fn a_heading_broken_at_a_hyphen_and_a_labelled_date_range() {
+        let text = "Area SEND inspection of Stoke-on-\nTrent Local Area Partnership\n\nInspection dates: 29 January 2024 to 02 February 2024\n\nOn 1 July 2022, the board took over.\n";
+        let f = facts(text);
+        assert_eq!(
+            f.title.as_deref(),
+            Some("Area SEND inspection of Stoke-on-Trent Local Area Partnership")
+        );
+        assert_eq!(f.visit_type, Some(VisitType::AreaSendInspection));
+        assert_eq!(f.visit, Some(((2024, 1, 29), (2024, 2, 2))));
     }
 
     #[test]

@@ -10,6 +10,7 @@ use regex::Regex;
 use super::team::{inspectorate_in, person_name, Member};
 use super::{fold, KindText, LetterKind, OwnFacts};
 use crate::document::{SendOutcome, VisitType};
+use crate::ingest::letter;
 
 /// `Area SEND inspection of X Local Area Partnership`, `Area SEND monitoring inspection of …`.
 pub struct AreaSendInspection;
@@ -68,7 +69,7 @@ impl LetterKind for AreaSendInspection {
                 ));
             }
         }
-        if let Some(details) = table_after(text.lines, DETAILS_TABLE) {
+        if let Some(details) = table_rows(text.lines, DETAILS_TABLE) {
             f.partnership = partnership(&details);
         }
         let flat = text.lines.join(" ");
@@ -92,20 +93,28 @@ impl LetterKind for AreaSendInspection {
 /// Does this line end a table: a sentence, or another section's heading?
 pub fn ends_table(line: &str) -> bool {
     let t = line.trim();
+    // A page's running footer ("… inspection report: X Local Area Partnership") ends it too.
     (t.ends_with(['.', '!', '?']) && t.split_whitespace().count() > 6)
         || super::is_section_heading(t)
+        || t.to_lowercase().contains("inspection report:")
 }
 
-/// The lines of the table under the heading `name`, joined as one line.
-fn table_after(lines: &[&str], name: &str) -> Option<String> {
+/// The rows of the table under the heading `name` (blank lines left out).
+fn table_rows<'a>(lines: &[&'a str], name: &str) -> Option<Vec<&'a str>> {
     let at = lines.iter().position(|l| fold(l) == name)?;
-    let rows: Vec<&str> = lines[at + 1..]
+    let rows = lines[at + 1..]
         .iter()
         .map(|l| l.trim())
         .filter(|l| !l.is_empty())
         .take_while(|l| !ends_table(l))
         .take(MAX_TABLE_LINES)
         .collect();
+    Some(rows)
+}
+
+/// The table under the heading `name`, joined as one line.
+fn table_after(lines: &[&str], name: &str) -> Option<String> {
+    let rows = table_rows(lines, name)?;
     Some(
         rows.join(" ")
             .split_whitespace()
@@ -173,20 +182,53 @@ fn team_members(table: &str) -> Vec<Member> {
     out
 }
 
-/// The local authority and the integrated care board from the details table.
-fn partnership(table: &str) -> Vec<String> {
-    static BODIES: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)local authority\s+integrated care board\s+(.{2,60}?)\s+(NHS\s.{2,120}?Integrated Care Board)")
-            .unwrap_or_else(|e| panic!("bad built-in regex: {e}"))
-    });
-    let Some(c) = BODIES.captures(table) else {
+/// The local authority and the integrated care board from the details
+/// table: the rows under its header (`Local authority  Integrated care board`)
+/// up to the first person named, read as one line. The authority ends at its
+/// "Council", else before "NHS", else with the first row's first cell.
+fn partnership(rows: &[&str]) -> Vec<String> {
+    let Some(header) = rows
+        .iter()
+        .position(|r| fold(r).starts_with("local authority"))
+    else {
         return Vec::new();
     };
-    [c.get(1), c.get(2)]
+    let mut bodies: Vec<&str> = Vec::new();
+    for (i, row) in rows[header + 1..].iter().take(3).enumerate() {
+        let cells = letter::cells(row);
+        let first = cells.first().map(String::as_str).unwrap_or("");
+        let l = row.to_lowercase();
+        let person = i > 0 && person_name(first).is_some();
+        if row.contains(',') || person || l.contains("director") || l.contains("www.") {
+            break;
+        }
+        bodies.push(row);
+    }
+    let text = bodies
         .iter()
-        .flatten()
-        .map(|m| m.as_str().trim().to_string())
-        .collect()
+        .flat_map(|r| r.split_whitespace())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let first_cell = bodies
+        .first()
+        .and_then(|r| letter::cells(r).into_iter().next())
+        .unwrap_or_default();
+    let split = text
+        .find(" Council ")
+        .map(|i| i + " Council".len())
+        .or_else(|| text.find(" NHS ").filter(|&i| i > 0))
+        .or_else(|| {
+            (!first_cell.is_empty() && text.starts_with(&first_cell)).then_some(first_cell.len())
+        });
+    let Some(at) = split else {
+        return Vec::new();
+    };
+    let (la, icb) = text.split_at(at);
+    let (la, icb) = (la.trim(), icb.trim());
+    if la.is_empty() || icb.is_empty() {
+        return Vec::new();
+    }
+    vec![la.to_string(), icb.to_string()]
 }
 
 /// The outcome the report states first, and its sentence.
@@ -295,11 +337,37 @@ mod tests {
 
     #[test]
     fn partnership_from_the_details_table() {
-        let t = "Local authority Integrated care board Anytown NHS Anytown and District Integrated Care Board Ann Example, Director of Children's Services";
+        let side_by_side = [
+            "Local authority  Integrated care board",
+            "Anytown  NHS Anytown and District Integrated",
+            "Care Board",
+            "Ann Example, Director of Children's  Bea Sample, Chief Executive",
+        ];
         assert_eq!(
-            partnership(t),
+            partnership(&side_by_side),
             ["Anytown", "NHS Anytown and District Integrated Care Board"]
         );
+        let one_under_other = [
+            "Local Authority  Integrated Care Board",
+            "Anytown Borough Council",
+            "Westshire Integrated Care Board",
+            "Ann Example, Director",
+        ];
+        let wrapped = [
+            "Local authority  Integrated care board",
+            "Borough of Anytown upon",
+            "Water  NHS Westshire ICB",
+            "Ann Example",
+        ];
+        assert_eq!(
+            partnership(&wrapped),
+            ["Borough of Anytown upon Water", "NHS Westshire ICB"]
+        );
+        assert_eq!(
+            partnership(&one_under_other),
+            ["Anytown Borough Council", "Westshire Integrated Care Board"]
+        );
+        assert!(partnership(&["No header here"]).is_empty());
     }
 
     #[test]

@@ -331,6 +331,27 @@ fn clean_name(raw: &str) -> Option<String> {
     if words.len() < 2 || words.len() > 5 {
         return None;
     }
+    // An organisation is never a person ("… Fire & Rescue Services", "Care Quality Commission").
+    const ORGANISATION: &[&str] = &[
+        "services",
+        "service",
+        "commission",
+        "inspectorate",
+        "constabulary",
+        "probation",
+        "rescue",
+        "ofsted",
+        "council",
+        "board",
+        "police",
+        "partnership",
+    ];
+    if words
+        .iter()
+        .any(|w| ORGANISATION.contains(&w.to_lowercase().as_str()))
+    {
+        return None;
+    }
     for w in &words {
         let first = w.chars().next()?;
         let particle = matches!(
@@ -714,6 +735,18 @@ mod tests {
         let m =
             extract("Ofsted inspectors said the council was inadequate after a monitoring visit.");
         assert_eq!(m, ReportMeta::default());
+    }
+
+    #[test]
+    fn organisations_are_not_inspectors() {
+        assert_eq!(
+            split_names("Ofsted, the Care Quality Commission (CQC) and His Majesty's Inspectorate of Constabulary and Fire & Rescue Services (HMICFRS)"),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            split_names("Ann Example and Bob Sample"),
+            ["Ann Example", "Bob Sample"]
+        );
     }
 
     #[test]

@@ -65,6 +65,21 @@ domain_words! {
         JointTargetedAreaInspection = "joint targeted area inspection" | "jtai" | "joint targeted",
         /// A 2020 assurance visit (during the pandemic): a letter.
         AssuranceVisit = "assurance visit" | "assurance",
+        /// An area SEND inspection of a local area partnership (2023 framework,
+        /// its monitoring inspections included): Ofsted with the CQC.
+        AreaSendInspection = "area SEND inspection" | "area send inspection" | "area send" | "send",
+    }
+}
+
+domain_words! {
+    /// The outcome of an area SEND inspection (the 2023 framework's three).
+    SendOutcome {
+        /// The arrangements typically lead to positive experiences and outcomes.
+        Positive = "positive experiences and outcomes" | "positive",
+        /// The arrangements lead to inconsistent experiences and outcomes.
+        Inconsistent = "inconsistent experiences and outcomes" | "inconsistent",
+        /// Widespread and/or systemic failings leading to significant concerns.
+        SystemicFailings = "widespread and/or systemic failings" | "widespread or systemic failings" | "systemic failings" | "widespread",
     }
 }
 
@@ -179,6 +194,20 @@ pub struct DocumentMeta {
     pub inspection_end: Option<String>,
     /// Judgements given by the inspection.
     pub judgements: Judgements,
+    /// Each inspector or signer with their role and inspectorate, when the
+    /// document gives them (`Yvette Stanley, National Director, Social Care, Ofsted`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inspector_roles: Vec<String>,
+    /// For a joint targeted area inspection: its theme, one of [`crate::ingest::kinds::JTAI_THEMES`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub theme: Option<String>,
+    /// For an area SEND inspection: its outcome.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub send_outcome: Option<SendOutcome>,
+    /// For an area SEND inspection: the local area partnership's bodies (the
+    /// local authority, the integrated care board) as its details table names them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub partnership: Vec<String>,
     /// For a news document: the letter or report it is about (`ofsearch link`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reports_on: Option<LinkRef>,

@@ -30,6 +30,9 @@ pub enum DropRule {
     Signature,
     /// `Copy to:` / `cc:` lines.
     CopyTo,
+    /// A table of metadata (an inspection team, a partnership's details), read
+    /// into the document's fields.
+    MetadataTable,
 }
 
 impl DropRule {
@@ -43,6 +46,7 @@ impl DropRule {
             DropRule::SignOff => "sign-off",
             DropRule::Signature => "signature",
             DropRule::CopyTo => "copy-to line",
+            DropRule::MetadataTable => "metadata table",
         }
     }
 }
@@ -332,7 +336,9 @@ pub fn mark<S: AsRef<str>>(lines: &[S]) -> Marks {
         let line = text[i];
         // A date line opens its group; a date ending a wrapped sentence does not.
         let opens_group = i == 0 || text[i - 1].is_empty();
-        if is_lone_date(line) && opens_group {
+        if crate::ingest::kinds::is_metadata_table(line) {
+            mark_table(&text, &mut marks, i);
+        } else if is_lone_date(line) && opens_group {
             marks[i] = Some(DropRule::DateLine);
             mark_recipient_after(&text, &mut marks, i);
         } else if is_salutation(line) {
@@ -492,6 +498,23 @@ fn mark_signature_after(text: &[&str], marks: &mut Marks, sign_off: usize) {
         } else {
             DropRule::Signature
         });
+    }
+}
+
+/// A metadata table: its heading and its rows, up to a sentence or the next section.
+fn mark_table(text: &[&str], marks: &mut Marks, at: usize) {
+    marks[at] = Some(DropRule::MetadataTable);
+    let mut rows = 0;
+    for j in at + 1..text.len() {
+        let line = text[j];
+        if line.is_empty() {
+            continue;
+        }
+        if marks[j].is_some() || rows >= 30 || crate::ingest::kinds::ends_metadata_table(line) {
+            break;
+        }
+        marks[j] = Some(DropRule::MetadataTable);
+        rows += 1;
     }
 }
 

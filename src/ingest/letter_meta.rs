@@ -33,6 +33,14 @@ pub struct LetterFacts {
     pub inspectors: Vec<String>,
     /// The signer (Ofsted's, for a joint inspection).
     pub lead: Option<String>,
+    /// Each inspector or signer with their role and inspectorate, lead first.
+    pub inspector_roles: Vec<String>,
+    /// A JTAI's theme.
+    pub theme: Option<&'static str>,
+    /// An area SEND inspection's outcome.
+    pub send_outcome: Option<crate::document::SendOutcome>,
+    /// An area SEND inspection's partnership bodies.
+    pub partnership: Vec<String>,
     /// For each field, the line or sentence it was read from.
     pub evidence: Vec<(&'static str, String)>,
 }
@@ -42,13 +50,14 @@ fn re(pattern: &str) -> Regex {
 }
 
 /// Does this text read as a letter (a salutation, a sign-off, a letter's heading or opening)?
+///
+/// `lines` as for [`read`], blank lines kept: a heading opens its group of lines.
 pub fn is_letter(lines: &[&str]) -> bool {
-    let head = &lines[..lines.len().min(120)];
-    head.iter().any(|l| {
-        letter::is_salutation(l)
-            || kinds::letter_heading_kind(l).is_some()
-            || l.to_lowercase().starts_with("this letter summarises")
-    }) || lines.iter().any(|l| letter::is_sign_off(l))
+    let head = &lines[..lines.len().min(200)];
+    head.iter()
+        .any(|l| letter::is_salutation(l) || l.to_lowercase().starts_with("this letter summarises"))
+        || heading(head).is_some()
+        || lines.iter().any(|l| letter::is_sign_off(l))
 }
 
 /// Read a letter. `raw` is the text as extracted (pages split by form feeds);
@@ -58,7 +67,9 @@ pub fn read(raw: &str, lines: &[&str]) -> LetterFacts {
     let mut f = LetterFacts::default();
     let non_blank: Vec<&str> = lines.iter().copied().filter(|l| !l.is_empty()).collect();
 
-    if let Some((title, kind, set_on)) = heading(lines) {
+    let found = heading(lines);
+    let heading_line = found.as_ref().and_then(|h| lines.get(h.3).copied());
+    if let Some((title, kind, set_on, _)) = found {
         f.visit_type = Some(kind);
         f.evidence
             .push(("title", format!("the heading, set on {set_on} line(s)")));
@@ -66,8 +77,9 @@ pub fn read(raw: &str, lines: &[&str]) -> LetterFacts {
             .push(("visit_type", format!("the heading: {title}")));
         f.title = Some(title);
     }
-    let opening = opening(&non_blank);
-    if f.visit_type.is_none() {
+    let (opening, anchored) = opening(&non_blank, heading_line);
+    // Only a letter's own opening names its kind, never a sentence of a report's body.
+    if f.visit_type.is_none() && anchored {
         f.visit_type = kinds::named_kind(&opening);
         if f.visit_type.is_some() {
             f.evidence.push(("visit_type", first_sentence(&opening)));
@@ -119,7 +131,40 @@ pub fn read(raw: &str, lines: &[&str]) -> LetterFacts {
         all.insert(0, lead.clone());
     }
     f.inspectors = all;
+    read_own(&mut f, lines, &opening);
     f
+}
+
+/// The kind's own reader: its signers or team table replace the shared
+/// reader's names when it finds any; its theme, outcome and partnership are added.
+fn read_own(f: &mut LetterFacts, lines: &[&str], opening: &str) {
+    let Some(kind) = f.visit_type.and_then(kinds::kind_of) else {
+        return;
+    };
+    let text = kinds::KindText {
+        lines,
+        heading: f.title.as_deref(),
+        opening,
+    };
+    let own = kind.read_own(&text);
+    if let Some(lead) = own.members.iter().find(|m| m.lead) {
+        let mut members: Vec<&kinds::team::Member> = vec![lead];
+        members.extend(own.members.iter().filter(|m| !m.lead));
+        f.lead = Some(lead.name.clone());
+        f.inspectors = Vec::new();
+        for m in &members {
+            if !f.inspectors.iter().any(|n| same_name(n, &m.name)) {
+                f.inspectors.push(m.name.clone());
+            }
+        }
+        f.inspector_roles = members.iter().map(|m| m.describe()).collect();
+        f.evidence
+            .retain(|(k, _)| *k != "inspectors" && *k != "lead_inspector");
+    }
+    f.theme = own.theme;
+    f.send_outcome = own.send_outcome;
+    f.partnership = own.partnership;
+    f.evidence.extend(own.evidence);
 }
 
 fn same_name(a: &str, b: &str) -> bool {
@@ -128,11 +173,16 @@ fn same_name(a: &str, b: &str) -> bool {
 }
 
 /// The letter's heading (joined across its lines) and the kind it names.
-fn heading(lines: &[&str]) -> Option<(String, VisitType, usize)> {
+/// Returns the title, its kind, the lines it is set on and the index of its first line.
+fn heading(lines: &[&str]) -> Option<(String, VisitType, usize, usize)> {
     let limit = lines.len().min(200);
-    let at = lines[..limit]
-        .iter()
-        .position(|l| kinds::letter_heading_kind(l).is_some())?;
+    // A heading opens its group of lines: a line inside a paragraph that
+    // happens to start with a kind's words ("Joint targeted area inspection of
+    // … in 2017 found …") is body text.
+    let at = (0..limit).find(|&i| {
+        let opens = i == 0 || lines[i - 1].trim().is_empty() || letter::is_salutation(lines[i - 1]);
+        opens && kinds::letter_heading_kind(lines[i]).is_some()
+    })?;
     let kind = kinds::letter_heading_kind(lines[at])?;
     let mut title = lines[at].trim().to_string();
     let mut set_on = 1;
@@ -141,31 +191,41 @@ fn heading(lines: &[&str]) -> Option<(String, VisitType, usize)> {
         let next = next.trim();
         if next.is_empty()
             || next.to_lowercase().starts_with("this letter")
+            || next.contains(':')
+            || kinds::is_section_heading(next)
             || next.split_whitespace().count() > 14
             || letter::is_salutation(next)
         {
             break;
         }
-        title.push(' ');
+        // A place name broken at its hyphen ("Stoke-on-" / "Trent") is one word.
+        let broken_at_hyphen =
+            title.ends_with('-') && title.chars().rev().nth(1).is_some_and(char::is_alphabetic);
+        if !broken_at_hyphen {
+            title.push(' ');
+        }
         title.push_str(next);
         set_on += 1;
     }
     let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
-    Some((title, kind, set_on))
+    Some((title, kind, set_on, at))
 }
 
 /// The opening of the letter: its first 3,000 characters from "This letter" or
-/// the heading on, as one line.
-fn opening(non_blank: &[&str]) -> String {
-    let start = non_blank
+/// the heading on, as one line, and whether either was found (else it is the
+/// text's start).
+fn opening(non_blank: &[&str], heading_line: Option<&str>) -> (String, bool) {
+    // Older joint letters give the visit's dates before "This letter …":
+    // the opening starts at whichever comes first.
+    let this_letter = non_blank
         .iter()
-        .position(|l| l.to_lowercase().starts_with("this letter"))
-        .or_else(|| {
-            non_blank
-                .iter()
-                .position(|l| kinds::letter_heading_kind(l).is_some())
-        })
-        .unwrap_or(0);
+        .position(|l| l.to_lowercase().starts_with("this letter"));
+    let heading = heading_line.and_then(|h| non_blank.iter().position(|l| *l == h));
+    let anchored = this_letter.is_some() || heading.is_some();
+    let start = match (this_letter, heading) {
+        (Some(t), Some(h)) => t.min(h),
+        (t, h) => t.or(h).unwrap_or(0),
+    };
     let mut s = String::new();
     for l in &non_blank[start..] {
         if s.len() > 3000 {
@@ -176,7 +236,7 @@ fn opening(non_blank: &[&str]) -> String {
         }
         s.push_str(l.trim());
     }
-    s
+    (s, anchored)
 }
 
 fn first_sentence(s: &str) -> String {
@@ -222,8 +282,11 @@ fn visit_dates(opening: &str) -> Option<((Date, Date), String)> {
         re(r"(?i)\bfindings of (?:the|a|an|this) [^.]{0,240}? (?:on|between|from)\s+")
     });
     static ANY: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)\b(?:on|between|from)\s+"));
-    let found = FINDINGS
+    // A report's label ("Inspection dates: …") beats any sentence.
+    static LABEL: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)\binspection dates?\s*:\s*"));
+    let found = LABEL
         .find_iter(opening)
+        .chain(FINDINGS.find_iter(opening))
         .chain(ANY.find_iter(opening))
         .find_map(|m| {
             let rest = opening.get(m.end()..)?;
@@ -299,6 +362,18 @@ mod tests {
             assert_eq!(f.inspectors, want, "{sentence}");
             assert_eq!(f.visit, Some(((2019, 5, 1), (2019, 5, 2))));
         }
+    }
+
+    #[test]
+    fn a_heading_broken_at_a_hyphen_and_a_labelled_date_range() {
+        let text = "Area SEND inspection of Stoke-on-\nTrent Local Area Partnership\n\nInspection dates: 29 January 2024 to 02 February 2024\n\nOn 1 July 2022, the board took over.\n";
+        let f = facts(text);
+        assert_eq!(
+            f.title.as_deref(),
+            Some("Area SEND inspection of Stoke-on-Trent Local Area Partnership")
+        );
+        assert_eq!(f.visit_type, Some(VisitType::AreaSendInspection));
+        assert_eq!(f.visit, Some(((2024, 1, 29), (2024, 2, 2))));
     }
 
     #[test]

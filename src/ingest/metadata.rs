@@ -90,6 +90,10 @@ fn ofsted_meta(
         inspection_start: iso_date(r.inspection_start),
         inspection_end: iso_date(r.inspection_end),
         judgements: r.judgements,
+        inspector_roles: r.inspector_roles,
+        theme: r.theme.map(str::to_string),
+        send_outcome: r.send_outcome,
+        partnership: r.partnership,
         ..DocumentMeta::default()
     }
 }

@@ -8,6 +8,7 @@ pub mod block;
 pub mod detect;
 pub mod guard;
 pub mod html;
+pub mod hyphen;
 pub mod kinds;
 pub mod letter;
 pub mod letter_meta;

@@ -52,6 +52,14 @@ pub struct ReportMeta {
     pub inspectors: Vec<String>,
     /// Judgements.
     pub judgements: Judgements,
+    /// Each inspector or signer with their role and inspectorate, lead first.
+    pub inspector_roles: Vec<String>,
+    /// A JTAI's theme.
+    pub theme: Option<&'static str>,
+    /// An area SEND inspection's outcome.
+    pub send_outcome: Option<crate::document::SendOutcome>,
+    /// An area SEND inspection's partnership bodies.
+    pub partnership: Vec<String>,
     /// Is this Ofsted's own document?
     pub is_ofsted: bool,
     /// For letters: each field with the line or sentence it was read from.
@@ -323,6 +331,27 @@ fn clean_name(raw: &str) -> Option<String> {
     if words.len() < 2 || words.len() > 5 {
         return None;
     }
+    // An organisation is never a person ("… Fire & Rescue Services", "Care Quality Commission").
+    const ORGANISATION: &[&str] = &[
+        "services",
+        "service",
+        "commission",
+        "inspectorate",
+        "constabulary",
+        "probation",
+        "rescue",
+        "ofsted",
+        "council",
+        "board",
+        "police",
+        "partnership",
+    ];
+    if words
+        .iter()
+        .any(|w| ORGANISATION.contains(&w.to_lowercase().as_str()))
+    {
+        return None;
+    }
     for w in &words {
         let first = w.chars().next()?;
         let particle = matches!(
@@ -520,8 +549,12 @@ fn visit_type(
     if let Some(k) = title.and_then(super::kinds::letter_heading_kind) {
         return Some(k);
     }
-    if let Some(k) = super::kinds::named_kind(fl_head) {
-        return Some(k);
+    // A letter names its kind in its opening ("This letter summarises the
+    // findings of …"); a report's body sentence naming a visit says nothing of its own kind.
+    if let Some(opening) = letter_opening(fl_head) {
+        if let Some(k) = super::kinds::named_kind(opening) {
+            return Some(k);
+        }
     }
     // Pre-2013-framework looked-after-children inspections are none of the
     // contract's visit types: say nothing rather than mislabel them.
@@ -548,6 +581,17 @@ fn visit_type(
         }
     }
     None
+}
+
+/// A letter's opening: from "This letter" on, a few sentences.
+fn letter_opening(fl: &str) -> Option<&str> {
+    let at = fl.to_ascii_lowercase().find("this letter")?;
+    let rest = fl.get(at..)?;
+    let mut end = rest.len().min(1200);
+    while !rest.is_char_boundary(end) {
+        end -= 1;
+    }
+    rest.get(..end)
 }
 
 /// Extract metadata from the document's text (blocks joined with "\n\n", raw text or Markdown).
@@ -609,7 +653,7 @@ pub fn extract(text: &str) -> ReportMeta {
     let head: String = fl.chars().take(6000).collect();
     meta.visit_type = visit_type(&head, meta.title.as_deref(), range, &meta.judgements);
     let all_lines: Vec<&str> = norm.lines().map(str::trim).collect();
-    if letter_meta::is_letter(&lines) {
+    if letter_meta::is_letter(&all_lines) {
         read_letter(&mut meta, text, &all_lines);
     }
     meta
@@ -636,6 +680,10 @@ fn read_letter(meta: &mut ReportMeta, raw: &str, lines: &[&str]) {
         meta.inspectors = f.inspectors;
     }
     meta.evidence = f.evidence;
+    meta.inspector_roles = f.inspector_roles;
+    meta.theme = f.theme;
+    meta.send_outcome = f.send_outcome;
+    meta.partnership = f.partnership;
     if matches!(
         meta.visit_type,
         Some(
@@ -643,6 +691,7 @@ fn read_letter(meta: &mut ReportMeta, raw: &str, lines: &[&str]) {
                 | VisitType::MonitoringVisit
                 | VisitType::JointTargetedAreaInspection
                 | VisitType::AssuranceVisit
+                | VisitType::AreaSendInspection
         )
     ) {
         meta.judgements = Judgements::default();
@@ -670,10 +719,34 @@ mod tests {
     }
 
     #[test]
+    fn a_body_sentence_naming_a_joint_inspection_is_not_the_heading() {
+        let t = "Inspection of Anytown local authority children's services\n\nInspection dates: 17 to 28 March 2025\n\nLead inspector: Ann Example, His Majesty's Inspector\n\nJudgement Grade\n\nThe impact of leaders on social work practice with children and families Good\n\nOverall effectiveness Good\n\nWhat needs to improve\n\nLeaders responded well to the findings of the\nJoint targeted area inspection in 2017 and have since\nJoint targeted area inspection of the multi-agency response to neglect in 2018\nfound that partners carried out a joint inspection of their own work.\n";
+        let m = extract(t);
+        assert_eq!(
+            m.title.as_deref(),
+            Some("Inspection of Anytown local authority children's services")
+        );
+        assert_eq!(m.visit_type, Some(VisitType::StandardInspection));
+        assert_eq!(m.judgements.overall_effectiveness, Some(Grade::Good));
+    }
+
+    #[test]
     fn news_is_not_ofsted() {
         let m =
             extract("Ofsted inspectors said the council was inadequate after a monitoring visit.");
         assert_eq!(m, ReportMeta::default());
+    }
+
+    #[test]
+    fn organisations_are_not_inspectors() {
+        assert_eq!(
+            split_names("Ofsted, the Care Quality Commission (CQC) and His Majesty's Inspectorate of Constabulary and Fire & Rescue Services (HMICFRS)"),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            split_names("Ann Example and Bob Sample"),
+            ["Ann Example", "Bob Sample"]
+        );
     }
 
     #[test]

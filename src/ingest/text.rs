@@ -13,6 +13,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::block::{ends_sentence, join_split_paragraphs, normalize_space, Block, BlockKind};
+use super::hyphen::{append_line, Vocab};
 use super::letter::{self, DropRule};
 
 /// What the text cleaner makes of one file.
@@ -192,8 +193,10 @@ fn is_heading_like(s: &str) -> bool {
     words > 0 && words <= 12 && !ends_sentence(s)
 }
 
-/// Group blocks into units: bullets and Markdown headings stand alone, other lines join.
+/// Group blocks into units: bullets and Markdown headings stand alone, other
+/// lines join (a word hyphenated across a line end rejoined as in PDFs).
 fn units_of(blocks: &[RawBlock]) -> Vec<Unit> {
+    let vocab = Vocab::new(blocks.iter().flatten().map(|l| l.text.as_str()));
     let mut units = Vec::new();
     for block in blocks {
         let mut current: Option<Unit> = None;
@@ -218,8 +221,7 @@ fn units_of(blocks: &[RawBlock]) -> Vec<Unit> {
                     bullet: line.bullet,
                 });
             } else if let Some(u) = current.as_mut() {
-                u.text.push(' ');
-                u.text.push_str(&line.text);
+                append_line(&mut u.text, &line.text, &vocab);
             }
         }
         if let Some(u) = current {
@@ -550,6 +552,15 @@ mod tests {
                 "Body text here."
             ]
         );
+    }
+
+    #[test]
+    fn a_word_hyphenated_across_a_line_end_is_rejoined() {
+        let c = clean("Title\n\nPartners share information in the multi-\nagency safeguarding hub, and every assess-\nment is timely; pre-\nproceedings work is strong.\n");
+        let text = &c.blocks[0].text;
+        assert!(text.contains("the multi-agency safeguarding hub"), "{text}");
+        assert!(text.contains("every assessment is timely"), "{text}");
+        assert!(text.contains("pre-proceedings work"), "{text}");
     }
 
     #[test]

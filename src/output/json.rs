@@ -48,6 +48,19 @@ pub fn document_object(meta: &DocumentMeta) -> Map<String, Value> {
     m.insert("inspection_start".into(), json!(meta.inspection_start));
     m.insert("inspection_end".into(), json!(meta.inspection_end));
     m.insert("judgements".into(), Value::Object(judgements));
+    // Fields only some kinds of document have: printed when present.
+    if let Some(o) = meta.send_outcome {
+        m.insert("send_outcome".into(), json!(o));
+    }
+    if let Some(t) = &meta.theme {
+        m.insert("theme".into(), json!(t));
+    }
+    if !meta.inspector_roles.is_empty() {
+        m.insert("inspector_roles".into(), json!(meta.inspector_roles));
+    }
+    if !meta.partnership.is_empty() {
+        m.insert("partnership".into(), json!(meta.partnership));
+    }
     m.insert("doc_id".into(), json!(meta.id()));
     // Links (`ofsearch link`): news documents say what they report on, letters who reported them.
     if meta.source.as_deref() == Some("ofsted") {

@@ -1,13 +1,13 @@
 //! Paragraph reconstruction: join lines, split on bullets and numbered paragraphs,
 //! rejoin paragraphs split by page breaks, resolve line-end hyphens, detect headings.
 
-use std::collections::HashSet;
 use std::sync::OnceLock;
 
 use regex::Regex;
 
 use super::furniture::PageLines;
 use super::{Block, BlockKind};
+use crate::ingest::hyphen::{append_line, Vocab};
 
 /// Bullet characters seen in Ofsted PDFs (private-use symbol-font bullets included).
 const BULLETS: &[char] = &[
@@ -86,105 +86,6 @@ fn collapse_ws(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Vocabulary of the document used to decide line-end hyphens.
-struct Vocab {
-    words: HashSet<String>,
-}
-
-impl Vocab {
-    fn new(pages: &[PageLines]) -> Self {
-        let mut words = HashSet::new();
-        for p in pages {
-            for l in &p.lines {
-                for w in l.split_whitespace() {
-                    let w = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-');
-                    if w.is_empty() || w.ends_with('-') || w.starts_with('-') {
-                        continue;
-                    }
-                    words.insert(w.to_lowercase());
-                }
-            }
-        }
-        Vocab { words }
-    }
-
-    /// Should `left-` at a line end and `right` on the next line keep the hyphen?
-    fn keep_hyphen(&self, left: &str, right: &str) -> bool {
-        let l = left.to_lowercase();
-        let r = right.to_lowercase();
-        let hy = format!("{l}-{r}");
-        let joined = format!("{l}{r}");
-        if self.words.contains(&hy) {
-            return true;
-        }
-        if self.words.contains(&joined) {
-            return false;
-        }
-        // Ofsted reports are not auto-hyphenated: a line-end hyphen is nearly always a real
-        // compound, so keep it unless the document shows the joined spelling.
-        true
-    }
-}
-
-fn last_word(s: &str) -> &str {
-    let s = s.trim_end_matches('-');
-    let start = s
-        .char_indices()
-        .rev()
-        .find(|(_, c)| !c.is_alphabetic())
-        .map(|(i, c)| i + c.len_utf8())
-        .unwrap_or(0);
-    s.get(start..).unwrap_or("")
-}
-
-fn first_word(s: &str) -> &str {
-    let end = s
-        .char_indices()
-        .find(|(_, c)| !c.is_alphabetic())
-        .map(|(i, _)| i)
-        .unwrap_or(s.len());
-    s.get(..end).unwrap_or("")
-}
-
-/// Append `next` to `acc`, resolving a line-end hyphen.
-fn append_line(acc: &mut String, next: &str, vocab: &Vocab) {
-    let next = next.trim();
-    if next.is_empty() {
-        return;
-    }
-    let trimmed_len = acc.trim_end().len();
-    acc.truncate(trimmed_len);
-    if acc.is_empty() {
-        acc.push_str(next);
-        return;
-    }
-    let ends_hyphen = acc.ends_with('-')
-        && acc
-            .chars()
-            .rev()
-            .nth(1)
-            .map(|c| c.is_alphabetic())
-            .unwrap_or(false);
-    let next_lower = next
-        .chars()
-        .next()
-        .map(|c| c.is_lowercase())
-        .unwrap_or(false);
-    if ends_hyphen && next_lower {
-        let left = last_word(acc).to_string();
-        let right = first_word(next);
-        if vocab.keep_hyphen(&left, right) {
-            acc.push_str(next);
-        } else {
-            acc.pop();
-            acc.push_str(next);
-        }
-    } else {
-        acc.push(' ');
-        acc.push_str(next);
-    }
-}
-
 fn footnote_start_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| Regex::new(r"^(\d{1,2})\s+[A-Z]").unwrap_or_else(|_| unreachable!()))
@@ -200,6 +101,17 @@ fn strip_footnote_number(line: &str) -> String {
     t.trim_start_matches(|c: char| c.is_ascii_digit())
         .trim_start()
         .to_string()
+}
+
+/// Is `line` the short heading-like line `prev` printed again (a table's
+/// header row under the heading of the same name)?
+fn is_repeated_heading(prev: &str, line: &str) -> bool {
+    let (p, l) = (prev.trim(), line.trim());
+    !l.is_empty()
+        && l.eq_ignore_ascii_case(p)
+        && l.split_whitespace().count() <= 8
+        && !l.ends_with(['.', ',', ';'])
+        && l.starts_with(char::is_uppercase)
 }
 
 fn ends_terminal(s: &str) -> bool {
@@ -241,7 +153,11 @@ fn is_heading(b: &RawBlock, text: &str) -> bool {
 
 /// Build blocks from furniture-free pages.
 pub fn build_blocks(pages: &[PageLines]) -> Vec<Block> {
-    let vocab = Vocab::new(pages);
+    let vocab = Vocab::new(
+        pages
+            .iter()
+            .flat_map(|p| p.lines.iter().map(String::as_str)),
+    );
     let mut raw: Vec<RawBlock> = Vec::new();
     // Footnotes at the foot of a page are moved to the end of the document so that a
     // paragraph running across the page break can be rejoined.
@@ -257,8 +173,33 @@ pub fn build_blocks(pages: &[PageLines]) -> Vec<Block> {
                 }
             }
         };
+        let mut prev_line = String::new();
         for line in &page.lines {
             let line = clean_chars(line);
+            if is_repeated_heading(&prev_line, &line) {
+                // A table's header row repeats its heading: the heading stands
+                // alone, once, and the rows under it are a paragraph of their own.
+                if let Some(mut b) = cur.take() {
+                    let heading = b.lines.pop();
+                    let starts_page = b.starts_page;
+                    if !b.lines.is_empty() {
+                        raw.push(b);
+                    }
+                    if let Some(h) = heading {
+                        raw.push(RawBlock {
+                            lines: vec![h],
+                            item: false,
+                            starts_page,
+                            ends_page: false,
+                        });
+                    }
+                }
+                prev_line.clear();
+                continue;
+            }
+            if !line.trim().is_empty() {
+                prev_line.clone_from(&line);
+            }
             if line.trim().is_empty() {
                 // A blank line ends the paragraph, except right after a lone number marker.
                 let pending_marker = cur
@@ -419,6 +360,37 @@ fn join_split_headings(blocks: Vec<Block>) -> Vec<Block> {
 #[cfg(test)]
 mod split_heading_tests {
     use super::*;
+
+    #[test]
+    fn a_repeated_heading_stands_alone_once() {
+        let page = PageLines {
+            lines: vec![
+                "Closing sentence of the section before.".into(),
+                "".into(),
+                "Areas for action".into(),
+                "  Areas for action".into(),
+                "Leaders should do one thing well".into(),
+                "and then another.".into(),
+            ],
+        };
+        let blocks = build_blocks(&[page]);
+        let texts: Vec<(&str, BlockKind)> =
+            blocks.iter().map(|b| (b.text.as_str(), b.kind)).collect();
+        assert_eq!(
+            texts,
+            vec![
+                (
+                    "Closing sentence of the section before.",
+                    BlockKind::Paragraph
+                ),
+                ("Areas for action", BlockKind::Heading),
+                (
+                    "Leaders should do one thing well and then another.",
+                    BlockKind::Paragraph
+                ),
+            ]
+        );
+    }
 
     #[test]
     fn joins_a_title_split_around_and() {

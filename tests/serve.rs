@@ -229,6 +229,31 @@ async fn facets_mentions_and_documents() {
             (&c["value"], &c["passages"], &c["documents"])
         );
     }
+    // Passage kinds: a facet, a filter and an explained score, as on the CLI.
+    let (_, v) = get_json("/api/facets?q=oversight&by=kind").await;
+    let cli = cli_json(&["facets", "oversight", "--by", "kind", "--json"]);
+    let rows = v["rows"].as_array().cloned().unwrap_or_default();
+    assert!(!rows.is_empty());
+    for (r, c) in rows.iter().zip(&cli) {
+        assert_eq!((&r["value"], &r["passages"]), (&c["value"], &c["passages"]));
+    }
+    let (_, v) = get_json("/api/search?q=oversight&kind=improvement&explain=1&n=50").await;
+    let cli = cli_json(&[
+        "search",
+        "oversight",
+        "--kind",
+        "improvement",
+        "--explain",
+        "-n",
+        "50",
+        "--json",
+    ]);
+    assert_eq!(v["hits"].as_array().cloned().unwrap_or_default(), cli);
+    assert!(!cli.is_empty());
+    for h in &cli {
+        assert_eq!(h["kind"], "improvement");
+        assert_eq!(h["explain"]["kind"], "improvement");
+    }
     let (_, v) = get_json("/api/mentions?name=South+Glos").await;
     assert!(v["passages"].as_u64().is_some_and(|n| n > 0));
     let (status, all) = get_json("/api/docs?n=500").await;

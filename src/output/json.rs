@@ -95,9 +95,25 @@ pub fn hit_object(hit: &Hit) -> Map<String, Value> {
         json!(hit.passage.authorities_mentioned),
     );
     if let Some(parts) = &hit.explain {
-        m.insert("explain".into(), json!(parts));
+        m.insert("explain".into(), explain_object(parts));
     }
     m
+}
+
+/// The parts of a hit's score (`--explain`), rounded as scores are.
+pub fn explain_object(p: &crate::query::rank::ScoreParts) -> Value {
+    json!({
+        "words": round_score(p.words),
+        "phrase": round_score(p.phrase),
+        "filters": round_score(p.filters),
+        "kind": p.kind,
+        "kind_weight": round_score(p.kind_weight),
+        "length": p.length,
+        "length_weight": round_score(p.length_weight),
+        "lead": p.lead,
+        "lead_weight": round_score(p.lead_weight),
+        "score": round_score(p.score),
+    })
 }
 
 /// Scores rounded so output is stable across platforms.
@@ -146,7 +162,7 @@ struct HitLine<'a> {
     score: f64,
     authorities_mentioned: &'a [String],
     #[serde(skip_serializing_if = "Option::is_none")]
-    explain: Option<&'a crate::query::rank::ScoreParts>,
+    explain: Option<Value>,
 }
 
 impl<'a> HitLine<'a> {
@@ -176,7 +192,7 @@ impl<'a> HitLine<'a> {
             highlights: hit.highlights.iter().map(|&(s, e)| [s, e]).collect(),
             score: round_score(hit.score),
             authorities_mentioned: &hit.passage.authorities_mentioned,
-            explain: hit.explain.as_ref(),
+            explain: hit.explain.as_ref().map(explain_object),
         }
     }
 }

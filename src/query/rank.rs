@@ -59,7 +59,7 @@ pub enum Part {
 }
 
 /// Why a passage scored what it did: the parts of its score.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ScoreParts {
     /// BM25 of the query's words.
     pub words: Score,

@@ -12,7 +12,7 @@ use maud::{html, Markup, DOCTYPE};
 use super::error::ApiError;
 use super::params::{Params, Sort};
 use super::{blocking, page_request, search_request, AppState};
-use crate::document::DocumentMeta;
+use crate::document::{DocumentMeta, PassageKind};
 use crate::query::{self, docs, FacetBy, FacetRow, Hit};
 
 /// Facet values listed before "more".
@@ -241,7 +241,12 @@ fn hit_item(h: &Hit, p: &Params) -> Markup {
     html! {
         li.hit tabindex="-1" {
             p.meta { (meta_line(&h.meta, h.passage.section.as_deref())) }
-            p.title { a.open href=(href) { (h.meta.title) } " " span.para { "¶" (h.passage.paragraph) } }
+            p.title {
+                a.open href=(href) { (h.meta.title) } " " span.para { "¶" (h.passage.paragraph) }
+                @if !matches!(h.passage.kind, PassageKind::Finding | PassageKind::News) {
+                    " " span.kind { (h.passage.kind.name()) }
+                }
+            }
             p.text { (marked(&h.passage.text, &h.highlights)) }
         }
     }

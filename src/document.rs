@@ -71,6 +71,20 @@ domain_words! {
     }
 }
 
+/// The themes of joint targeted area inspections (the values of
+/// [`DocumentMeta::theme`]).
+pub const JTAI_THEMES: &[&str] = &[
+    "sexual abuse in the family",
+    "child sexual exploitation and missing",
+    "domestic abuse",
+    "serious youth violence",
+    "child exploitation",
+    "initial need and risk",
+    "children who need help",
+    "neglect",
+    "abuse and neglect",
+];
+
 domain_words! {
     /// The outcome of an area SEND inspection (the 2023 framework's three).
     SendOutcome {
@@ -198,7 +212,7 @@ pub struct DocumentMeta {
     /// document gives them (`Yvette Stanley, National Director, Social Care, Ofsted`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub inspector_roles: Vec<String>,
-    /// For a joint targeted area inspection: its theme, one of [`crate::ingest::kinds::JTAI_THEMES`].
+    /// For a joint targeted area inspection: its theme, one of [`JTAI_THEMES`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub theme: Option<String>,
     /// For an area SEND inspection: its outcome.

@@ -9,6 +9,7 @@ pub mod acronyms;
 pub mod cli;
 pub mod cores;
 pub mod document;
+pub mod fields;
 pub mod gazetteer;
 pub mod index;
 pub mod ingest;
@@ -16,3 +17,6 @@ pub mod output;
 pub mod pipeline;
 pub mod query;
 pub mod serve;
+
+#[cfg(test)]
+mod layers;

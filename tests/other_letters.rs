@@ -271,3 +271,52 @@ fn jtai_and_area_send_letters_meet_the_floors() {
     }
     assert!(failed.is_empty(), "{failed:#?}");
 }
+
+/// The area SEND outcome and the JTAI theme filter and facet like any other
+/// field: every document a filter keeps has the value, and the facet counts
+/// agree with `docs`.
+#[test]
+fn outcome_and_theme_filter_and_facet() {
+    let Some(dir) = other_letters_dir() else {
+        return;
+    };
+    let index = tempfile::tempdir().expect("tempdir");
+    ofsearch(index.path())
+        .arg("ingest")
+        .arg(&dir)
+        .arg("--quiet")
+        .assert()
+        .success();
+    let docs = json_lines(ofsearch(index.path()).args(["docs", "--json"]));
+    for (flag, key, value) in [
+        (
+            "--outcome",
+            "send_outcome",
+            "inconsistent experiences and outcomes",
+        ),
+        ("--theme", "theme", "domestic abuse"),
+    ] {
+        let typed = value.split_whitespace().next().unwrap_or(value);
+        let kept = json_lines(ofsearch(index.path()).args(["docs", "--json", flag, typed]));
+        let want = docs.iter().filter(|d| d[key] == value).count();
+        assert!(want > 0, "no document has {key} {value}");
+        assert_eq!(kept.len(), want, "{flag} {typed}");
+        assert!(kept.iter().all(|d| d[key] == value));
+        let by = flag.trim_start_matches("--");
+        let rows =
+            json_lines(ofsearch(index.path()).args(["facets", "children", "--by", by, "--json"]));
+        let row = rows
+            .iter()
+            .find(|r| r["value"] == value)
+            .expect("facet row");
+        assert_eq!(row["documents"].as_u64(), Some(want as u64), "{rows:?}");
+        // The same filter in the query language.
+        let hits = json_lines(ofsearch(index.path()).args([
+            "search",
+            &format!("children {by}:\"{value}\""),
+            "--all",
+            "--json",
+        ]));
+        assert!(!hits.is_empty() && hits.iter().all(|h| h[key] == value));
+    }
+}

@@ -85,14 +85,20 @@ pub enum Command {
     Man,
 }
 
+/// A facet named on the command line.
+fn parse_facet(s: &str) -> Result<crate::query::FacetBy, String> {
+    s.parse()
+}
+
 // Arguments of `facets`.
 #[derive(Debug, Args)]
 pub struct FacetsArgs {
     /// The query (as for `search`; may be empty when filters are given).
     #[arg(value_name = "QUERY")]
     pub query: String,
-    /// What to count by.
-    #[arg(long, value_enum, default_value = "authority")]
+    /// What to count by: year, month, or a field (authority, type,
+    /// inspector, judgement, outcome, theme, kind).
+    #[arg(long, default_value = "authority", value_parser = parse_facet)]
     pub by: crate::query::FacetBy,
     /// Row order (default: time order for year and month, else most passages first).
     #[arg(long, value_enum)]
@@ -173,34 +179,17 @@ impl OutputArgs {
     }
 }
 
-// Filters shared by search commands.
-#[derive(Debug, Args, Clone, Default)]
+// Filters shared by search commands: a flag per registry field
+// (`crate::fields::FIELDS`), then the date bounds. Written out by hand (see
+// `cli::filters`) because the flags come from the registry.
+#[derive(Debug, Clone, Default)]
 pub struct FilterArgs {
-    /// Only documents about this authority (aliases accepted; repeatable).
-    #[arg(long, value_name = "NAME")]
-    pub authority: Vec<String>,
-    /// Only this visit type (repeatable).
-    #[arg(long = "type", value_name = "TYPE")]
-    pub visit_type: Vec<String>,
-    /// Only documents naming this inspector (repeatable).
-    #[arg(long, value_name = "NAME")]
-    pub inspector: Vec<String>,
+    /// Values given for each registry field's flag.
+    pub values: std::collections::BTreeMap<crate::fields::FieldId, Vec<String>>,
     /// Only documents dated on or after this year, month or day.
-    #[arg(long, value_name = "DATE")]
     pub since: Option<String>,
     /// Only documents dated on or before this year, month or day.
-    #[arg(long, value_name = "DATE")]
     pub until: Option<String>,
-    /// Only documents from this source (`ofsted` or a publisher; repeatable).
-    #[arg(long, value_name = "SOURCE")]
-    pub source: Vec<String>,
-    /// Only documents with this overall judgement (`ri` for requires improvement; repeatable).
-    #[arg(long, value_name = "GRADE")]
-    pub judgement: Vec<String>,
-    /// Only passages of this kind: finding, improvement, recommendation,
-    /// judgement, statistic, context or news (repeatable).
-    #[arg(long, value_name = "KIND")]
-    pub kind: Vec<String>,
 }
 
 // Arguments of `search`.
@@ -325,8 +314,8 @@ pub struct TrendArgs {
     /// One or more queries, compared side by side (a query starting with `-` goes after `--`).
     #[arg(value_name = "QUERY", required = true)]
     pub queries: Vec<String>,
-    /// What a bucket is.
-    #[arg(long, value_enum, default_value = "year")]
+    /// What a bucket is: year, month, or a field (authority, type, judgement …).
+    #[arg(long, default_value = "year", value_parser = parse_facet)]
     pub by: crate::query::FacetBy,
     /// Match words exactly (no stemming).
     #[arg(long)]

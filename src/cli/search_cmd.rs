@@ -160,7 +160,7 @@ fn write_groups<W: WriteColor>(
             }
         }
         Format::Csv | Format::Tsv => {
-            let mut columns: Vec<&str> = table::DOCUMENT_COLUMNS.to_vec();
+            let mut columns: Vec<&str> = table::document_columns();
             columns.extend(["hits", "score", "best_snippets"]);
             let mut w = table::writer(&mut *out, shape.format == Format::Tsv, &columns)?;
             for g in groups {
@@ -457,10 +457,10 @@ pub fn facets(cli: &Cli, args: &FacetsArgs) -> Result<i32> {
     let sort = args.sort.unwrap_or(args.by.default_sort());
     let (rows, notes) = query::facets(&reader, &request, args.by, sort)?;
     print_notes(&notes);
-    let by = format!("{:?}", args.by).to_lowercase();
+    let by = args.by.name();
     let mut out = stdout(cli);
     match args.output.format() {
-        Format::Text => text::write_facets(&mut out, &by, &rows)?,
+        Format::Text => text::write_facets(&mut out, by, &rows)?,
         Format::Json => {
             for r in &rows {
                 writeln!(
@@ -471,11 +471,7 @@ pub fn facets(cli: &Cli, args: &FacetsArgs) -> Result<i32> {
             }
         }
         f @ (Format::Csv | Format::Tsv) => {
-            let mut w = table::writer(
-                &mut out,
-                f == Format::Tsv,
-                &[by.as_str(), "passages", "documents"],
-            )?;
+            let mut w = table::writer(&mut out, f == Format::Tsv, &[by, "passages", "documents"])?;
             for r in &rows {
                 w.write_record([
                     r.value.clone(),

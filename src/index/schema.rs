@@ -14,7 +14,7 @@ use tantivy::schema::{
 };
 
 /// Bump when the schema or the meaning of a field changes: older indexes are refused.
-pub const SCHEMA_VERSION: u32 = 8;
+pub const SCHEMA_VERSION: u32 = 9;
 
 /// Tokenizer of the stemmed fields (tantivy's built-in English stemmer).
 pub const STEMMED: &str = "ofs_stem";
@@ -39,29 +39,19 @@ pub struct Fields {
     pub paragraph: Field,
     /// Section heading, stemmed for filters; its raw value a fast field.
     pub section: Field,
-    /// What kind of text the passage is (`finding`, `improvement`, …): a
-    /// keyword for `kind:` and a fast field for ranking and facets.
-    pub passage_kind: Field,
     /// Passage text, stemmed (no positions).
     pub text: Field,
     /// Passage text, unstemmed, with positions for phrases.
     pub text_exact: Field,
     /// Document title, stemmed (document records only).
     pub title: Field,
-    /// Canonical authority the document is about.
-    pub authority: Field,
     /// Canonical authorities named in the passage (in order in `body`).
     pub mentioned: Field,
-    /// Visit type.
-    pub visit_type: Field,
-    /// Inspector names, lower case.
-    pub inspector: Field,
-    /// Overall judgement, lower case.
-    pub judgement: Field,
-    /// Source (`ofsted` or publisher), lower case.
-    pub source: Field,
     /// Document date.
     pub date: Field,
+    /// The registry's metadata fields ([`crate::fields::FIELDS`]), by
+    /// [`FieldId::index`](crate::fields::FieldId::index).
+    pub meta: Vec<Field>,
     /// Document metadata as JSON (fast field: stored once per distinct value).
     pub doc_json: Field,
     /// Passage text and named authorities, compressed ([`super::passage_store`]).
@@ -72,6 +62,13 @@ pub struct Fields {
     pub file_size: Field,
     /// File modification time when ingested, nanoseconds since the epoch (doc records).
     pub file_mtime: Field,
+}
+
+impl Fields {
+    /// The tantivy field of a registry field.
+    pub fn of(&self, id: crate::fields::FieldId) -> Field {
+        self.meta[id.index()]
+    }
 }
 
 fn text_options(tokenizer: &str, record: IndexRecordOption) -> TextOptions {
@@ -118,7 +115,6 @@ pub fn build() -> (Schema, Fields) {
         // Ranges of paragraphs and dates run on fast fields: no postings needed.
         paragraph: b.add_u64_field("paragraph", NumericOptions::default().set_fast()),
         section: b.add_text_field("section", filter_text_options().set_fast("raw")),
-        passage_kind: b.add_text_field("passage_kind", keyword().set_fast("raw")),
         // Word matches rank on the stemmed field; phrases (and multi-token words)
         // run on the exact field, so only it keeps positions.
         text: b.add_text_field("text", text_options(STEMMED, IndexRecordOption::WithFreqs)),
@@ -127,18 +123,19 @@ pub fn build() -> (Schema, Fields) {
             text_options(EXACT, IndexRecordOption::WithFreqsAndPositions),
         ),
         title: b.add_text_field("title", filter_text_options()),
-        authority: b.add_text_field("authority", keyword().set_fast("raw")),
         mentioned: b.add_text_field("mentioned", keyword()),
-        visit_type: b.add_text_field("visit_type", keyword().set_fast("raw")),
-        inspector: b.add_text_field("inspector", keyword()),
-        judgement: b.add_text_field("judgement", keyword().set_fast("raw")),
-        source: b.add_text_field("source", keyword()),
         date: b.add_date_field(
             "date",
             DateOptions::default()
                 .set_fast()
                 .set_precision(DateTimePrecision::Seconds),
         ),
+        // Each registry field: a keyword to filter on, and a fast field
+        // for facets, headers and ranking.
+        meta: crate::fields::FIELDS
+            .iter()
+            .map(|m| b.add_text_field(m.index, keyword().set_fast("raw")))
+            .collect(),
         doc_json: b.add_text_field("doc_json", dictionary_options()),
         body: b.add_bytes_field("body", FAST),
         passages: b.add_u64_field("passages", FAST),
@@ -165,17 +162,15 @@ pub fn fields_of(schema: &Schema) -> tantivy::Result<Fields> {
         content_hash: f("content_hash")?,
         paragraph: f("paragraph")?,
         section: f("section")?,
-        passage_kind: f("passage_kind")?,
         text: f("text")?,
         text_exact: f("text_exact")?,
         title: f("title")?,
-        authority: f("authority")?,
         mentioned: f("mentioned")?,
-        visit_type: f("visit_type")?,
-        inspector: f("inspector")?,
-        judgement: f("judgement")?,
-        source: f("source")?,
         date: f("date")?,
+        meta: crate::fields::FIELDS
+            .iter()
+            .map(|m| f(m.index))
+            .collect::<tantivy::Result<_>>()?,
         doc_json: f("doc_json")?,
         body: f("body")?,
         passages: f("passages")?,

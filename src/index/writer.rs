@@ -10,6 +10,7 @@ use super::schema::{KIND_DOC, KIND_PASSAGE};
 use super::SMALL_INDEX_DOCS;
 use super::{IndexError, IndexHandle};
 use crate::document::Document;
+use crate::fields::{FieldId, Values};
 
 /// Memory the tantivy writer may use for its buffers, in bytes.
 pub const DEFAULT_MEMORY_BUDGET: usize = 200 * 1024 * 1024;
@@ -178,20 +179,13 @@ impl Writer {
 
         let mut shared = TantivyDocument::default();
         shared.add_text(f.path, &meta.path);
-        if let Some(a) = &meta.authority {
-            shared.add_text(f.authority, a);
-        }
-        if let Some(v) = meta.visit_type {
-            shared.add_text(f.visit_type, v.name());
-        }
-        for name in &meta.inspectors {
-            shared.add_text(f.inspector, name.to_lowercase());
-        }
-        if let Some(j) = meta.judgements.overall_effectiveness {
-            shared.add_text(f.judgement, j.name());
-        }
-        if let Some(s) = &meta.source {
-            shared.add_text(f.source, s.to_lowercase());
+        for id in FieldId::all() {
+            let spec = id.spec();
+            if let Values::Document(values) = spec.values {
+                for v in values(meta) {
+                    shared.add_text(f.of(id), spec.stored(&v));
+                }
+            }
         }
         if let Some(d) = date {
             shared.add_date(f.date, d);
@@ -213,7 +207,14 @@ impl Writer {
             let mut d = shared.clone();
             d.add_text(f.kind, KIND_PASSAGE);
             d.add_u64(f.paragraph, p.paragraph as u64);
-            d.add_text(f.passage_kind, p.kind.name());
+            for id in FieldId::all() {
+                let spec = id.spec();
+                if let Values::Passage(values) = spec.values {
+                    for v in values(p) {
+                        d.add_text(f.of(id), spec.stored(&v));
+                    }
+                }
+            }
             d.add_text(f.text, &p.text);
             d.add_text(f.text_exact, &p.text);
             let body = match self.encoder.as_mut() {

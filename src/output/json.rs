@@ -49,11 +49,8 @@ pub fn document_object(meta: &DocumentMeta) -> Map<String, Value> {
     m.insert("inspection_end".into(), json!(meta.inspection_end));
     m.insert("judgements".into(), Value::Object(judgements));
     // Fields only some kinds of document have: printed when present.
-    if let Some(o) = meta.send_outcome {
-        m.insert("send_outcome".into(), json!(o));
-    }
-    if let Some(t) = &meta.theme {
-        m.insert("theme".into(), json!(t));
+    for (key, value) in crate::fields::printed_extras(meta) {
+        m.insert(key.into(), json!(value));
     }
     if !meta.inspector_roles.is_empty() {
         m.insert("inspector_roles".into(), json!(meta.inspector_roles));
@@ -148,6 +145,12 @@ struct HitLine<'a> {
     inspection_start: &'a Option<String>,
     inspection_end: &'a Option<String>,
     judgements: Judgements<'a>,
+    #[serde(flatten)]
+    extras: Extras<'a>,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    inspector_roles: &'a [String],
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    partnership: &'a [String],
     doc_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     reported_by: Option<&'a [crate::document::LinkRef]>,
@@ -181,6 +184,9 @@ impl<'a> HitLine<'a> {
             inspection_start: &meta.inspection_start,
             inspection_end: &meta.inspection_end,
             judgements: Judgements(&meta.judgements),
+            extras: Extras(meta),
+            inspector_roles: &meta.inspector_roles,
+            partnership: &meta.partnership,
             doc_id: meta.id(),
             reported_by: Some(meta.reported_by.as_slice()).filter(|r| ofsted && !r.is_empty()),
             reports_on: Some(&meta.reports_on).filter(|_| !ofsted),
@@ -194,6 +200,15 @@ impl<'a> HitLine<'a> {
             authorities_mentioned: &hit.passage.authorities_mentioned,
             explain: hit.explain.as_ref().map(explain_object),
         }
+    }
+}
+
+/// The registry's fields printed beside the contract's own ([`crate::fields::printed_extras`]).
+struct Extras<'a>(&'a DocumentMeta);
+
+impl Serialize for Extras<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(crate::fields::printed_extras(self.0))
     }
 }
 
@@ -309,7 +324,20 @@ mod tests {
         let mut linked = news.clone();
         linked.reports_on = Some(link("letters/a.pdf"));
         let bare = DocumentMeta::default();
+        let send = DocumentMeta {
+            visit_type: Some(VisitType::AreaSendInspection),
+            send_outcome: Some(crate::document::SendOutcome::Inconsistent),
+            inspector_roles: vec!["Ann Smith, HMI, Ofsted".into()],
+            partnership: vec!["Bristol City Council".into(), "NHS ICB".into()],
+            ..letter.clone()
+        };
+        let jtai = DocumentMeta {
+            theme: Some("domestic abuse".into()),
+            ..letter.clone()
+        };
         for (meta, score) in [
+            (send, 2.5),
+            (jtai, 2.0),
             (letter, 8.16213_f32),
             (reported, 3.0),
             (news, 0.0),

@@ -40,14 +40,23 @@ pub const PASSAGE_COLUMNS: &[&str] = &[
     "authorities_mentioned",
 ];
 
+/// Document columns: the contract's, then the registry's printed fields.
+pub fn document_columns() -> Vec<&'static str> {
+    DOCUMENT_COLUMNS
+        .iter()
+        .copied()
+        .chain(crate::fields::printed_keys())
+        .collect()
+}
+
 /// Columns of a hit row.
 pub fn hit_columns() -> Vec<&'static str> {
-    [DOCUMENT_COLUMNS, PASSAGE_COLUMNS].concat()
+    [document_columns().as_slice(), PASSAGE_COLUMNS].concat()
 }
 
 /// Columns of a `docs` row.
 pub fn doc_columns() -> Vec<&'static str> {
-    [DOCUMENT_COLUMNS, &["passages"]].concat()
+    [document_columns().as_slice(), &["passages"]].concat()
 }
 
 /// Values of `columns` from a JSON object, judgements looked up inside `judgements`.
@@ -125,7 +134,10 @@ pub fn join_passages(passages: &[crate::document::Passage]) -> String {
 
 /// One document group as a row: document columns, hits, best score, best snippets.
 pub fn group_row(group: &crate::query::DocGroup) -> Vec<String> {
-    let mut row = row_of(&super::json::document_object(&group.meta), DOCUMENT_COLUMNS);
+    let mut row = row_of(
+        &super::json::document_object(&group.meta),
+        &document_columns(),
+    );
     row.push(group.hits.to_string());
     row.push(
         group

@@ -356,7 +356,7 @@ impl Builder<'_> {
 
     /// An inspector name as indexed; a misspelt one is taken as the closest indexed name.
     fn inspector(&mut self, value: &str) -> String {
-        let field = self.fields.inspector;
+        let field = self.fields.of(crate::fields::field("inspector"));
         let mut known = std::collections::BTreeSet::new();
         for segment in self.searcher.segment_readers() {
             let Ok(inverted) = segment.inverted_index(field) else {
@@ -435,22 +435,17 @@ impl Builder<'_> {
     fn filter(&mut self, resolved: &Resolved) -> Box<dyn Query> {
         let f = self.fields;
         match resolved {
-            Resolved::Keyword(FilterField::Inspector, value) => {
+            Resolved::Keyword(FilterField::Meta(id), value) if id.name() == "inspector" => {
                 let name = self.inspector(value);
                 Box::new(TermQuery::new(
-                    Term::from_field_text(f.inspector, &name),
+                    Term::from_field_text(f.of(*id), &name),
                     IndexRecordOption::Basic,
                 ))
             }
             Resolved::Keyword(field, value) => {
                 let target = match field {
-                    FilterField::Authority => f.authority,
-                    FilterField::Mentions => f.mentioned,
-                    FilterField::Type => f.visit_type,
-                    FilterField::Inspector => f.inspector,
-                    FilterField::Judgement => f.judgement,
-                    FilterField::Kind => f.passage_kind,
-                    _ => f.source,
+                    FilterField::Meta(id) => f.of(*id),
+                    _ => f.mentioned,
                 };
                 Box::new(TermQuery::new(
                     Term::from_field_text(target, value),

@@ -6,25 +6,64 @@ use std::sync::Arc;
 
 use super::search::{matching_request, SearchError, SearchRequest};
 use crate::document::{DocumentMeta, PassageKind};
+use crate::fields::{FieldId, Values};
 use crate::index::{loader::Decoded, Reader};
 
-/// What to count by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+/// What to count by: a time bucket, or a registry field ([`crate::fields::FIELDS`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FacetBy {
-    /// The authority a document is about.
-    Authority,
     /// The year of the document's date.
     Year,
     /// The month of the document's date (`YYYY-MM`).
     Month,
-    /// Visit type.
-    Type,
-    /// Each named inspector.
-    Inspector,
-    /// The overall judgement.
-    Judgement,
-    /// What kind of text each matching passage is (counted per passage).
-    Kind,
+    /// A metadata field's values.
+    Field(FieldId),
+}
+
+impl FacetBy {
+    /// What `name` counts by (`year`, `month` or a field that facets), if anything.
+    pub fn named(name: &str) -> Option<FacetBy> {
+        match name.to_ascii_lowercase().as_str() {
+            "year" => Some(FacetBy::Year),
+            "month" => Some(FacetBy::Month),
+            other => FieldId::named(other)
+                .filter(|f| f.spec().facet)
+                .map(FacetBy::Field),
+        }
+    }
+
+    /// Every name a facet may be asked for by.
+    pub fn names() -> Vec<&'static str> {
+        let fields = FieldId::all().filter(|f| f.spec().facet).map(FieldId::name);
+        ["year", "month"].into_iter().chain(fields).collect()
+    }
+
+    /// Its name.
+    pub fn name(self) -> &'static str {
+        match self {
+            FacetBy::Year => "year",
+            FacetBy::Month => "month",
+            FacetBy::Field(f) => f.name(),
+        }
+    }
+
+    /// The facet of the registry field `name` (a name the registry declares).
+    pub fn field(name: &str) -> FacetBy {
+        FacetBy::Field(crate::fields::field(name))
+    }
+
+    /// Whether it counts passages by their own values rather than their documents'.
+    fn per_passage(self) -> bool {
+        matches!(self, FacetBy::Field(f) if matches!(f.spec().values, Values::Passage(_)))
+    }
+}
+
+impl std::str::FromStr for FacetBy {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<FacetBy, String> {
+        FacetBy::named(s).ok_or_else(|| format!("use one of: {}", FacetBy::names().join(", ")))
+    }
 }
 
 /// Order of facet rows.
@@ -64,15 +103,20 @@ pub const NONE: &str = "(none)";
 pub(crate) fn values(meta: &DocumentMeta, by: FacetBy) -> Vec<String> {
     let one = |v: Option<&str>| vec![v.unwrap_or(NONE).to_string()];
     match by {
-        FacetBy::Authority => one(meta.authority.as_deref()),
         FacetBy::Year => one(meta.date.as_deref().and_then(|d| d.get(..4))),
         FacetBy::Month => one(meta.date.as_deref().and_then(|d| d.get(..7))),
-        FacetBy::Type => one(meta.visit_type.map(|v| v.name())),
-        FacetBy::Judgement => one(meta.judgements.overall_effectiveness.map(|g| g.name())),
-        FacetBy::Inspector if meta.inspectors.is_empty() => one(None),
-        FacetBy::Inspector => meta.inspectors.clone(),
-        // Per passage, not per document: see `facet_rows`.
-        FacetBy::Kind => Vec::new(),
+        FacetBy::Field(f) => match f.spec().values {
+            Values::Document(of) => {
+                let v = of(meta);
+                if v.is_empty() {
+                    one(None)
+                } else {
+                    v
+                }
+            }
+            // Per passage, not per document: see `facet_rows`.
+            Values::Passage(_) => Vec::new(),
+        },
     }
 }
 
@@ -162,10 +206,10 @@ fn kind_counts(matched: &MatchedDocuments) -> BTreeMap<String, (usize, usize)> {
 /// Counts per value of matched documents, in `sort` order.
 pub fn facet_rows(matched: &MatchedDocuments, by: FacetBy, sort: FacetSort) -> Vec<FacetRow> {
     let mut counts: BTreeMap<String, (usize, usize)> = BTreeMap::new();
-    if by == FacetBy::Kind {
+    if by.per_passage() {
         counts = kind_counts(matched);
     }
-    for (meta, passages) in matched.documents.iter().filter(|_| by != FacetBy::Kind) {
+    for (meta, passages) in matched.documents.iter().filter(|_| !by.per_passage()) {
         let mut vals = values(meta, by);
         // A value named twice counts the passages twice, the document once.
         for v in &vals {
@@ -243,17 +287,17 @@ mod tests {
             documents,
         };
         assert_eq!(
-            facet_rows(&matched, FacetBy::Authority, FacetSort::Count),
+            facet_rows(&matched, FacetBy::field("authority"), FacetSort::Count),
             vec![row("Leeds", 5, 2), row(NONE, 1, 1)]
         );
         // A name listed twice counts its document's passages twice, the document once.
         assert_eq!(
-            facet_rows(&matched, FacetBy::Inspector, FacetSort::Key),
+            facet_rows(&matched, FacetBy::field("inspector"), FacetSort::Key),
             vec![row("Ann Smith", 6, 1), row("Bo Li", 4, 2), row(NONE, 2, 1)]
         );
         // Kinds count passages, and each document holding one.
         assert_eq!(
-            facet_rows(&matched, FacetBy::Kind, FacetSort::Count),
+            facet_rows(&matched, FacetBy::field("kind"), FacetSort::Count),
             vec![
                 row("improvement", 2, 1),
                 row("finding", 1, 1),

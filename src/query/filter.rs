@@ -2,8 +2,6 @@
 //! and judgement synonyms, and dates given as years, months or days.
 
 use super::parse::{FilterField, FilterValue, QueryError};
-use crate::document::{Grade, PassageKind, VisitType};
-use crate::gazetteer::Gazetteer;
 
 /// A filter resolved to what the index stores.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,32 +16,13 @@ pub enum Resolved {
 
 /// Canonical authority for a user-typed name. A misspelt name is taken as the
 /// closest authority, with a note saying so; a name close to none is an error.
-pub fn resolve_authority(value: &str, notes: &mut Vec<String>) -> Result<&'static str, QueryError> {
-    let g = Gazetteer::get();
-    if let Some(a) = g.resolve(value) {
-        return Ok(a);
-    }
-    let suggestions = g.suggest(value, 3);
-    if let Some(best) = suggestions.first() {
-        notes.push(format!(
-            "authority '{value}' is not a known name: taken as '{best}'{}",
-            if suggestions.len() > 1 {
-                format!(" (others close: {})", suggestions[1..].join(", "))
-            } else {
-                String::new()
-            }
-        ));
-        return Ok(best);
-    }
-    let hint = if suggestions.is_empty() {
-        "use an English children's services authority, e.g. \"South Gloucestershire\"".to_string()
-    } else {
-        format!("did you mean {}?", suggestions.join(", "))
-    };
-    Err(QueryError::new(
-        format!("unknown authority '{value}'"),
-        hint,
-    ))
+pub fn resolve_authority(value: &str, notes: &mut Vec<String>) -> Result<String, QueryError> {
+    (crate::fields::field("authority").spec().resolve)(value, notes).map_err(from_field)
+}
+
+/// A registry field's error as a query error.
+fn from_field(e: crate::fields::FieldError) -> QueryError {
+    QueryError::new(e.message, e.hint)
 }
 
 /// Resolve one filter; corrections made on the way are added to `notes`.
@@ -66,55 +45,10 @@ pub fn resolve(
         ));
     };
     match field {
-        FilterField::Authority | FilterField::Mentions => Ok(Resolved::Keyword(
-            field,
-            resolve_authority(v, notes)?.to_string(),
-        )),
-        FilterField::Type => VisitType::parse(v)
-            .map(|t| Resolved::Keyword(field, t.name().to_string()))
-            .ok_or_else(|| {
-                QueryError::new(
-                    format!("unknown visit type '{v}'"),
-                    format!(
-                        "use one of: {}",
-                        VisitType::ALL
-                            .iter()
-                            .map(|t| t.name())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                )
-            }),
-        FilterField::Judgement => Grade::parse(v)
-            .map(|j| Resolved::Keyword(field, j.name().to_string()))
-            .ok_or_else(|| {
-                QueryError::new(
-                    format!("unknown judgement '{v}'"),
-                    "use outstanding, good, requires improvement or inadequate",
-                )
-            }),
-        FilterField::Kind => PassageKind::parse(v)
-            .map(|k| Resolved::Keyword(field, k.name().to_string()))
-            .ok_or_else(|| {
-                QueryError::new(
-                    format!("unknown passage kind '{v}'"),
-                    format!(
-                        "use one of: {}",
-                        PassageKind::ALL
-                            .iter()
-                            .map(|k| k.name())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                )
-            }),
-        FilterField::Inspector | FilterField::Source => Ok(Resolved::Keyword(
-            field,
-            v.split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-                .to_lowercase(),
-        )),
+        FilterField::Mentions => Ok(Resolved::Keyword(field, resolve_authority(v, notes)?)),
+        FilterField::Meta(id) => (id.spec().resolve)(v, notes)
+            .map(|stored| Resolved::Keyword(field, stored))
+            .map_err(from_field),
         FilterField::Section | FilterField::Title => Ok(Resolved::Words(field, v.clone())),
         FilterField::Date => unreachable_date(),
     }
@@ -218,33 +152,39 @@ mod tests {
     fn synonyms() {
         assert_eq!(
             resolve(
-                FilterField::Type,
+                FilterField::meta("type"),
                 &FilterValue::One("Focused".into()),
                 &mut vec![]
             )
             .unwrap(),
-            Resolved::Keyword(FilterField::Type, "focused visit".into())
+            Resolved::Keyword(FilterField::meta("type"), "focused visit".into())
         );
         assert_eq!(
             resolve(
-                FilterField::Judgement,
+                FilterField::meta("judgement"),
                 &FilterValue::One("RI".into()),
                 &mut vec![]
             )
             .unwrap(),
-            Resolved::Keyword(FilterField::Judgement, "requires improvement".into())
+            Resolved::Keyword(
+                FilterField::meta("judgement"),
+                "requires improvement".into()
+            )
         );
         assert_eq!(
             resolve(
-                FilterField::Authority,
+                FilterField::meta("authority"),
                 &FilterValue::One("South Glos".into()),
                 &mut vec![]
             )
             .unwrap(),
-            Resolved::Keyword(FilterField::Authority, "South Gloucestershire".into())
+            Resolved::Keyword(
+                FilterField::meta("authority"),
+                "South Gloucestershire".into()
+            )
         );
         assert!(resolve(
-            FilterField::Type,
+            FilterField::meta("type"),
             &FilterValue::One("party".into()),
             &mut vec![]
         )

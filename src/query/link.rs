@@ -228,7 +228,7 @@ fn quoting_documents(
         let request = super::SearchRequest {
             query: format!("\"{}\"", phrase.join(" ")),
             filters: vec![vec![super::filter::Resolved::Keyword(
-                super::parse::FilterField::Authority,
+                super::parse::FilterField::meta("authority"),
                 authority.to_string(),
             )]],
             options: super::MatchOptions { exact: true },

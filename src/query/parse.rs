@@ -4,45 +4,51 @@
 /// A field a query may filter on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FilterField {
-    /// The authority the document is about (aliases resolved).
-    Authority,
-    /// Visit type.
-    Type,
-    /// A named inspector.
-    Inspector,
+    /// A metadata field of the registry ([`crate::fields::FIELDS`]).
+    Meta(FieldId),
     /// Section heading words.
     Section,
-    /// The document's overall judgement.
-    Judgement,
     /// Document date or range.
     Date,
     /// Title words.
     Title,
-    /// Source (`ofsted` or publisher).
-    Source,
     /// Passages that name an authority.
     Mentions,
-    /// What kind of text a passage is (`finding`, `improvement`, …).
-    Kind,
 }
 
-/// Names accepted before `:` in a query, with the field they mean.
+/// Names accepted before `:` in a query for the fields outside the
+/// registry; the registry's own names and aliases are accepted too.
 pub const FIELD_NAMES: &[(&str, FilterField)] = &[
-    ("authority", FilterField::Authority),
-    ("la", FilterField::Authority),
-    ("type", FilterField::Type),
-    ("visit_type", FilterField::Type),
-    ("inspector", FilterField::Inspector),
     ("section", FilterField::Section),
-    ("judgement", FilterField::Judgement),
-    ("judgment", FilterField::Judgement),
     ("date", FilterField::Date),
     ("year", FilterField::Date),
     ("title", FilterField::Title),
-    ("source", FilterField::Source),
     ("mentions", FilterField::Mentions),
-    ("kind", FilterField::Kind),
 ];
+
+impl FilterField {
+    /// The field a query calls `name`.
+    pub fn named(name: &str) -> Option<FilterField> {
+        FIELD_NAMES
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, f)| *f)
+            .or_else(|| FieldId::named(name).map(FilterField::Meta))
+    }
+
+    /// Every name a query may use, registry fields first.
+    pub fn names() -> Vec<&'static str> {
+        FieldId::all()
+            .map(FieldId::name)
+            .chain(FIELD_NAMES.iter().map(|(n, _)| *n))
+            .collect()
+    }
+
+    /// The registry field `name` (a name the registry declares).
+    pub fn meta(name: &str) -> FilterField {
+        FilterField::Meta(crate::fields::field(name))
+    }
+}
 
 /// A parsed query.
 #[derive(Debug, Clone, PartialEq)]
@@ -85,6 +91,7 @@ pub enum FilterValue {
     Range(String, String),
 }
 
+use crate::fields::FieldId;
 use crate::index::tokenize::MAX_SLOP;
 
 /// A query that cannot be parsed: what is wrong, and a hint.
@@ -358,20 +365,16 @@ impl Parser {
                 Ok(Expr::Word { text, prefix })
             }
             Some(Token::Field(name)) => {
-                let field = FIELD_NAMES
-                    .iter()
-                    .find(|(n, _)| n.eq_ignore_ascii_case(&name))
-                    .map(|(_, f)| *f)
-                    .ok_or_else(|| {
-                        let names: Vec<&str> = FIELD_NAMES.iter().map(|(n, _)| *n).collect();
-                        QueryError::new(
-                            format!("unknown field '{name}:'"),
-                            format!(
-                                "fields are {}; to search for the text, quote it: \"{name}:\"",
-                                names.join(", ")
-                            ),
-                        )
-                    })?;
+                let field = FilterField::named(&name).ok_or_else(|| {
+                    let names = FilterField::names();
+                    QueryError::new(
+                        format!("unknown field '{name}:'"),
+                        format!(
+                            "fields are {}; to search for the text, quote it: \"{name}:\"",
+                            names.join(", ")
+                        ),
+                    )
+                })?;
                 let value = match self.next() {
                     Some(Token::Word(w)) => FilterValue::One(w),
                     Some(Token::Phrase(p, _)) => FilterValue::One(p),
@@ -471,7 +474,7 @@ mod tests {
         assert_eq!(
             parse("authority:\"South Glos\"").unwrap(),
             Expr::Filter {
-                field: FilterField::Authority,
+                field: FilterField::meta("authority"),
                 value: FilterValue::One("South Glos".into())
             }
         );

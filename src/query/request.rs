@@ -2,24 +2,18 @@
 //! what the index stores. The CLI and the HTTP server both translate into
 //! [`Filters`], so a filter means the same thing wherever it is typed.
 
+use std::collections::BTreeMap;
+
 use super::filter::{self, Resolved};
 use super::parse::{FilterField, FilterValue, QueryError};
+use crate::fields::FieldId;
 
 /// Filters as typed: each list is OR-ed within, the lists AND-ed together.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Filters {
-    /// Authorities (any alias; a misspelling is corrected with a note).
-    pub authority: Vec<String>,
-    /// Visit types (`focused`, `jtai`, …).
-    pub visit_type: Vec<String>,
-    /// Inspectors.
-    pub inspector: Vec<String>,
-    /// Sources (`ofsted` or a publisher).
-    pub source: Vec<String>,
-    /// Overall judgements (`ri` accepted).
-    pub judgement: Vec<String>,
-    /// Passage kinds (`finding`, `improvement`, …).
-    pub kind: Vec<String>,
+    /// Values typed for each registry field ([`crate::fields::FIELDS`]),
+    /// in the order typed (authority aliases, `ri`, misspellings accepted).
+    pub values: BTreeMap<FieldId, Vec<String>>,
     /// Dated on or after this year, month or day.
     pub since: Option<String>,
     /// Dated on or before this year, month or day.
@@ -29,7 +23,22 @@ pub struct Filters {
 impl Filters {
     /// True when no filter is set.
     pub fn is_empty(&self) -> bool {
-        *self == Filters::default()
+        self.values.values().all(Vec::is_empty) && self.since.is_none() && self.until.is_none()
+    }
+
+    /// The values typed for a field.
+    pub fn of(&self, field: FieldId) -> &[String] {
+        self.values.get(&field).map_or(&[], Vec::as_slice)
+    }
+
+    /// The values typed for a field, to change.
+    pub fn of_mut(&mut self, field: FieldId) -> &mut Vec<String> {
+        self.values.entry(field).or_default()
+    }
+
+    /// Add a value for a field.
+    pub fn push(&mut self, field: FieldId, value: impl Into<String>) {
+        self.of_mut(field).push(value.into());
     }
 
     /// Resolve into filter groups; corrections made are pushed to `notes`.
@@ -47,12 +56,9 @@ impl Filters {
             groups.push(resolved);
             Ok(())
         };
-        group(FilterField::Authority, &self.authority)?;
-        group(FilterField::Type, &self.visit_type)?;
-        group(FilterField::Inspector, &self.inspector)?;
-        group(FilterField::Source, &self.source)?;
-        group(FilterField::Judgement, &self.judgement)?;
-        group(FilterField::Kind, &self.kind)?;
+        for (field, values) in &self.values {
+            group(FilterField::Meta(*field), values)?;
+        }
         fn bound(v: &Option<String>) -> Option<&str> {
             v.as_deref().filter(|s| !s.trim().is_empty())
         }

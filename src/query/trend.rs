@@ -216,7 +216,7 @@ pub fn trend_of_matches(
     notes.sort();
     notes.dedup();
     Ok(Trend {
-        by: format!("{:?}", req.by).to_lowercase(),
+        by: req.by.name().to_string(),
         queries: req.queries.clone(),
         buckets,
         notes,

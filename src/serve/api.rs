@@ -77,10 +77,10 @@ pub async fn count(State(state): Shared, RawQuery(raw): RawQuery) -> Response {
 /// `GET /api/facets?by=…`: passages and documents per value.
 pub async fn facets(State(state): Shared, RawQuery(raw): RawQuery) -> Response {
     answer(state, raw, move |reader, p| {
-        let by = p.by.unwrap_or(query::FacetBy::Authority);
+        let by = p.by.unwrap_or(query::FacetBy::field("authority"));
         let (rows, notes) =
             query::facets(&reader, &search_request(&p, None)?, by, by.default_sort())?;
-        let by_name = format!("{by:?}").to_lowercase();
+        let by_name = by.name();
         Ok(json!({"query": p.q, "by": by_name, "rows": rows, "notes": notes}))
     })
     .await

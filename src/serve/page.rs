@@ -13,20 +13,23 @@ use super::error::ApiError;
 use super::params::{Params, Sort};
 use super::{blocking, page_request, search_request, AppState};
 use crate::document::{DocumentMeta, PassageKind};
+use crate::fields::FieldId;
 use crate::query::{self, docs, FacetBy, FacetRow, Hit};
 
 /// Facet values listed before "more".
 const FACET_SHOWN: usize = 12;
 
-/// The facets of the sidebar: what to count by, its label and its URL parameter.
-const FACETS: &[(FacetBy, &str, &str)] = &[
-    (FacetBy::Authority, "Authority", "authority"),
-    (FacetBy::Kind, "Passage kind", "kind"),
-    (FacetBy::Year, "Year", "year"),
-    (FacetBy::Type, "Visit type", "type"),
-    (FacetBy::Judgement, "Judgement", "judgement"),
-    (FacetBy::Inspector, "Inspector", "inspector"),
-];
+/// The facets of the sidebar: what to count by, its label and its URL
+/// parameter; every registry field that facets, in its order, with the year
+/// third.
+fn sidebar_facets() -> Vec<(FacetBy, &'static str, &'static str)> {
+    let mut facets: Vec<_> = FieldId::all()
+        .filter(|f| f.spec().facet)
+        .map(|f| (FacetBy::Field(f), f.spec().label, f.name()))
+        .collect();
+    facets.insert(facets.len().min(2), (FacetBy::Year, "Year", "year"));
+    facets
+}
 
 fn layout(title: &str, body: Markup) -> Markup {
     html! {
@@ -94,12 +97,9 @@ fn search_form(p: &Params, error: Option<&ApiError>) -> Markup {
                         aria-describedby="help" placeholder="\"management oversight\" authority:\"South Glos\"";
                     button type="submit" { "Search" }
                 }
-                @for a in &p.filters.authority { input type="hidden" name="authority" value=(a); }
-                @for a in &p.filters.visit_type { input type="hidden" name="type" value=(a); }
-                @for a in &p.filters.inspector { input type="hidden" name="inspector" value=(a); }
-                @for a in &p.filters.judgement { input type="hidden" name="judgement" value=(a); }
-                @for a in &p.filters.source { input type="hidden" name="source" value=(a); }
-                @for a in &p.filters.kind { input type="hidden" name="kind" value=(a); }
+                @for (id, values) in &p.filters.values {
+                    @for a in values { input type="hidden" name=(id.name()) value=(a); }
+                }
                 div.options {
                     label { "From " input type="text" name="since" size="10" inputmode="numeric" placeholder="2019" value=(p.filters.since.clone().unwrap_or_default()); }
                     label { "to " input type="text" name="until" size="10" inputmode="numeric" placeholder="2024-06" value=(p.filters.until.clone().unwrap_or_default()); }
@@ -176,11 +176,7 @@ fn facet_sidebar(p: &Params, facets: &[(FacetBy, &str, &str, Vec<FacetRow>)]) ->
 fn active_values(p: &Params, by: FacetBy) -> Vec<String> {
     let f = &p.filters;
     match by {
-        FacetBy::Authority => f.authority.clone(),
-        FacetBy::Type => f.visit_type.clone(),
-        FacetBy::Judgement => f.judgement.clone(),
-        FacetBy::Inspector => f.inspector.clone(),
-        FacetBy::Kind => f.kind.clone(),
+        FacetBy::Field(id) => f.of(id).to_vec(),
         FacetBy::Year | FacetBy::Month => match (&f.since, &f.until) {
             (Some(s), Some(u)) if s == u => vec![s.clone()],
             _ => Vec::new(),
@@ -192,11 +188,7 @@ fn active_values(p: &Params, by: FacetBy) -> Vec<String> {
 fn toggle(p: &mut Params, by: FacetBy, value: &str) {
     p.offset = 0;
     let list = match by {
-        FacetBy::Authority => &mut p.filters.authority,
-        FacetBy::Type => &mut p.filters.visit_type,
-        FacetBy::Judgement => &mut p.filters.judgement,
-        FacetBy::Inspector => &mut p.filters.inspector,
-        FacetBy::Kind => &mut p.filters.kind,
+        FacetBy::Field(id) => p.filters.of_mut(id),
         FacetBy::Year | FacetBy::Month => {
             let same = p.filters.since.as_deref() == Some(value)
                 && p.filters.until.as_deref() == Some(value);
@@ -290,12 +282,17 @@ pub async fn search(State(state): State<Arc<AppState>>, RawQuery(raw): RawQuery)
         // Matched and grouped once for every facet of the sidebar.
         let matched = query::matched_documents(&reader, &request)?;
         let mut facets = Vec::new();
-        for (by, label, param) in FACETS {
-            let mut rows = query::facet_rows(&matched, *by, by.default_sort());
+        for (by, label, param) in sidebar_facets() {
+            let mut rows = query::facet_rows(&matched, by, by.default_sort());
+            // A field no matching document has (a JTAI theme among focused
+            // visits) says nothing: left out.
+            if rows.iter().all(|r| r.value == query::facets::NONE) {
+                continue;
+            }
             if by.default_sort() == query::FacetSort::Count {
                 most_documents_first(&mut rows);
             }
-            facets.push((*by, *label, *param, rows));
+            facets.push((by, label, param, rows));
         }
         // The query's trend by year, as `ofsearch trend` draws it.
         let chart = if p2.q.trim().is_empty() {

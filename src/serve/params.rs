@@ -3,6 +3,7 @@
 //! permalink; [`Params::link`] writes one with a change applied.
 
 use super::error::ApiError;
+use crate::fields::FieldId;
 use crate::query::request::Filters;
 use crate::query::FacetBy;
 
@@ -102,12 +103,6 @@ impl Params {
             let f = &mut p.filters;
             match key.as_str() {
                 "q" | "name" => p.q = value,
-                "authority" => f.authority.push(value),
-                "type" | "visit_type" => f.visit_type.push(value),
-                "inspector" => f.inspector.push(value),
-                "source" => f.source.push(value),
-                "judgement" => f.judgement.push(value),
-                "kind" => f.kind.push(value),
                 "since" => f.since = Some(value).filter(|v| !v.is_empty()),
                 "until" => f.until = Some(value).filter(|v| !v.is_empty()),
                 // `limit` as the CLI's `--limit` names it.
@@ -132,17 +127,20 @@ impl Params {
                     }
                 }
                 "by" => {
-                    p.by = Some(
-                        <FacetBy as clap::ValueEnum>::from_str(&value, true).map_err(|_| {
-                            ApiError::bad_request(
-                                format!("unknown facet '{value}'"),
-                                "use by=authority, year, month, type, inspector, judgement or kind",
-                            )
-                        })?,
-                    )
+                    p.by = Some(FacetBy::named(&value).ok_or_else(|| {
+                        ApiError::bad_request(
+                            format!("unknown facet '{value}'"),
+                            format!("use by={}", FacetBy::names().join(", by=")),
+                        )
+                    })?)
                 }
-                // Unknown parameters are ignored, as browsers add their own.
-                _ => {}
+                // A metadata field of the registry, by its name or an alias.
+                other => {
+                    if let Some(id) = FieldId::named(other) {
+                        f.push(id, value);
+                    }
+                    // Unknown parameters are ignored, as browsers add their own.
+                }
             }
         }
         if p.q.chars().count() > MAX_QUERY_CHARS {
@@ -191,16 +189,9 @@ impl Params {
             s.append_pair("q", &p.q);
         }
         let f = &p.filters;
-        for (k, vs) in [
-            ("authority", &f.authority),
-            ("type", &f.visit_type),
-            ("inspector", &f.inspector),
-            ("source", &f.source),
-            ("judgement", &f.judgement),
-            ("kind", &f.kind),
-        ] {
+        for (id, vs) in &f.values {
             for v in vs {
-                s.append_pair(k, v);
+                s.append_pair(id.name(), v);
             }
         }
         if let Some(v) = &f.since {
@@ -245,7 +236,10 @@ mod tests {
         ))
         .unwrap();
         assert_eq!(p.q, "\"management oversight\"");
-        assert_eq!(p.filters.authority, vec!["Leeds", "York"]);
+        assert_eq!(
+            p.filters.of(crate::fields::field("authority")),
+            ["Leeds", "York"]
+        );
         assert_eq!(p.offset, 40);
         assert_eq!(p.page(), 3);
         assert!(p.group);

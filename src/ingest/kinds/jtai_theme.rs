@@ -36,17 +36,7 @@ const RULES: &[(&str, &[&str])] = &[
 ];
 
 /// The canonical theme names (the values of `DocumentMeta::theme`).
-pub const JTAI_THEMES: &[&str] = &[
-    "sexual abuse in the family",
-    "child sexual exploitation and missing",
-    "domestic abuse",
-    "serious youth violence",
-    "child exploitation",
-    "initial need and risk",
-    "children who need help",
-    "neglect",
-    "abuse and neglect",
-];
+pub use crate::document::JTAI_THEMES;
 
 /// The generic theme of the 2016-2018 letters, whose own theme is their deep dive.
 const GENERIC: &str = "abuse and neglect";

@@ -41,11 +41,7 @@ fn run_ingest(dir: &std::path::Path, options: &IngestOptions, quiet: bool) -> Re
     if !quiet {
         eprintln!("ofsearch: {}", report.summary());
     }
-    if report.added + report.updated + report.removed > 0 {
-        // News documents and the letters they report on may have come or gone.
-        let handle = index::open(dir)?;
-        let reader = Reader::open(&handle)?;
-        let (news, linked) = super::link_cmd::relink(&reader)?;
+    if let Some((news, linked)) = report.linked {
         if !quiet && news > 0 {
             eprintln!("ofsearch: {linked} of {news} news documents linked to a letter or report");
         }

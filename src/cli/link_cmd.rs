@@ -2,30 +2,18 @@
 
 use std::io::Write;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
 use super::args::{Cli, LinksArgs};
 use super::commands::{exit_for, open_reader, stdout};
 use super::{index_dir, EXIT_OK};
-use crate::index::Reader;
 use crate::output::{json, table, text, Format};
 use crate::query::link;
-
-/// Compute every news document's link and keep them beside the index;
-/// returns (news documents, linked).
-pub fn relink(reader: &Reader) -> Result<(usize, usize)> {
-    let linked = link::link_all(reader)?;
-    let links = link::links_of(&linked);
-    links
-        .write(&reader.handle().dir)
-        .with_context(|| format!("writing links in {}", reader.handle().dir.display()))?;
-    Ok((linked.len(), links.reports_on.len()))
-}
 
 /// `ofsearch link`.
 pub fn link(cli: &Cli) -> Result<i32> {
     let reader = open_reader(cli)?;
-    let (news, linked) = relink(&reader)?;
+    let (news, linked) = crate::pipeline::relink(reader.handle())?;
     eprintln!(
         "ofsearch: {linked} of {news} news documents linked to a letter or report in {}",
         index_dir(cli).display()

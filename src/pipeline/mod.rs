@@ -51,6 +51,9 @@ pub struct IngestReport {
     pub passages: usize,
     /// Files that failed, with reasons.
     pub failed: Vec<FileFailure>,
+    /// After an ingest that changed the index: news documents, and how many
+    /// of them are linked to the letter or report they are about.
+    pub linked: Option<(usize, usize)>,
 }
 
 impl IngestReport {
@@ -211,6 +214,10 @@ pub fn ingest(
         }
     }
     writer.finish()?;
+    if report.added + report.updated + report.removed > 0 {
+        // News documents and the letters they report on may have come or gone.
+        report.linked = Some(relink(handle)?);
+    }
     Ok(report)
 }
 
@@ -279,6 +286,26 @@ fn progress_bar(enabled: bool, len: u64) -> ProgressBar {
     bar
 }
 
+/// Link every news document of the index to the letter or report it is
+/// about, and keep the links beside the index; returns (news documents,
+/// linked). Every ingest that changes the index does this.
+pub fn relink(handle: &IndexHandle) -> Result<(usize, usize), IndexError> {
+    let reader = index::Reader::open(handle)?;
+    let linked = crate::query::link::link_all(&reader).map_err(|e| match e {
+        crate::query::SearchError::Index(e) => e,
+        crate::query::SearchError::Query(q) => IndexError::Io {
+            dir: handle.dir.clone(),
+            source: std::io::Error::other(q.to_string()),
+        },
+    })?;
+    let links = crate::query::link::links_of(&linked);
+    links.write(&handle.dir).map_err(|source| IndexError::Io {
+        dir: handle.dir.clone(),
+        source,
+    })?;
+    Ok((linked.len(), links.reports_on.len()))
+}
+
 /// Open (or create) the index at `dir` and ingest into it.
 pub fn ingest_into(
     dir: &std::path::Path,
@@ -308,6 +335,24 @@ mod tests {
         let old = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
         let file = std::fs::File::options().write(true).open(path).unwrap();
         file.set_modified(old).unwrap();
+    }
+
+    #[test]
+    fn an_ingest_that_changes_the_index_relinks_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let corpus = dir.path().join("corpus");
+        let idx = dir.path().join("index");
+        std::fs::create_dir(&corpus).unwrap();
+        std::fs::write(corpus.join("a.txt"), BODY).unwrap();
+        let links = idx.join(crate::index::links::LINKS_FILE);
+        let first = ingest_into(&idx, &options(&corpus), |_| {}).unwrap();
+        assert!(first.linked.is_some(), "{first:?}");
+        assert!(links.exists());
+        // Nothing changed: nothing to link again.
+        std::fs::remove_file(&links).unwrap();
+        let again = ingest_into(&idx, &options(&corpus), |_| {}).unwrap();
+        assert_eq!(again.linked, None);
+        assert!(!links.exists());
     }
 
     #[test]

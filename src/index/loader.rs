@@ -255,7 +255,16 @@ impl<'a> Loader<'a> {
             (Some(header), _) => header.metas(&wanted).map_err(io_err)?,
             (None, Some(column)) => {
                 let ords: Vec<u64> = wanted.iter().map(|&(ord, _)| ord).collect();
-                let mut metas = parse_metas(column, &ords).map_err(io_err)?;
+                let mut metas = parse_metas(column, &ords).map_err(|e| {
+                    if e.kind() == std::io::ErrorKind::InvalidData {
+                        IndexError::Corrupt {
+                            dir: reader.handle().dir.clone(),
+                            what: e.to_string(),
+                        }
+                    } else {
+                        io_err(e)
+                    }
+                })?;
                 reader.links().attach_all(metas.iter_mut());
                 metas
             }
@@ -402,14 +411,24 @@ impl<'a> Loader<'a> {
 /// The documents' metadata stored as JSON under these sorted, distinct
 /// `doc_json` ordinals, parsed.
 fn parse_metas(column: &StrColumn, ords: &[u64]) -> std::io::Result<Vec<DocumentMeta>> {
-    let parse = |json: &[u8]| -> DocumentMeta { serde_json::from_slice(json).unwrap_or_default() };
+    // Stored metadata that no longer parses is damage, never an empty document.
+    let parse = |json: &[u8]| -> std::io::Result<DocumentMeta> {
+        serde_json::from_slice(json).map_err(|e| {
+            std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!("a document's stored metadata does not parse: {e}"),
+            )
+        })
+    };
     if ords.len() < PARALLEL_PARSE_FROM {
-        return decode_sorted_with(column, ords, parse);
+        return decode_sorted_with(column, ords, parse)?
+            .into_iter()
+            .collect();
     }
     // A long listing names thousands of documents: parse on every core.
     use rayon::prelude::*;
     let jsons = decode_sorted_with(column, ords, <[u8]>::to_vec)?;
-    Ok(jsons.par_iter().map(|json| parse(json)).collect())
+    jsons.par_iter().map(|json| parse(json)).collect()
 }
 
 /// The distinct keys among these, sorted, each with the first passage given for it.

@@ -61,6 +61,14 @@ pub enum IndexError {
         /// The underlying error.
         source: tantivy::TantivyError,
     },
+    /// Stored data that does not read back as written.
+    #[error("the index in {dir} is damaged ({what}): delete the folder's contents and run `ofsearch ingest` again")]
+    Corrupt {
+        /// Index folder.
+        dir: PathBuf,
+        /// What could not be read.
+        what: String,
+    },
     /// File system error.
     #[error("cannot use index folder {dir}: {source}")]
     Io {

@@ -213,6 +213,9 @@ impl Writer {
             let mut d = shared.clone();
             d.add_text(f.kind, KIND_PASSAGE);
             d.add_u64(f.paragraph, p.paragraph as u64);
+            if let Some(page) = p.page {
+                d.add_u64(f.page, u64::from(page));
+            }
             d.add_text(f.passage_kind, p.kind.name());
             d.add_text(f.text, &p.text);
             d.add_text(f.text_exact, &p.text);
@@ -437,6 +440,7 @@ mod tests {
             (0..5000)
                 .map(|i| Passage {
                     paragraph: i,
+                    page: None,
                     section: None,
                     text: format!("{word} passage {i}"),
                     authorities_mentioned: Vec::new(),
@@ -489,6 +493,7 @@ mod tests {
             passages: (0..3)
                 .map(|i| Passage {
                     paragraph: i,
+                    page: None,
                     section: None,
                     text: format!("management oversight {path} {i}"),
                     authorities_mentioned: Vec::new(),

@@ -6,6 +6,7 @@ mod paragraphs;
 
 pub use super::block::{Block, BlockKind};
 use super::letter::{self, DropRule};
+pub use extract::has_pdf_header;
 
 /// Why a PDF could not be read.
 #[derive(Debug, thiserror::Error)]

@@ -267,6 +267,9 @@ pub fn doc_id(path: &str) -> String {
 pub struct Passage {
     /// 0-based position of the passage in its document.
     pub paragraph: usize,
+    /// The 1-based PDF page the passage starts on (`None` for text and HTML).
+    #[serde(default)]
+    pub page: Option<u32>,
     /// Heading the passage sits under.
     pub section: Option<String>,
     /// The whole passage text.

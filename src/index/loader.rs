@@ -26,6 +26,8 @@ struct SegmentColumns {
     section: Option<StrColumn>,
     sections: HashMap<u64, String>,
     paragraph: Option<tantivy::columnar::Column<u64>>,
+    /// Absent in a segment without any PDF passage.
+    page: Option<tantivy::columnar::Column<u64>>,
     kinds: super::passage_kinds::SegmentKinds,
 }
 
@@ -159,6 +161,7 @@ impl<'a> Loader<'a> {
                     section: open.strs(segment_ord, "section").map_err(err)?,
                     sections: HashMap::new(),
                     paragraph: open.u64s(segment_ord, "paragraph").map_err(err)?,
+                    page: open.u64s(segment_ord, "page").map_err(err)?,
                     kinds: super::passage_kinds::SegmentKinds::of(
                         open.strs(segment_ord, "passage_kind").map_err(err)?,
                     )
@@ -372,6 +375,11 @@ impl<'a> Loader<'a> {
                 .as_ref()
                 .and_then(|c| c.first(doc))
                 .unwrap_or_default() as usize;
+            let page = columns
+                .page
+                .as_ref()
+                .and_then(|c| c.first(doc))
+                .and_then(|p| u32::try_from(p).ok());
             let section = section_ord.and_then(|ord| columns.sections.get(&ord).cloned());
             let body = match at.and_then(|at| Some((bodies.get_mut(at)?, &mut wanted_by[at]))) {
                 Some((body, wanted_by)) => {
@@ -397,6 +405,7 @@ impl<'a> Loader<'a> {
                 meta,
                 passage: Passage {
                     paragraph,
+                    page,
                     section,
                     text: body.text,
                     authorities_mentioned: body.mentioned,

@@ -14,7 +14,7 @@ use tantivy::schema::{
 };
 
 /// Bump when the schema or the meaning of a field changes: older indexes are refused.
-pub const SCHEMA_VERSION: u32 = 9;
+pub const SCHEMA_VERSION: u32 = 10;
 
 /// Tokenizer of the stemmed fields (tantivy's built-in English stemmer).
 pub const STEMMED: &str = "ofs_stem";
@@ -37,6 +37,8 @@ pub struct Fields {
     pub content_hash: Field,
     /// Passage position.
     pub paragraph: Field,
+    /// The PDF page a passage starts on (absent outside PDFs).
+    pub page: Field,
     /// Section heading, stemmed for filters; its raw value a fast field.
     pub section: Field,
     /// Passage text, stemmed (no positions).
@@ -114,6 +116,7 @@ pub fn build() -> (Schema, Fields) {
         content_hash: b.add_text_field("content_hash", keyword().set_fast("raw")),
         // Ranges of paragraphs and dates run on fast fields: no postings needed.
         paragraph: b.add_u64_field("paragraph", NumericOptions::default().set_fast()),
+        page: b.add_u64_field("page", NumericOptions::default().set_fast()),
         section: b.add_text_field("section", filter_text_options().set_fast("raw")),
         // Word matches rank on the stemmed field; phrases (and multi-token words)
         // run on the exact field, so only it keeps positions.
@@ -161,6 +164,7 @@ pub fn fields_of(schema: &Schema) -> tantivy::Result<Fields> {
         path: f("path")?,
         content_hash: f("content_hash")?,
         paragraph: f("paragraph")?,
+        page: f("page")?,
         section: f("section")?,
         text: f("text")?,
         text_exact: f("text_exact")?,

@@ -207,6 +207,9 @@ impl Writer {
             let mut d = shared.clone();
             d.add_text(f.kind, KIND_PASSAGE);
             d.add_u64(f.paragraph, p.paragraph as u64);
+            if let Some(page) = p.page {
+                d.add_u64(f.page, u64::from(page));
+            }
             for id in FieldId::all() {
                 let spec = id.spec();
                 if let Values::Passage(values) = spec.values {
@@ -438,6 +441,7 @@ mod tests {
             (0..5000)
                 .map(|i| Passage {
                     paragraph: i,
+                    page: None,
                     section: None,
                     text: format!("{word} passage {i}"),
                     authorities_mentioned: Vec::new(),
@@ -490,6 +494,7 @@ mod tests {
             passages: (0..3)
                 .map(|i| Passage {
                     paragraph: i,
+                    page: None,
                     section: None,
                     text: format!("management oversight {path} {i}"),
                     authorities_mentioned: Vec::new(),

@@ -16,6 +16,8 @@ pub struct Block {
     pub kind: BlockKind,
     /// The text, whitespace-normalised, markup removed.
     pub text: String,
+    /// The 1-based PDF page the block's first line is on (`None` outside PDFs).
+    pub page: Option<u32>,
 }
 
 impl Block {
@@ -24,6 +26,7 @@ impl Block {
         Block {
             kind: BlockKind::Paragraph,
             text: text.into(),
+            page: None,
         }
     }
 
@@ -32,6 +35,7 @@ impl Block {
         Block {
             kind: BlockKind::Heading,
             text: text.into(),
+            page: None,
         }
     }
 }

@@ -260,6 +260,7 @@ mod tests {
             ..DocumentMeta::default()
         };
         let mut ps = vec![Passage {
+            page: None,
             paragraph: 0,
             section: Some("What needs to improve".into()),
             text: "Ofsted said leaders must improve.".into(),

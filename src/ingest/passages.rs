@@ -29,6 +29,7 @@ pub fn from_blocks(blocks: Vec<Block>) -> Vec<Passage> {
                     .collect();
                 out.push(Passage {
                     paragraph: out.len(),
+                    page: block.page,
                     section: section.clone(),
                     text: block.text,
                     authorities_mentioned,

@@ -352,6 +352,7 @@ pub fn clean_explained(input: &str) -> (CleanText, Vec<(DropRule, String)>) {
                     BlockKind::Paragraph
                 },
                 text: u.text,
+                page: None,
             }
         })
         .collect();

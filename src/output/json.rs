@@ -8,13 +8,14 @@ use crate::document::Passage;
 use crate::query::{DocGroup, Hit};
 
 /// A document and its passages as one object (`extract --json`, `show --json`):
-/// `{"document": {…}, "passages": [{paragraph, section, text, authorities_mentioned}, …]}`.
+/// `{"document": {…}, "passages": [{paragraph, page, section, kind, text, authorities_mentioned}, …]}`.
 pub fn document_with_passages(meta: &DocumentMeta, passages: &[Passage]) -> Value {
     let passages: Vec<Value> = passages
         .iter()
         .map(|p| {
             json!({
                 "paragraph": p.paragraph,
+                "page": p.page,
                 "section": p.section,
                 "kind": p.kind,
                 "text": p.text,
@@ -76,6 +77,7 @@ pub fn hit_object(hit: &Hit) -> Map<String, Value> {
     m.insert("section".into(), json!(hit.passage.section));
     m.insert("kind".into(), json!(hit.passage.kind));
     m.insert("paragraph".into(), json!(hit.passage.paragraph));
+    m.insert("page".into(), json!(hit.passage.page));
     m.insert("text".into(), json!(hit.passage.text));
     m.insert("snippet".into(), json!(hit.snippet()));
     m.insert(
@@ -159,6 +161,7 @@ struct HitLine<'a> {
     section: &'a Option<String>,
     kind: crate::document::PassageKind,
     paragraph: usize,
+    page: Option<u32>,
     text: &'a str,
     snippet: String,
     highlights: Vec<[usize; 2]>,
@@ -193,6 +196,7 @@ impl<'a> HitLine<'a> {
             section: &hit.passage.section,
             kind: hit.passage.kind,
             paragraph: hit.passage.paragraph,
+            page: hit.passage.page,
             text: &hit.passage.text,
             snippet: hit.snippet(),
             highlights: hit.highlights.iter().map(|&(s, e)| [s, e]).collect(),
@@ -225,10 +229,11 @@ impl Serialize for Judgements<'_> {
     }
 }
 
-/// A context passage: position, section and text, marked as context.
+/// A context passage: position, page, section and text, marked as context.
 pub fn context_object(p: &Passage) -> Value {
     json!({
         "paragraph": p.paragraph,
+        "page": p.page,
         "section": p.section,
         "text": p.text,
         "context": true,
@@ -263,6 +268,7 @@ pub fn group_object(group: &DocGroup) -> Map<String, Value> {
         .map(|h| {
             json!({
                 "paragraph": h.passage.paragraph,
+                "page": h.passage.page,
                 "section": h.passage.section,
                 "text": h.passage.text,
                 "snippet": h.snippet(),
@@ -348,6 +354,7 @@ mod tests {
                 meta: Arc::new(meta),
                 passage: Passage {
                     paragraph: 4,
+                    page: Some(7),
                     section: Some("Tab\there, \"quotes\", \u{7}bell".into()),
                     text: "Management oversight is weak.\nA second line.".into(),
                     authorities_mentioned: vec!["Bristol".into()],

@@ -33,6 +33,7 @@ pub const PASSAGE_COLUMNS: &[&str] = &[
     "section",
     "kind",
     "paragraph",
+    "page",
     "text",
     "snippet",
     "highlights",

@@ -76,6 +76,14 @@ fn write_rank_header(out: &mut dyn WriteColor, rank: usize, meta: &DocumentMeta)
 
 /// How a passage's kind shows after its section: findings and news pages'
 /// text, most of what is found, go unmarked.
+/// A passage's position: `¶N`, and `· p. P` when it comes from a PDF page.
+fn position(p: &Passage) -> String {
+    match p.page {
+        Some(page) => format!("¶{} · p. {page}", p.paragraph),
+        None => format!("¶{}", p.paragraph),
+    }
+}
+
 fn kind_label(kind: crate::document::PassageKind) -> String {
     use crate::document::PassageKind;
     match kind {
@@ -122,8 +130,8 @@ pub fn write_passage(out: &mut dyn WriteColor, hit: &Hit) -> io::Result<()> {
 fn write_passage_inner(out: &mut dyn WriteColor, hit: &Hit, blank_after: bool) -> io::Result<()> {
     set(out, Some(Color::Cyan), false)?;
     match &hit.passage.section {
-        Some(s) => write!(out, "   ¶{} · {s}", hit.passage.paragraph)?,
-        None => write!(out, "   ¶{}", hit.passage.paragraph)?,
+        Some(s) => write!(out, "   {} · {s}", position(&hit.passage))?,
+        None => write!(out, "   {}", position(&hit.passage))?,
     }
     writeln!(out, "{}", kind_label(hit.passage.kind))?;
     out.reset()?;
@@ -175,7 +183,7 @@ pub fn write_context(out: &mut dyn WriteColor, p: &Passage) -> io::Result<()> {
     } else {
         p.text.clone()
     };
-    writeln!(out, "   ¶{} (context) {text}", p.paragraph)?;
+    writeln!(out, "   {} (context) {text}", position(p))?;
     out.reset()
 }
 
@@ -234,7 +242,7 @@ pub fn write_hit_with_context(
     writeln!(out)
 }
 
-/// One document as indexed: its metadata, then each passage as `¶N · section`
+/// One document as indexed: its metadata, then each passage as `¶N · p. P · section`
 /// and its text; `focus` (a passage number) is marked when given.
 pub fn write_document(
     out: &mut dyn WriteColor,
@@ -279,7 +287,7 @@ pub fn write_document(
     for p in passages {
         let marked = focus == Some(p.paragraph);
         set(out, Some(Color::Cyan), marked)?;
-        write!(out, "¶{}", p.paragraph)?;
+        write!(out, "{}", position(p))?;
         if let Some(s) = &p.section {
             write!(out, " · {s}")?;
         }

@@ -159,6 +159,7 @@ pub fn router(state: Arc<AppState>, cors: Option<&str>) -> Router {
         .route("/", get(page::search))
         .route("/doc/{id}", get(page::document))
         .route("/doc/{id}/file", get(page::file))
+        .route("/doc/{id}/pdf", get(page::pdf))
         .route("/static/app.css", get(css))
         .route("/static/app.js", get(js))
         .nest("/api", api)
@@ -170,7 +171,8 @@ pub fn router(state: Arc<AppState>, cors: Option<&str>) -> Router {
                 hint: "ofsearch serve is read-only".into(),
             }
         })
-        .layer(SetResponseHeaderLayer::overriding(
+        // A route that sets its own policy (an original file) keeps it.
+        .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(CSP),
         ))

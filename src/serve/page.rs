@@ -228,6 +228,12 @@ fn doc_link(meta: &DocumentMeta, p: &Params, paragraph: Option<usize>) -> String
     link
 }
 
+/// Where a PDF passage's page opens in the original file (`#page=N`, read
+/// by the browsers' PDF viewers).
+fn pdf_page_link(meta: &DocumentMeta, page: u32) -> String {
+    format!("/doc/{}/pdf#page={page}", meta.id())
+}
+
 fn hit_item(h: &Hit, p: &Params) -> Markup {
     let href = doc_link(&h.meta, p, Some(h.passage.paragraph));
     html! {
@@ -235,6 +241,9 @@ fn hit_item(h: &Hit, p: &Params) -> Markup {
             p.meta { (meta_line(&h.meta, h.passage.section.as_deref())) }
             p.title {
                 a.open href=(href) { (h.meta.title) } " " span.para { "¶" (h.passage.paragraph) }
+                @if let Some(n) = h.passage.page {
+                    " " a.page href=(pdf_page_link(&h.meta, n)) title="Open the PDF at this page" { "p. " (n) }
+                }
                 @if !matches!(h.passage.kind, PassageKind::Finding | PassageKind::News) {
                     " " span.kind { (h.passage.kind.name()) }
                 }
@@ -488,6 +497,9 @@ pub async fn document(
                     @let focus = p.passage == Some(psg.paragraph);
                     p id=(format!("p{}", psg.paragraph)) class=(format!("passage{}{}", if spans.is_empty() { "" } else { " hit" }, if focus { " focus" } else { "" })) {
                         a.para href=(format!("#p{}", psg.paragraph)) { "¶" (psg.paragraph) } " "
+                        @if let Some(n) = psg.page {
+                            a.page href=(pdf_page_link(meta, n)) title="Open the PDF at this page" { "p. " (n) } " "
+                        }
                         (marked(&psg.text, spans))
                     }
                 }
@@ -497,25 +509,16 @@ pub async fn document(
     Html(markup.into_string()).into_response()
 }
 
-/// `GET /doc/{id}/file`: the original file, only for a document in the index.
-pub async fn file(State(state): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
-    let answered = blocking(&state, move |reader| Ok(docs::find(&reader, &id)?.meta)).await;
-    let meta = match answered {
-        Ok(m) => m,
-        Err(e) => return e.into_response(),
-    };
-    // The path comes from the index, never from the request.
-    let bytes = match tokio::fs::read(&meta.path).await {
-        Ok(b) => b,
-        Err(e) => {
-            return ApiError::not_found(
-                format!("{} is no longer readable: {e}", meta.path),
-                "re-run ofsearch ingest",
-            )
-            .into_response()
-        }
-    };
-    let pdf = bytes.starts_with(b"%PDF");
+/// The original file of a document in the index, with a safe file name:
+/// the path comes from the index, never from the request.
+async fn original(state: &Arc<AppState>, id: String) -> Result<(Vec<u8>, String), ApiError> {
+    let meta = blocking(state, move |reader| Ok(docs::find(&reader, &id)?.meta)).await?;
+    let bytes = tokio::fs::read(&meta.path).await.map_err(|e| {
+        ApiError::not_found(
+            format!("{} is no longer readable: {e}", meta.path),
+            "re-run ofsearch ingest",
+        )
+    })?;
     let name: String = std::path::Path::new(&meta.path)
         .file_name()
         .map(|n| {
@@ -524,7 +527,56 @@ pub async fn file(State(state): State<Arc<AppState>>, Path(id): Path<String>) ->
                 .filter(|c| c.is_ascii_alphanumeric() || "._-".contains(*c))
                 .collect()
         })
+        .filter(|n: &String| !n.is_empty())
         .unwrap_or_else(|| "document".into());
+    Ok((bytes, name))
+}
+
+/// `GET /doc/{id}/pdf`: a PDF in the index, shown in the browser (so that
+/// `#page=N` opens it at a passage's page). Anything that is not a PDF is 404:
+/// only the download route serves other files.
+pub async fn pdf(State(state): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
+    let (bytes, name) = match original(&state, id.clone()).await {
+        Ok(x) => x,
+        Err(e) => return e.into_response(),
+    };
+    if !crate::ingest::pdf::has_pdf_header(&bytes) {
+        return ApiError::not_found(
+            "this document is not a PDF",
+            format!("download it from /doc/{id}/file"),
+        )
+        .into_response();
+    }
+    let mut resp = (StatusCode::OK, bytes).into_response();
+    let h = resp.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/pdf"),
+    );
+    if let Ok(v) = HeaderValue::from_str(&format!("inline; filename=\"{name}\"")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    // The browser's PDF viewer is an embedded object: `object-src` must let it
+    // load, so the pages' `default-src 'none'` is not sent here. Served as
+    // application/pdf with nosniff, the bytes are never read as a page.
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(PDF_CSP),
+    );
+    resp
+}
+
+/// The policy of a PDF shown inline: its viewer may load, nothing may frame it.
+pub const PDF_CSP: &str =
+    "object-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+/// `GET /doc/{id}/file`: the original file, only for a document in the index.
+pub async fn file(State(state): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
+    let (bytes, name) = match original(&state, id).await {
+        Ok(x) => x,
+        Err(e) => return e.into_response(),
+    };
+    let pdf = bytes.starts_with(b"%PDF");
     let mut resp = (StatusCode::OK, bytes).into_response();
     let h = resp.headers_mut();
     h.insert(

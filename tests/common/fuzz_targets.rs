@@ -49,6 +49,7 @@ pub fn metadata(data: &[u8]) {
                 BlockKind::Paragraph
             },
             text: t.to_string(),
+            page: None,
         })
         .collect();
     let title = text.lines().next().unwrap_or_default();

@@ -191,6 +191,46 @@ pub fn simple_pdf(text: &str) -> Vec<u8> {
     )
 }
 
+/// A PDF of several pages, each showing its lines top to bottom (plain
+/// ASCII, no parentheses); an empty line leaves a paragraph's gap.
+pub fn pages_pdf(pages: &[&[&str]]) -> Vec<u8> {
+    let first = 4; // objects 1-3: catalog, page tree, font
+    let kids: Vec<String> = (0..pages.len())
+        .map(|i| format!("{} 0 R", first + 2 * i))
+        .collect();
+    let mut objects = vec![
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        format!(
+            "<< /Type /Pages /Kids [{}] /Count {} >>",
+            kids.join(" "),
+            pages.len()
+        )
+        .into_bytes(),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_vec(),
+    ];
+    for (i, lines) in pages.iter().enumerate() {
+        let mut content = String::from("BT /F1 11 Tf 72 740 Td");
+        for line in *lines {
+            if line.is_empty() {
+                content.push_str(" 0 -16 Td");
+            } else {
+                content.push_str(&format!(" ({line}) Tj 0 -14 Td"));
+            }
+        }
+        content.push_str(" ET");
+        objects.push(
+            format!(
+                "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents {} 0 R \
+                 /Resources << /Font << /F1 3 0 R >> >> >>",
+                first + 2 * i + 1
+            )
+            .into_bytes(),
+        );
+        objects.push(pdf_stream("", content.as_bytes()));
+    }
+    pdf_from_objects(&objects, "")
+}
+
 /// Deterministic pseudo-random bytes (xorshift), for fixtures.
 pub fn random_bytes(seed: u64, len: usize) -> Vec<u8> {
     let mut x = seed | 1;

@@ -95,6 +95,7 @@ pub fn extract_str(html: &str) -> HtmlArticle {
             .map(|b| Block {
                 kind: b.kind,
                 text: b.text,
+                page: None,
             })
             .collect(),
     }

@@ -5,6 +5,8 @@
 pub struct PageLines {
     /// Lines kept on this page (may contain empty lines, which separate paragraphs).
     pub lines: Vec<String>,
+    /// The page's 1-based number in the PDF.
+    pub number: u32,
 }
 
 /// Split raw text into pages. pdf-extract (as called by [`super::extract_text`]) separates
@@ -156,7 +158,10 @@ pub fn remove_furniture(pages: Vec<Vec<String>>) -> Vec<PageLines> {
             }
             kept.push(line);
         }
-        out.push(PageLines { lines: kept });
+        out.push(PageLines {
+            lines: kept,
+            number: u32::try_from(pi + 1).unwrap_or(u32::MAX),
+        });
     }
     out
 }

@@ -6,6 +6,7 @@ mod paragraphs;
 
 pub use super::block::{Block, BlockKind};
 use super::letter::{self, DropRule};
+pub use extract::has_pdf_header;
 
 /// Why a PDF could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -41,6 +42,13 @@ pub fn clean(raw: &str) -> Vec<Block> {
 pub fn clean_explained(raw: &str) -> (Vec<Block>, Vec<(DropRule, String)>) {
     let pages = furniture::split_pages(raw);
     let mut pages = furniture::remove_furniture(pages);
+    if !raw.contains(extract::PAGE_BREAK) {
+        // One page (pdf-extract separates pages with form feeds): the pages
+        // split_pages guessed from page-number lines are all on it.
+        for page in &mut pages {
+            page.number = 1;
+        }
+    }
     let dropped = drop_letter_furniture(&mut pages);
     (paragraphs::build_blocks(&pages), dropped)
 }
@@ -77,6 +85,45 @@ fn drop_letter_furniture(pages: &mut [furniture::PageLines]) -> Vec<(DropRule, S
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_block_carries_the_page_its_first_line_is_on() {
+        let raw = "Main findings\n\nLeaders know their services well.\n\n\
+                   Managers provide oversight of plans and\n\u{c}\
+                   their decisions are recorded.\n\n\
+                   A second page paragraph.\n\n\
+                   1 A footnote on page two.\n\u{c}\
+                   A third page paragraph.\n";
+        let blocks = clean(raw);
+        let pages: Vec<(u32, &str)> = blocks
+            .iter()
+            .filter_map(|b| Some((b.page?, b.text.as_str())))
+            .collect();
+        assert_eq!(
+            pages,
+            [
+                (1, "Main findings"),
+                (1, "Leaders know their services well."),
+                // Joined across the break: the page it starts on.
+                (
+                    1,
+                    "Managers provide oversight of plans and their decisions are recorded."
+                ),
+                (2, "A second page paragraph."),
+                (3, "A third page paragraph."),
+                // Footnotes move to the end and keep their page.
+                (2, "A footnote on page two."),
+            ]
+        );
+    }
+
+    #[test]
+    fn one_page_without_form_feeds_is_page_one() {
+        let raw = "First paragraph here.\n\n2\n\nSecond paragraph here.\n";
+        let blocks = clean(raw);
+        assert_eq!(blocks.len(), 2);
+        assert!(blocks.iter().all(|b| b.page == Some(1)), "{blocks:?}");
+    }
 
     #[test]
     fn rejects_non_pdf() {

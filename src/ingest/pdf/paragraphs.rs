@@ -22,6 +22,8 @@ struct RawBlock {
     item: bool,
     starts_page: bool,
     ends_page: bool,
+    /// The page the block's first line is on.
+    page: u32,
 }
 
 fn numbered_re() -> &'static Regex {
@@ -191,6 +193,7 @@ pub fn build_blocks(pages: &[PageLines]) -> Vec<Block> {
                             item: false,
                             starts_page,
                             ends_page: false,
+                            page: page.number,
                         });
                     }
                 }
@@ -225,6 +228,7 @@ pub fn build_blocks(pages: &[PageLines]) -> Vec<Block> {
                     item: true,
                     starts_page: first_on_page,
                     ends_page: false,
+                    page: page.number,
                 };
                 if !text.is_empty() {
                     b.lines.push(text);
@@ -239,6 +243,7 @@ pub fn build_blocks(pages: &[PageLines]) -> Vec<Block> {
                             item: false,
                             starts_page: first_on_page,
                             ends_page: false,
+                            page: page.number,
                         })
                     }
                 }
@@ -315,7 +320,11 @@ pub fn build_blocks(pages: &[PageLines]) -> Vec<Block> {
         } else {
             BlockKind::Paragraph
         };
-        out.push(Block { kind, text });
+        out.push(Block {
+            kind,
+            text,
+            page: Some(b.page),
+        });
     }
     join_split_headings(out)
 }
@@ -372,6 +381,7 @@ mod split_heading_tests {
                 "Leaders should do one thing well".into(),
                 "and then another.".into(),
             ],
+            number: 1,
         };
         let blocks = build_blocks(&[page]);
         let texts: Vec<(&str, BlockKind)> =
@@ -398,18 +408,22 @@ mod split_heading_tests {
             Block {
                 kind: BlockKind::Heading,
                 text: "Inspection of services".into(),
+                page: None,
             },
             Block {
                 kind: BlockKind::Paragraph,
                 text: "and".into(),
+                page: None,
             },
             Block {
                 kind: BlockKind::Heading,
                 text: "Review of the LSCB".into(),
+                page: None,
             },
             Block {
                 kind: BlockKind::Paragraph,
                 text: "Body.".into(),
+                page: None,
             },
         ];
         let out = join_split_headings(blocks);

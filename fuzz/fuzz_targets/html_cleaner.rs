@@ -1,5 +1,5 @@
 //! cargo fuzz target `html_cleaner`; the body lives in tests/common/fuzz_targets.rs so
-//! that CI runs it too (tests/reliability_fuzz.rs).
+//! that CI runs it too (tests/it/reliability_fuzz.rs).
 #![no_main]
 
 #[path = "../../tests/common/fuzz_targets.rs"]

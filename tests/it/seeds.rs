@@ -1,6 +1,6 @@
 //! End-to-end checks of the core engine on the bundled corpus (the five seeds).
 
-mod common;
+use crate::common;
 
 use common::{file_of, json_lines, ofsearch, seed_index};
 use predicates::prelude::*;

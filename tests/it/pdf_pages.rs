@@ -6,7 +6,7 @@
 //! Skipped, with the reason, without ../shared (a failure under CI) or
 //! without `pdftotext` (poppler-utils).
 
-mod common;
+use crate::common;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

@@ -8,7 +8,7 @@
 //! `metadata.csv` there gives the authority, kind and date; the people,
 //! outcomes and themes below were read from the PDFs' own text.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;

@@ -2,8 +2,7 @@
 //! tests write, and, when present, the 111 real Ofsted reports in ../shared
 //! (built once for all tests here). The query tests hold with or without them.
 
-#[path = "../common/mod.rs"]
-mod common;
+use crate::common;
 mod docs;
 mod query;
 mod reports;

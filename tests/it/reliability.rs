@@ -2,7 +2,7 @@
 //! gets one error line naming it and the reason, the run goes on, every good
 //! file is indexed, and the exit status (2) says some files failed.
 
-mod common;
+use crate::common;
 
 use std::io::Write;
 use std::os::unix::ffi::OsStrExt;

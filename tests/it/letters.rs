@@ -6,7 +6,7 @@
 //! fact sheet (`-- --nocapture` prints the table), with the floors the issue
 //! sets, and their passages checked for furniture (the floor is zero).
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -1,7 +1,7 @@
 //! Terminal conventions: colour only when asked or on a terminal, NO_COLOR,
 //! quiet broken pipes, completions and the man page.
 
-mod common;
+use crate::common;
 
 use common::{ofsearch, seed_index};
 

@@ -1,7 +1,7 @@
 //! Any query string runs or fails with a message (exit 2): property tests on
 //! the library, and the nastiest shapes through the command line.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::sync::OnceLock;

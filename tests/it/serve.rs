@@ -7,7 +7,7 @@
 //! never skip. Screenshots of the main views are saved under
 //! `target/screenshots/`.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};

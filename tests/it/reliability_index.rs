@@ -1,7 +1,7 @@
 //! Reliability of the index: SIGKILL mid-ingest, a second writer, searches
 //! during an ingest, and indexes written by another ofsearch version.
 
-mod common;
+use crate::common;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};

@@ -2,7 +2,7 @@
 //! starts on, in every output and on the web page, which links it to the
 //! original PDF at that page. The PDF is written here, three pages long.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};

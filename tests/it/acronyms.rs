@@ -1,7 +1,7 @@
 //! Every built-in acronym finds its expansion and the other way round, and the
 //! highlight covers whichever form matched.
 
-mod common;
+use crate::common;
 
 use common::{json_lines, ofsearch};
 use ofsearch::acronyms::ACRONYMS;

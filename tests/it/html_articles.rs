@@ -2,7 +2,7 @@
 //! against the human-marked benchmark in ../shared, and a realistic
 //! children's-services news page whose every part is checked.
 
-mod common;
+use crate::common;
 
 use common::ofsearch;
 

@@ -2,8 +2,8 @@
 //! <target>/` (crashes found by `cargo fuzz`, kept as regression tests), then
 //! a few hundred mutated and random inputs per target.
 
-mod common;
-#[path = "common/fuzz_targets.rs"]
+use crate::common;
+#[path = "../common/fuzz_targets.rs"]
 mod fuzz_targets;
 
 use fuzz_targets::TARGETS;

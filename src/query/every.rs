@@ -8,6 +8,7 @@
 use tantivy::query::{EnableScoring, Query, Weight};
 
 use super::prune::Plan;
+use super::rank::score_reaching;
 use crate::index::reader::{OrdSet, SegmentOrds};
 use tantivy::{DocAddress, DocId, DocSet, Searcher, SegmentReader, TERMINATED};
 
@@ -66,7 +67,9 @@ pub fn top_matches(
         let reader = searcher.segment_reader(part.segment);
         let mut propose = |doc| {
             if seek_forward(scorer, doc) == doc && alive.is_none_or(|a| a.is_alive(doc)) {
-                best.push(scorer.score(), DocAddress::new(part.segment, doc));
+                if let Some(score) = score_reaching(scorer, best.threshold()) {
+                    best.push(score, DocAddress::new(part.segment, doc));
+                }
             }
             best.threshold()
         };
@@ -77,9 +80,17 @@ pub fn top_matches(
         match (plan, phrase) {
             (_, Some(mut bound)) => bound.candidates(part.start, part.end, propose),
             (Some(Plan::Union(union)), _) => union.candidates(reader, &mut propose)?,
-            _ => each_in(part, scorer, alive, true, |doc, score| {
-                best.push(score, DocAddress::new(part.segment, doc));
-            }),
+            _ => {
+                let mut doc = seek_forward(scorer, part.start);
+                while doc != TERMINATED && doc < part.end {
+                    if alive.is_none_or(|a| a.is_alive(doc)) {
+                        if let Some(score) = score_reaching(scorer, best.threshold()) {
+                            best.push(score, DocAddress::new(part.segment, doc));
+                        }
+                    }
+                    doc = scorer.advance();
+                }
+            }
         }
         Ok::<_, tantivy::TantivyError>(best.into_vec())
     })?;

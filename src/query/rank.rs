@@ -300,11 +300,6 @@ impl Priors {
     fn length(&self, doc: DocId) -> u32 {
         self.norms.fieldnorm(doc)
     }
-
-    fn prior(&mut self, doc: DocId) -> Score {
-        let lead = self.lead(doc);
-        kind_weight(self.kind(doc)) * length_weight(self.length(doc)) * lead_weight(lead)
-    }
 }
 
 impl Weight for WeighedWeight {
@@ -345,6 +340,24 @@ struct WeighedScorer {
     priors: Priors,
 }
 
+/// The score of `scorer`'s current passage, or `None` when it cannot reach
+/// `floor`: a top-k walk keeps nothing below its k-th score, so a weighed
+/// passage whose score before the lead weight (itself at most 1) is already
+/// below it is passed over without reading where it names the query.
+pub fn score_reaching(scorer: &mut dyn Scorer, floor: Option<Score>) -> Option<Score> {
+    let Some(weighed) = scorer.downcast_mut::<WeighedScorer>() else {
+        return Some(scorer.score());
+    };
+    let doc = weighed.inner.doc();
+    let priors = &mut weighed.priors;
+    let before_lead =
+        weighed.inner.score() * kind_weight(priors.kind(doc)) * length_weight(priors.length(doc));
+    if floor.is_some_and(|floor| before_lead < floor) {
+        return None;
+    }
+    Some(before_lead * lead_weight(priors.lead(doc)))
+}
+
 impl DocSet for WeighedScorer {
     fn advance(&mut self) -> DocId {
         self.inner.advance()
@@ -369,8 +382,13 @@ impl DocSet for WeighedScorer {
 
 impl Scorer for WeighedScorer {
     fn score(&mut self) -> Score {
+        // Multiplied in the order `score_reaching` does, so both give the same bits.
         let doc = self.inner.doc();
-        self.inner.score() * self.priors.prior(doc)
+        let p = &mut self.priors;
+        self.inner.score()
+            * kind_weight(p.kind(doc))
+            * length_weight(p.length(doc))
+            * lead_weight(p.lead(doc))
     }
 }
 

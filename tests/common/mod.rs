@@ -243,3 +243,21 @@ pub fn random_bytes(seed: u64, len: usize) -> Vec<u8> {
         })
         .collect()
 }
+
+/// One request answered by a router in process: status, headers and body.
+pub async fn answer(
+    app: axum::Router,
+    uri: &str,
+) -> (axum::http::StatusCode, axum::http::HeaderMap, Vec<u8>) {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let request = axum::http::Request::builder()
+        .uri(uri)
+        .body(axum::body::Body::empty())
+        .expect("request");
+    let resp = app.oneshot(request).await.expect("answered");
+    let status = resp.status();
+    let headers = resp.headers().clone();
+    let bytes = resp.into_body().collect().await.expect("body").to_bytes();
+    (status, headers, bytes.to_vec())
+}

@@ -63,6 +63,18 @@ fn other_letters_dir() -> Option<PathBuf> {
         .map(|s| s.join("corpus").join("other-letters"))
 }
 
+/// An index of the letters in `dir`.
+fn indexed(dir: &std::path::Path) -> tempfile::TempDir {
+    let index = tempfile::tempdir().expect("tempdir");
+    ofsearch(index.path())
+        .arg("ingest")
+        .arg(dir)
+        .arg("--quiet")
+        .assert()
+        .success();
+    index
+}
+
 fn norm(s: &str) -> String {
     s.to_lowercase()
         .replace('\u{2019}', "'")
@@ -136,13 +148,7 @@ fn jtai_and_area_send_letters_meet_the_floors() {
     let Some(dir) = other_letters_dir() else {
         return;
     };
-    let index = tempfile::tempdir().expect("tempdir");
-    ofsearch(index.path())
-        .arg("ingest")
-        .arg(&dir)
-        .arg("--quiet")
-        .assert()
-        .success();
+    let index = indexed(&dir);
     let docs: BTreeMap<String, Value> = json_lines(ofsearch(index.path()).args(["docs", "--json"]))
         .into_iter()
         .map(|d| (file_of(&d), d))
@@ -280,13 +286,7 @@ fn outcome_and_theme_filter_and_facet() {
     let Some(dir) = other_letters_dir() else {
         return;
     };
-    let index = tempfile::tempdir().expect("tempdir");
-    ofsearch(index.path())
-        .arg("ingest")
-        .arg(&dir)
-        .arg("--quiet")
-        .assert()
-        .success();
+    let index = indexed(&dir);
     let docs = json_lines(ofsearch(index.path()).args(["docs", "--json"]));
     for (flag, key, value) in [
         (

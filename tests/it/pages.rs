@@ -7,12 +7,9 @@ use crate::common;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
+use axum::http::StatusCode;
 use common::{json_lines, ofsearch, pages_pdf};
-use http_body_util::BodyExt;
 use ofsearch::serve::{router, AppState};
-use tower::ServiceExt;
 
 const PAGE_ONE: &[&str] = &[
     "Focused visit to Derby local authority children's services",
@@ -179,19 +176,7 @@ fn show_prints_each_passages_page() {
 
 async fn get(uri: &str) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
     let app = router(Arc::new(AppState::new(fixture().0.clone())), None);
-    let resp = app
-        .oneshot(
-            Request::builder()
-                .uri(uri)
-                .body(Body::empty())
-                .expect("request"),
-        )
-        .await
-        .expect("answered");
-    let status = resp.status();
-    let headers = resp.headers().clone();
-    let bytes = resp.into_body().collect().await.expect("body").to_bytes();
-    (status, headers, bytes.to_vec())
+    common::answer(app, uri).await
 }
 
 #[tokio::test]

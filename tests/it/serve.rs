@@ -64,18 +64,7 @@ async fn get(uri: &str) -> (StatusCode, axum::http::HeaderMap, String) {
 
 /// `get`, answered by `app` (one server's state across requests).
 async fn get_on(app: axum::Router, uri: &str) -> (StatusCode, axum::http::HeaderMap, String) {
-    let resp = app
-        .oneshot(
-            Request::builder()
-                .uri(uri)
-                .body(Body::empty())
-                .expect("request"),
-        )
-        .await
-        .expect("answered");
-    let status = resp.status();
-    let headers = resp.headers().clone();
-    let bytes = resp.into_body().collect().await.expect("body").to_bytes();
+    let (status, headers, bytes) = common::answer(app, uri).await;
     (
         status,
         headers,

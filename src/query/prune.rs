@@ -45,6 +45,10 @@ pub struct PhrasePlan {
     average: f32,
     /// Whether a match may lack the phrase.
     optional: bool,
+    /// Whether the query's scores are weighed ([`super::rank`]): a
+    /// passage's bound then takes its length's weight too (the phrase
+    /// field's length is the weighed field's: one tokenizer).
+    weighed: bool,
 }
 
 /// A query's required terms and its phrase, gathered from its clauses.
@@ -197,13 +201,14 @@ impl Plan {
     /// phrases allows words between its words.
     pub fn of(query: &dyn Query, searcher: &Searcher, phrases_exact: bool) -> Option<Plan> {
         // Weighing never raises a score: the plan of the query weighed holds.
-        let query = match query.downcast_ref::<super::rank::Weighed>() {
-            Some(weighed) => weighed.inner(),
-            None => query,
+        let (query, weighed) = match query.downcast_ref::<super::rank::Weighed>() {
+            Some(w) => (w.inner(), true),
+            None => (query, false),
         };
         let phrase = phrases_exact
             .then(|| PhrasePlan::of(query, searcher))
-            .flatten();
+            .flatten()
+            .map(|plan| PhrasePlan { weighed, ..plan });
         match phrase {
             Some(plan) => Some(Plan::Phrase(plan)),
             None => super::wand::UnionPlan::of(query, searcher).map(Plan::Union),
@@ -285,6 +290,7 @@ impl PhrasePlan {
             rest_max,
             average,
             optional,
+            weighed: false,
         })
     }
 
@@ -429,9 +435,16 @@ impl SegmentBound<'_> {
                 // in the same order: a tie may come out an ulp apart, so a
                 // hair below the threshold still counts.
                 let norm = self.norms.fieldnorm_id(doc);
+                // A weighed score is at most its length's share of the sum
+                // (kind and lead weights are at most 1).
+                let share = if plan.weighed {
+                    super::rank::length_weight(FieldNormReader::id_to_fieldnorm(norm))
+                } else {
+                    1.0
+                };
                 let reaches = |count: u32| {
                     threshold.is_none_or(|worst| {
-                        let bound = plan.rest_max + plan.weight.score(norm, count);
+                        let bound = (plan.rest_max + plan.weight.score(norm, count)) * share;
                         bound >= worst - worst.abs() * 1e-6
                     })
                 };
@@ -648,6 +661,7 @@ mod tests {
             deletes: bool,
             (searched, ranked) in shapes(),
             with_filter: bool,
+            weighed: bool,
         ) {
             let (index, kind, text) = index_of(&segments, deletes);
             let mut query = match ranked {
@@ -657,8 +671,14 @@ mod tests {
             if with_filter {
                 query = filtered(query.as_ref(), text);
             }
+            if weighed {
+                // Scores weighed by length (and kind, lead): the plan's
+                // bound takes the length's weight too.
+                query = Box::new(super::super::rank::Weighed::new(query, text, Vec::new(), Vec::new()));
+            }
             let searcher = index.reader().unwrap().searcher();
-            let plan = PhrasePlan::of(query.as_ref(), &searcher).map(Plan::Phrase);
+            let plan = Plan::of(query.as_ref(), &searcher, true)
+                .filter(|p| matches!(p, Plan::Phrase(_)));
             // No plan is made when the clause keeping records out is the
             // rarest term (an index of few passages, many records holding the
             // word): its field keeps no counts to lead on. Not this test's case.

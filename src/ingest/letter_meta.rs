@@ -317,6 +317,66 @@ fn named_inspectors(opening: &str) -> (Vec<String>, Option<String>) {
     (Vec::new(), None)
 }
 
+/// What a news story says of the visit it reports on, when it says it:
+/// the inspectors it names, the lead, and the visit's days. Only sentences
+/// about an inspection or a visit are read, so a story's other dates and
+/// people never become the visit's.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NamedVisit {
+    /// Inspectors the story names.
+    pub inspectors: Vec<String>,
+    /// The lead inspector, when named as such.
+    pub lead: Option<String>,
+    /// First and last day of the visit.
+    pub visit: Option<(Date, Date)>,
+}
+
+/// [`NamedVisit`] from a story's text.
+pub fn named_visit(text: &str) -> NamedVisit {
+    static SENTENCE: LazyLock<Regex> = LazyLock::new(|| re(r"[^.!?]+[.!?]?"));
+    let mut found = NamedVisit::default();
+    for s in SENTENCE.find_iter(text).map(|m| m.as_str().trim()) {
+        let lower = s.to_lowercase();
+        if !(lower.contains("inspect") || lower.contains("visit")) {
+            continue;
+        }
+        if found.inspectors.is_empty() && lower.contains("inspector") {
+            found.inspectors = named_inspectors(s).0;
+            if found.inspectors.is_empty() {
+                found.inspectors = names_after_inspectors(s);
+            }
+        }
+        if found.lead.is_none() {
+            found.lead = lead_named(s);
+        }
+        if found.visit.is_none() {
+            found.visit = visit_dates(s).map(|(v, _)| v);
+        }
+    }
+    if let Some(lead) = &found.lead {
+        if !found.inspectors.iter().any(|n| same_name(n, lead)) {
+            found.inspectors.insert(0, lead.clone());
+        }
+    }
+    found
+}
+
+/// Names right after "inspector(s)" in a story's sentence: "the inspectors,
+/// Jane Smith and Tom Brown, visited …", "inspectors Jane Smith and Tom Brown".
+fn names_after_inspectors(sentence: &str) -> Vec<String> {
+    static AFTER: LazyLock<Regex> = LazyLock::new(|| {
+        let name = r"(?:[A-Z][\w'’-]+\s+){1,3}[A-Z][\w'’-]+";
+        re(&format!(
+            r"\binspectors?[,:]?\s+({name}(?:(?:,\s*|\s+and\s+|,\s+and\s+){name})*)"
+        ))
+    });
+    AFTER
+        .captures(sentence)
+        .and_then(|c| c.get(1))
+        .map(|m| split_names(m.as_str()))
+        .unwrap_or_default()
+}
+
 /// Remove role words around names ("lead inspector X and team inspectors Y").
 fn strip_roles(list: &str) -> String {
     static ROLES: LazyLock<Regex> = LazyLock::new(|| {
@@ -344,6 +404,18 @@ mod tests {
     fn facts(text: &str) -> LetterFacts {
         let lines: Vec<&str> = text.lines().map(str::trim).collect();
         read(text, &lines)
+    }
+
+    #[test]
+    fn a_story_gives_the_visit_only_where_it_names_it() {
+        let story = "Children's services in the borough remain inadequate, Ofsted has said. \
+            The inspectors, Jane Smith and Tom Brown, visited the council on 14 and 15 September 2022. \
+            The council's budget for 2023 was set on 1 March 2023.";
+        let v = named_visit(story);
+        assert_eq!(v.inspectors, ["Jane Smith", "Tom Brown"]);
+        assert_eq!(v.visit.map(|(a, b)| (a.2, b.2)), Some((14, 15)));
+        let quiet = named_visit("The council met on 1 and 2 March 2023 to set its budget.");
+        assert_eq!(quiet, NamedVisit::default());
     }
 
     #[test]

@@ -31,6 +31,9 @@ pub fn iso_date(ymd: Option<(i16, i8, i8)>) -> Option<String> {
     jiff::civil::Date::new(y, m, d).ok().map(|d| d.to_string())
 }
 
+/// A story's passages read for the visit it reports on (its facts come early).
+const STORY_PASSAGES_READ: usize = 30;
+
 /// Build the document metadata for `path`, given its passages (their
 /// `authorities_mentioned` say which authority it is about when the title does not).
 pub fn document_meta(
@@ -54,6 +57,14 @@ pub fn document_meta(
     if report.is_ofsted {
         ofsted_meta(path, content_hash, title, authority, report)
     } else {
+        // A story gives the visit's people and days only where it names them.
+        let told: String = passages
+            .iter()
+            .take(STORY_PASSAGES_READ)
+            .map(|p| p.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let visit = super::letter_meta::named_visit(&told);
         DocumentMeta {
             path: path.to_string(),
             content_hash: content_hash.to_string(),
@@ -62,6 +73,10 @@ pub fn document_meta(
             date: iso_date(ex.published),
             title,
             authority,
+            lead_inspector: visit.lead.clone(),
+            inspectors: visit.inspectors,
+            inspection_start: iso_date(visit.visit.map(|v| v.0)),
+            inspection_end: iso_date(visit.visit.map(|v| v.1)),
             ..DocumentMeta::default()
         }
     }

@@ -307,6 +307,23 @@ mod tests {
     }
 
     #[test]
+    fn a_story_naming_the_visit_gets_its_inspectors_and_days() {
+        let page = r#"<html><head><title>Council services still inadequate</title>
+            <meta property="og:site_name" content="Local News"></head><body><article>
+            <h1>Council services still inadequate, says Ofsted</h1>
+            <p>Children's services in the borough are still not good enough, according to a new report published this week by the education watchdog.</p>
+            <p>The inspectors, Jane Smith and Tom Brown, visited the council on 14 and 15 September 2022 and looked at the help given to children in care.</p>
+            <p>The council said it accepted the findings and had already set aside money in its budget for 2023, agreed on 1 March 2023.</p>
+            </article></body></html>"#;
+        let doc = ingest_bytes_within("story.html", page.as_bytes().to_vec(), Some("html"), None)
+            .expect("a story");
+        assert_ne!(doc.meta.source.as_deref(), Some("ofsted"));
+        assert_eq!(doc.meta.inspectors, ["Jane Smith", "Tom Brown"]);
+        assert_eq!(doc.meta.inspection_start.as_deref(), Some("2022-09-14"));
+        assert_eq!(doc.meta.inspection_end.as_deref(), Some("2022-09-15"));
+    }
+
+    #[test]
     fn timeouts_and_panics_cost_one_file() {
         let r = ingest_bytes_within(
             "slow.html",

@@ -256,9 +256,33 @@ struct Priors {
     positions: Vec<u32>,
 }
 
+/// Each segment's kinds, opened once for every query that weighs its
+/// passages: opening a column reads its block headers (a measurable part
+/// of a batch's 100x top-10). Segments are never changed, only dropped; an
+/// entry of a dropped one goes when the table is full.
+fn kinds_of(reader: &SegmentReader) -> tantivy::Result<SegmentKinds> {
+    use std::collections::HashMap;
+    use std::sync::{LazyLock, Mutex};
+    /// Segments remembered at most (an index has a few; a server reloads).
+    const KEPT: usize = 64;
+    static OPENED: LazyLock<Mutex<HashMap<tantivy::index::SegmentId, SegmentKinds>>> =
+        LazyLock::new(Mutex::default);
+    let id = reader.segment_id();
+    let lock = || OPENED.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(kinds) = lock().get(&id) {
+        return Ok(kinds.clone());
+    }
+    let kinds = SegmentKinds::of(reader.fast_fields().str("passage_kind")?)?;
+    let mut opened = lock();
+    if opened.len() >= KEPT {
+        opened.clear();
+    }
+    opened.insert(id, kinds.clone());
+    Ok(kinds)
+}
+
 impl Priors {
     fn of(reader: &SegmentReader, text: Field, lead: &[Term]) -> tantivy::Result<Priors> {
-        let column = reader.fast_fields().str("passage_kind")?;
         let mut postings = Vec::with_capacity(lead.len());
         for term in lead {
             let index = reader.inverted_index(term.field())?;
@@ -267,7 +291,7 @@ impl Priors {
             }
         }
         Ok(Priors {
-            kinds: SegmentKinds::of(column)?,
+            kinds: kinds_of(reader)?,
             norms: reader.get_fieldnorms_reader(text)?,
             lead: postings,
             positions: Vec::new(),

@@ -12,6 +12,7 @@ pub mod open_columns;
 pub mod passage_kinds;
 pub mod passage_store;
 pub mod reader;
+pub mod rebuild;
 pub mod schema;
 pub mod tokenize;
 pub mod verified;

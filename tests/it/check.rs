@@ -69,6 +69,36 @@ fn flip_middle(path: &Path) {
     replace(path, &bytes);
 }
 
+/// Flip up to 200 bytes of `path` starting at `at` (a fraction of its length).
+fn flip_at(path: &Path, at: f64) {
+    let mut bytes = std::fs::read(path).expect("read");
+    let n = 200.min(bytes.len() / 4).max(1);
+    let from = ((bytes.len() - n) as f64 * at) as usize;
+    for b in &mut bytes[from..from + n] {
+        *b ^= 0x5a;
+    }
+    replace(path, &bytes);
+}
+
+#[test]
+fn check_finds_damage_anywhere_in_every_kind_of_file() {
+    for ext in ["term", "idx", "pos", "fast", "fieldnorm", "store"] {
+        for at in [0.0, 0.25, 0.5, 0.75, 1.0] {
+            let index = copy();
+            let file = files_with(index.path(), ext).remove(0);
+            flip_at(&file, at);
+            let (code, v) = check_json(index.path());
+            let name = file.file_name().expect("name").to_string_lossy();
+            assert_eq!(code, Some(2), ".{ext} at {at}: {v}");
+            assert_eq!(
+                v["damaged"][0]["file"],
+                name.as_ref(),
+                ".{ext} at {at}: {v}"
+            );
+        }
+    }
+}
+
 /// Each query's `--all --json` answer and `--count`, with exit statuses.
 fn answers(index: &Path) -> Vec<(Option<i32>, String, String)> {
     let mut out = Vec::new();

@@ -355,3 +355,82 @@ async fn serve_keeps_its_last_good_commit_and_refuses_a_damaged_start() {
         "serve",
     );
 }
+
+/// Documents with enough text (over 256 KiB in the first batch) for the
+/// passage store to train its dictionary.
+fn write_dictionary_corpus(dir: &Path) {
+    const WORDS: &[&str] = &[
+        "children",
+        "social",
+        "workers",
+        "management",
+        "oversight",
+        "plans",
+        "care",
+        "leavers",
+        "supervision",
+        "assessment",
+        "timely",
+        "effective",
+        "families",
+        "inspectors",
+        "found",
+        "practice",
+        "leaders",
+        "partners",
+        "quality",
+        "help",
+        "protection",
+    ];
+    std::fs::create_dir_all(dir).expect("mkdir");
+    let mut state = 7u64;
+    let mut next = move || {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (state >> 33) as usize
+    };
+    for i in 0..40 {
+        let mut text = format!("Inspection of Leeds children's services number {i}\n\n");
+        for _ in 0..30 {
+            let words: Vec<&str> = (0..60).map(|_| WORDS[next() % WORDS.len()]).collect();
+            text.push_str(&words.join(" "));
+            text.push_str(".\n\n");
+        }
+        std::fs::write(dir.join(format!("doc{i:03}.txt")), text).expect("write");
+    }
+}
+
+#[test]
+fn a_damaged_dictionary_is_named_refused_and_rebuilt() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let docs = tmp.path().join("docs");
+    let index = tmp.path().join("index");
+    write_dictionary_corpus(&docs);
+    ofsearch(&index)
+        .args(["ingest", "--quiet"])
+        .arg(&docs)
+        .assert()
+        .code(0);
+    let dict = index.join("ofsearch-dict-1.zdict");
+    assert!(dict.is_file(), "no dictionary was trained");
+    let sound = answers(&index);
+    flip_middle(&dict);
+    ofsearch(&index)
+        .arg("check")
+        .assert()
+        .code(2)
+        .stdout(predicates::str::contains(
+            "ofsearch-dict-1.zdict: checksum mismatch",
+        ));
+    for got in answers(&index) {
+        assert_refusal(&index, &got, "damaged dictionary");
+    }
+    ofsearch(&index)
+        .args(["ingest", "--rebuild", "--quiet"])
+        .arg(&docs)
+        .assert()
+        .code(0);
+    ofsearch(&index).arg("check").assert().code(0);
+    assert_eq!(answers(&index), sound);
+}

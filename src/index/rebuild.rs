@@ -2,6 +2,8 @@
 //! the files an index owns go (tantivy's `meta.json`, `.managed.json`, its
 //! segment files, ofsearch's `ofsearch-*` files and their temporary files);
 //! anything else a user keeps there stays, and folders are never entered.
+//! Also the temporary files an interrupted ingest left, which the next one
+//! removes.
 
 use std::path::Path;
 
@@ -54,6 +56,29 @@ pub fn empty(dir: &Path) -> Result<usize, IndexError> {
     Ok(removed)
 }
 
+/// Remove the temporary files an interrupted write of the index left in
+/// `dir` (a dictionary, its digest, the links, a verification record being
+/// written); call with the write lock held. Returns how many went.
+pub fn remove_leftovers(dir: &Path) -> std::io::Result<usize> {
+    let mut removed = 0;
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        let leftover = name
+            .to_str()
+            .is_some_and(|n| n.ends_with(".tmp") && is_index_file(n));
+        if leftover && entry.file_type()?.is_file() {
+            match std::fs::remove_file(entry.path()) {
+                Ok(()) => removed += 1,
+                // A reader's verification record, renamed meanwhile.
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(e),
+            }
+        }
+    }
+    Ok(removed)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -72,6 +97,27 @@ mod tests {
         left.sort();
         assert_eq!(left, [".tantivy-writer.lock", "notes.txt", "sub"]);
         assert_eq!(empty(&dir.path().join("none")).unwrap(), 0);
+    }
+
+    #[test]
+    fn leftovers_are_the_index_temporary_files() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in [
+            ".ofsearch-dict-1.tmp",
+            "ofsearch-links.jsonl.tmp",
+            ".ofsearch-verified.12.0.tmp",
+            "ofsearch-links.jsonl",
+            "mine.tmp",
+        ] {
+            std::fs::write(dir.path().join(name), "x").unwrap();
+        }
+        assert_eq!(remove_leftovers(dir.path()).unwrap(), 3);
+        let mut left: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left, ["mine.tmp", "ofsearch-links.jsonl"]);
     }
 
     #[test]

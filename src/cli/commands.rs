@@ -71,7 +71,17 @@ pub fn ingest(cli: &Cli, args: &IngestArgs) -> Result<i32> {
         memory_budget: args.memory.saturating_mul(1024 * 1024),
         progress: !args.quiet && io::IsTerminal::is_terminal(&io::stderr()),
     };
-    run_ingest(&index_dir(cli), &options, args.quiet)
+    let dir = index_dir(cli);
+    if args.rebuild {
+        let removed = index::rebuild::empty(&dir)?;
+        if !args.quiet {
+            eprintln!(
+                "ofsearch: rebuilding the index in {}: {removed} of its files removed",
+                dir.display()
+            );
+        }
+    }
+    run_ingest(&dir, &options, args.quiet)
 }
 
 /// Open the index for reading, building the bundled corpus first when that is the default.

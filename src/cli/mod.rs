@@ -2,10 +2,12 @@
 //! subcommand. `main.rs` only parses arguments and calls [`run`].
 
 pub mod args;
+mod check_cmd;
 mod commands;
 mod docs_cmd;
 mod filters;
 mod link_cmd;
+mod panics;
 mod search_cmd;
 mod trend_cmd;
 
@@ -22,24 +24,13 @@ pub const EXIT_NO_RESULTS: i32 = 1;
 /// Exit status: error.
 pub const EXIT_ERROR: i32 = 2;
 
-/// Run a parsed command line; returns the process exit status.
+/// Run a parsed command line; returns the process exit status. A panic,
+/// wherever it happens, is one line on stderr and status 2 (a backtrace
+/// only when `RUST_BACKTRACE` is set).
 pub fn run(cli: Cli) -> i32 {
-    let result = match &cli.command {
-        Command::Ingest(a) => commands::ingest(&cli, a),
-        Command::Search(a) => search_cmd::search(&cli, a),
-        Command::Mentions(a) => search_cmd::mentions(&cli, a),
-        Command::Facets(a) => search_cmd::facets(&cli, a),
-        Command::Docs(a) => docs_cmd::docs(&cli, a),
-        Command::Show(a) => docs_cmd::show(&cli, a),
-        Command::Stats(a) => docs_cmd::stats(&cli, a),
-        Command::Serve(a) => commands::serve(&cli, a),
-        Command::Trend(a) => trend_cmd::trend(&cli, a),
-        Command::Link => link_cmd::link(&cli),
-        Command::Links(a) => link_cmd::links(&cli, a),
-        Command::Extract(a) => commands::extract(&cli, a),
-        Command::Completions(a) => commands::completions(a),
-        Command::Man => commands::man(),
-    };
+    panics::install_hook();
+    let result =
+        panics::catch(|| dispatch(&cli)).unwrap_or_else(|panic| Err(panicked(&cli, &panic)));
     match result {
         Ok(code) => code,
         Err(err) if is_broken_pipe(&err) => EXIT_OK,
@@ -47,6 +38,47 @@ pub fn run(cli: Cli) -> i32 {
             eprintln!("ofsearch: {}", message(&err));
             EXIT_ERROR
         }
+    }
+}
+
+/// The error a panic while running `cli` reports: for a command that reads
+/// the index, most likely a damaged index file, so it says how to find out.
+fn panicked(cli: &Cli, panic: &str) -> anyhow::Error {
+    let reads_index = !matches!(
+        cli.command,
+        Command::Extract(_) | Command::Completions(_) | Command::Man
+    );
+    if reads_index {
+        let dir = index_dir(cli);
+        anyhow::anyhow!(
+            "internal error while using the index in {} ({panic}): it may be damaged; \
+             `ofsearch check --index {}` verifies it",
+            dir.display(),
+            dir.display()
+        )
+    } else {
+        anyhow::anyhow!("internal error ({panic}); please report it with the command")
+    }
+}
+
+/// Run one command.
+fn dispatch(cli: &Cli) -> anyhow::Result<i32> {
+    match &cli.command {
+        Command::Ingest(a) => commands::ingest(cli, a),
+        Command::Search(a) => search_cmd::search(cli, a),
+        Command::Mentions(a) => search_cmd::mentions(cli, a),
+        Command::Facets(a) => search_cmd::facets(cli, a),
+        Command::Docs(a) => docs_cmd::docs(cli, a),
+        Command::Show(a) => docs_cmd::show(cli, a),
+        Command::Stats(a) => docs_cmd::stats(cli, a),
+        Command::Serve(a) => commands::serve(cli, a),
+        Command::Trend(a) => trend_cmd::trend(cli, a),
+        Command::Link => link_cmd::link(cli),
+        Command::Links(a) => link_cmd::links(cli, a),
+        Command::Extract(a) => commands::extract(cli, a),
+        Command::Check(a) => check_cmd::check(cli, a),
+        Command::Completions(a) => commands::completions(a),
+        Command::Man => commands::man(),
     }
 }
 

@@ -69,6 +69,51 @@ impl Links {
     }
 }
 
+/// The links files of the index in `dir` with what is wrong with each, if
+/// anything: every line of the sorted file must parse, in path order (a
+/// lookup is a binary search: a line out of order hides others). Files
+/// `fresh` says were verified as they are are not read again.
+pub fn check(dir: &Path, fresh: &mut dyn FnMut(&str) -> bool) -> Vec<(String, Option<String>)> {
+    let mut out = Vec::new();
+    for name in [LINKS_FILE, OLD_LINKS_FILE] {
+        if !dir.join(name).is_file() {
+            continue;
+        }
+        let problem = if fresh(name) {
+            None
+        } else {
+            match std::fs::read(dir.join(name)) {
+                Err(e) => Some(format!("cannot read: {e}")),
+                Ok(bytes) if name == LINKS_FILE => lines_problem(&bytes),
+                Ok(bytes) => serde_json::from_slice::<Links>(&bytes)
+                    .err()
+                    .map(|e| format!("does not parse ({e})")),
+            }
+        };
+        out.push((name.to_string(), problem));
+    }
+    out
+}
+
+/// The first line of a links file that does not parse or is out of order.
+fn lines_problem(bytes: &[u8]) -> Option<String> {
+    let mut previous: Option<&[u8]> = None;
+    for (n, line) in bytes.split(|&b| b == b'\n').enumerate() {
+        if line.is_empty() {
+            continue;
+        }
+        if let Err(e) = serde_json::from_slice::<Line>(line) {
+            return Some(format!("line {} does not parse ({e})", n + 1));
+        }
+        let key = key_of(line);
+        if previous.is_some_and(|p| p >= key) {
+            return Some(format!("line {} is out of order", n + 1));
+        }
+        previous = Some(key);
+    }
+    None
+}
+
 /// The line of `path` among `lines`, keyed by the path as written.
 fn line_of<'a>(lines: &'a mut BTreeMap<String, Line>, path: &str) -> std::io::Result<&'a mut Line> {
     let key = key(path).ok_or_else(|| std::io::Error::other("unwritable path"))?;
@@ -238,6 +283,29 @@ fn key_of(line: &[u8]) -> &[u8] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn check_names_a_links_file_with_a_bad_line() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(check(dir.path(), &mut |_| false).is_empty());
+        let mut links = Links::default();
+        links.reports_on.insert("a.html".into(), link("a.pdf"));
+        links.reports_on.insert("b.html".into(), link("a.pdf"));
+        links.write(dir.path()).unwrap();
+        assert_eq!(
+            check(dir.path(), &mut |_| false),
+            [(LINKS_FILE.to_string(), None)]
+        );
+        let path = dir.path().join(LINKS_FILE);
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, text.replacen("\"path\"", "\"pa\u{1}h\"", 1)).unwrap();
+        let found = check(dir.path(), &mut |_| false);
+        assert!(found[0]
+            .1
+            .as_deref()
+            .unwrap()
+            .starts_with("line 1 does not parse"));
+    }
 
     fn link(path: &str) -> LinkRef {
         LinkRef {

@@ -1,6 +1,7 @@
 //! Index: the tantivy schema, the writer that stores ingested documents, and the
 //! reader that loads them back. Never parses documents.
 
+pub mod check;
 pub mod dict_train;
 pub mod doc_keys;
 pub mod headers;
@@ -11,8 +12,10 @@ pub mod open_columns;
 pub mod passage_kinds;
 pub mod passage_store;
 pub mod reader;
+pub mod rebuild;
 pub mod schema;
 pub mod tokenize;
+pub mod verified;
 pub mod writer;
 
 use std::path::{Path, PathBuf};
@@ -69,6 +72,14 @@ pub enum IndexError {
         /// What could not be read.
         what: String,
     },
+    /// Files that no longer hold what was written (see [`check`]).
+    #[error("the index in {} is damaged ({}): `ofsearch check --index {}` lists what is damaged; `{}` rebuilds it ({})", dir.display(), summary(damaged), dir.display(), check::rebuild_command(dir), check::REBUILD_PATHS)]
+    Damaged {
+        /// Index folder.
+        dir: PathBuf,
+        /// The damaged files.
+        damaged: Vec<check::Damage>,
+    },
     /// File system error.
     #[error("cannot use index folder {dir}: {source}")]
     Io {
@@ -77,6 +88,20 @@ pub enum IndexError {
         /// The underlying error.
         source: std::io::Error,
     },
+}
+
+/// The first few damaged files and their reasons, on one line.
+fn summary(damaged: &[check::Damage]) -> String {
+    const SHOWN: usize = 3;
+    let mut parts: Vec<String> = damaged
+        .iter()
+        .take(SHOWN)
+        .map(|d| format!("{}: {}", d.file, d.reason))
+        .collect();
+    if damaged.len() > SHOWN {
+        parts.push(format!("and {} more", damaged.len() - SHOWN));
+    }
+    parts.join("; ")
 }
 
 /// An opened index and its fields.
@@ -102,7 +127,8 @@ fn tantivy_err(dir: &Path) -> impl FnOnce(tantivy::TantivyError) -> IndexError +
     }
 }
 
-/// Open an existing index, checking its schema version.
+/// Open an existing index, checking its schema version and verifying its
+/// files ([`check::verify`]: each file read once after it changes).
 pub fn open(dir: &Path) -> Result<IndexHandle, IndexError> {
     if !exists(dir) {
         return Err(IndexError::Missing(dir.to_path_buf()));
@@ -117,7 +143,15 @@ pub fn open(dir: &Path) -> Result<IndexHandle, IndexError> {
             expected: schema::SCHEMA_VERSION,
         });
     }
-    let index = Index::open_in_dir(dir).map_err(tantivy_err(dir))?;
+    let index = match Index::open_in_dir(dir) {
+        Ok(index) => index,
+        // A garbled `meta.json`: say which file, not the bytes tantivy quotes.
+        Err(source) => {
+            check::check(dir)?.into_result()?;
+            return Err(tantivy_err(dir)(source));
+        }
+    };
+    check::verify(dir, &index)?;
     tokenize::register(&index);
     let fields = schema::fields_of(&index.schema()).map_err(tantivy_err(dir))?;
     Ok(IndexHandle {

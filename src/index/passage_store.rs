@@ -185,9 +185,63 @@ fn train<'a>(samples: impl IntoIterator<Item = &'a str>) -> Option<Vec<u8>> {
     super::dict_train::train(&data, &sizes, DICT_BYTES, LEVEL)
 }
 
-/// Write a dictionary durably before any commit can refer to it.
+/// File name of the BLAKE3 digest of dictionary `id` (the dictionary
+/// carries no checksum of its own: a damaged one would decode every passage
+/// into other text, silently, as the frames carry none either).
+fn digest_name(id: u16) -> String {
+    format!("ofsearch-dict-{id}.blake3")
+}
+
+/// Each dictionary file of the index in `dir` with what is wrong with it,
+/// if anything: not a zstd dictionary, or bytes that no longer match the
+/// digest written beside it (indexes built before digests were written are
+/// checked for the dictionary's form only). Files `fresh` says were
+/// verified as they are are not read again.
+pub fn check_dictionaries(
+    dir: &Path,
+    fresh: &mut dyn FnMut(&str) -> bool,
+) -> Vec<(String, Option<String>)> {
+    dict_ids(dir)
+        .into_iter()
+        .map(|id| {
+            let name = dict_name(id);
+            let problem = if fresh(&name) {
+                None
+            } else {
+                dictionary_problem(dir, id)
+            };
+            (name, problem)
+        })
+        .collect()
+}
+
+/// What is wrong with dictionary `id`, if anything.
+fn dictionary_problem(dir: &Path, id: u16) -> Option<String> {
+    /// Every trained zstd dictionary starts so.
+    const MAGIC: [u8; 4] = 0xEC30_A437u32.to_le_bytes();
+    let bytes = match std::fs::read(dict_path(dir, id)) {
+        Ok(bytes) => bytes,
+        Err(e) => return Some(format!("cannot read: {e}")),
+    };
+    if !bytes.starts_with(&MAGIC) {
+        return Some("not a zstd dictionary".to_string());
+    }
+    let digest = std::fs::read_to_string(dir.join(digest_name(id))).ok();
+    if digest.is_some_and(|d| d.trim() != blake3::hash(&bytes).to_hex().as_str()) {
+        return Some("checksum mismatch: its bytes changed after it was written".to_string());
+    }
+    DecoderDictionary::try_new(&bytes)
+        .err()
+        .map(|e| format!("zstd cannot read it ({e})"))
+}
+
+/// Write a dictionary durably before any commit can refer to it, its
+/// digest first (a digest without its dictionary is never read).
 fn save(dir: &Path, id: u16, dict: &[u8]) -> io::Result<()> {
     use std::io::Write;
+    let digest_tmp = dir.join(format!(".{}.tmp", digest_name(id)));
+    std::fs::write(&digest_tmp, format!("{}\n", blake3::hash(dict).to_hex()))?;
+    std::fs::rename(&digest_tmp, dir.join(digest_name(id)))?;
     let path = dict_path(dir, id);
     let tmp = dir.join(format!(".ofsearch-dict-{id}.tmp"));
     let ctx = |e: io::Error| io::Error::new(e.kind(), format!("{}: {e}", path.display()));
@@ -389,6 +443,28 @@ fn text_of(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_damaged_dictionary_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let texts: Vec<String> = (0..8000).map(sample_text).collect();
+        let enc = Encoder::for_index(dir.path(), texts.iter().map(String::as_str)).unwrap();
+        assert!(enc.has_dictionary());
+        assert_eq!(
+            check_dictionaries(dir.path(), &mut |_| false),
+            [(dict_name(1), None)]
+        );
+        let path = dict_path(dir.path(), 1);
+        let mut bytes = std::fs::read(&path).unwrap();
+        let mid = bytes.len() / 2;
+        bytes[mid] ^= 0x20;
+        std::fs::write(&path, &bytes).unwrap();
+        let found = check_dictionaries(dir.path(), &mut |_| false);
+        assert!(found[0].1.as_deref().unwrap().contains("checksum mismatch"));
+        std::fs::write(&path, b"garbage").unwrap();
+        let found = check_dictionaries(dir.path(), &mut |_| false);
+        assert_eq!(found[0].1.as_deref(), Some("not a zstd dictionary"));
+    }
 
     fn sample_text(i: usize) -> String {
         format!(

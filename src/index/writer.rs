@@ -83,6 +83,13 @@ impl Writer {
                     source,
                 },
             })?;
+        // An ingest that failed half-way (a full disk, a kill) may have left
+        // temporary files of its own; tantivy collects its unused segment
+        // files at the next commit.
+        super::rebuild::remove_leftovers(&dir).map_err(|source| IndexError::Io {
+            dir: dir.clone(),
+            source,
+        })?;
         let existing = existing_files(handle).map_err(|source| IndexError::Tantivy {
             dir: dir.clone(),
             source,

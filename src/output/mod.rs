@@ -1,6 +1,7 @@
 //! Output: hits and documents as text for people, JSON lines or CSV/TSV for scripts.
 //! Never queries; takes the plain data the query stage returns.
 
+pub mod check;
 pub mod json;
 pub mod plot;
 pub mod table;

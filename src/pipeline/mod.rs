@@ -306,14 +306,19 @@ pub fn relink(handle: &IndexHandle) -> Result<(usize, usize), IndexError> {
     Ok((linked.len(), links.reports_on.len()))
 }
 
-/// Open (or create) the index at `dir` and ingest into it.
+/// Open (or create) the index at `dir` and ingest into it; the files it
+/// wrote are verified before it returns.
 pub fn ingest_into(
     dir: &std::path::Path,
     options: &IngestOptions,
     on_failure: impl FnMut(&FileFailure),
 ) -> Result<IngestReport, IndexError> {
     let handle = index::open_or_create(dir)?;
-    ingest(&handle, options, on_failure)
+    let report = ingest(&handle, options, on_failure)?;
+    // The files just written are read once now, so the first search after
+    // an ingest does not pay for verifying them (`index::check::verify`).
+    index::check::verify(dir, &handle.index)?;
+    Ok(report)
 }
 
 #[cfg(test)]

@@ -203,8 +203,10 @@ pub fn run(options: ServeOptions) -> anyhow::Result<()> {
         .build()
         .context("starting the server's runtime")?;
     runtime.block_on(async move {
+        // Fail now, not on the first request, when the index cannot be
+        // read or any of its files is damaged (every file is read).
+        crate::index::check::check(&options.index)?.into_result()?;
         let state = Arc::new(AppState::new(options.index.clone()));
-        // Fail now, not on the first request, when the index cannot be read.
         state
             .reader()
             .map_err(|e| anyhow::anyhow!("{} (hint: {})", e.error, e.hint))?;

@@ -6,6 +6,7 @@
 mod common;
 
 mod acronyms;
+mod check;
 mod cli_conventions;
 mod html_articles;
 mod letters;

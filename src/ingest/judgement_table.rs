@@ -25,8 +25,9 @@ use regex::Regex;
 /// passages between a judgement table and the next heading.
 pub const SUMMARY_HEADING: &str = "Summary";
 
-/// Most lines one row is set on (the grade's own continuation line apart).
-const MAX_ROW_LINES: usize = 3;
+/// Most lines one row is set on, its grade included (the grade's own
+/// continuation line `to be good` apart).
+const MAX_ROW_LINES: usize = 5;
 /// Most words in a row: what is judged and its grade.
 const MAX_ROW_WORDS: usize = 24;
 /// Most rows in one table (the SIF box has five, ILACS four or five).

@@ -45,7 +45,7 @@ fn re(pattern: &str) -> Regex {
 static ROW: LazyLock<Regex> = LazyLock::new(|| {
     re(concat!(
         r"^([\p{Lu}\d][^:]*?)(?:[ \t]{2,}|\t|\n)",
-        r"(?:Outstanding|Good|Inadequate|Requires\s+[Ii]mprovement(?:\s+[Tt]o\s+[Bb]e\s+[Gg]ood)?)$"
+        r"(?:Outstanding|Good|Inadequate|Requires?\s+[Ii]mprovement(?:\s+[Tt]o\s+[Bb]e\s+[Gg]ood)?)$"
     ))
 });
 
@@ -283,7 +283,7 @@ mod tests {
     fn reads_a_numbered_box_under_its_caption() {
         let text = "Report published: 1 May 2016\n\
             Services for children in the area require improvement to be\ngood\n\
-            1.  Help for families  Requires\nimprovement\n\
+            1.  Help for families  Require\nimprovement\n\
             2.  Care for children and\nplanning  Good\n\
               2.1 One part of the care  Inadequate\n\
             3.  Leaders and managers  Good\n\n\

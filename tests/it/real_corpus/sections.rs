@@ -16,7 +16,7 @@ use super::reports_dir;
 /// A judgement table's row: a phrase, then a capitalised grade, no colon
 /// before it (a section heading writes `… children in care: good`).
 static TABLE_ROW: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[^:]+\s(?:Outstanding|Good|Inadequate|Requires [Ii]mprovement(?: to be good)?)$")
+    Regex::new(r"^[^:]+\s(?:Outstanding|Good|Inadequate|Requires? [Ii]mprovement(?: to be good)?)$")
         .expect("pattern")
 });
 

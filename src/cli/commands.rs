@@ -191,6 +191,11 @@ fn write_explanation(
             dash(meta.lead_inspector.as_deref()),
             source("lead_inspector"),
         ),
+        (
+            "judgements",
+            judgements(&meta.judgements),
+            source("judgements"),
+        ),
     ];
     for (name, value, from) in rows {
         writeln!(out, "{name:>16}: {value}{from}")?;
@@ -201,6 +206,19 @@ fn write_explanation(
     }
     writeln!(out, "== passages")?;
     Ok(())
+}
+
+/// `leaders good; overall_effectiveness good …`, or `-` when none is known.
+fn judgements(j: &crate::document::Judgements) -> String {
+    let known: Vec<String> = j
+        .iter()
+        .filter_map(|(name, grade)| Some(format!("{name} {}", grade?.name())))
+        .collect();
+    if known.is_empty() {
+        "-".to_string()
+    } else {
+        known.join("; ")
+    }
 }
 
 /// `ofsearch serve`.

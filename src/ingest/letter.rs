@@ -13,6 +13,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::judgement_table;
+
 /// Why a line was dropped: shown by `extract --explain`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DropRule {
@@ -33,6 +35,9 @@ pub enum DropRule {
     /// A table of metadata (an inspection team, a partnership's details), read
     /// into the document's fields.
     MetadataTable,
+    /// A report's table of judgements (header or caption and rows), read into
+    /// the document's judgements.
+    JudgementTable,
 }
 
 impl DropRule {
@@ -47,6 +52,7 @@ impl DropRule {
             DropRule::Signature => "signature",
             DropRule::CopyTo => "copy-to line",
             DropRule::MetadataTable => "metadata table",
+            DropRule::JudgementTable => "judgement table",
         }
     }
 }
@@ -336,7 +342,12 @@ pub fn mark<S: AsRef<str>>(lines: &[S]) -> Marks {
         let line = text[i];
         // A date line opens its group; a date ending a wrapped sentence does not.
         let opens_group = i == 0 || text[i - 1].is_empty();
-        if crate::ingest::kinds::is_metadata_table(line) {
+        if let Some(table) = judgement_table::table_at(&text, i) {
+            // Its header or caption, above `i`, was kept until its rows were seen.
+            for j in table.filter(|&j| !text[j].is_empty()) {
+                marks[j].get_or_insert(DropRule::JudgementTable);
+            }
+        } else if crate::ingest::kinds::is_metadata_table(line) {
             mark_table(&text, &mut marks, i);
         } else if is_lone_date(line) && opens_group {
             marks[i] = Some(DropRule::DateLine);

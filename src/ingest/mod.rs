@@ -9,6 +9,7 @@ pub mod detect;
 pub mod guard;
 pub mod html;
 pub mod hyphen;
+pub mod judgement_table;
 pub mod kinds;
 pub mod letter;
 pub mod letter_meta;
@@ -141,6 +142,17 @@ pub struct Explanation {
     pub evidence: Vec<(&'static str, String)>,
 }
 
+/// The judgement table the cleaner read, as `the judgement table: row | row …`.
+fn judgement_table_rows(dropped: &[(letter::DropRule, String)]) -> Option<String> {
+    let lines: Vec<&str> = dropped
+        .iter()
+        .filter(|(rule, _)| *rule == letter::DropRule::JudgementTable)
+        .map(|(_, line)| line.as_str())
+        .collect();
+    let rows = judgement_table::rows(&lines);
+    (!rows.is_empty()).then(|| format!("the judgement table: {}", rows.join(" | ")))
+}
+
 /// [`ingest_file`], also explaining what was dropped and where the fields came from.
 pub fn explain_file(
     path: &Path,
@@ -157,7 +169,10 @@ pub fn explain_file(
         let bytes = detect::gunzip_if_needed(bytes)?;
         let mut extracted = extract_owned(bytes, ext.as_deref())?;
         let dropped = std::mem::take(&mut extracted.dropped);
-        let evidence = report_meta::extract(&extracted.full_text).evidence;
+        let mut evidence = report_meta::extract(&extracted.full_text).evidence;
+        if let Some(table) = judgement_table_rows(&dropped) {
+            evidence.push(("judgements", table));
+        }
         let doc = document_from(&display_path, &hash, extracted)?;
         Ok((doc, Explanation { dropped, evidence }))
     })

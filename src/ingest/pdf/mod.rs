@@ -5,6 +5,7 @@ mod furniture;
 mod paragraphs;
 
 pub use super::block::{Block, BlockKind};
+use super::judgement_table;
 use super::letter::{self, DropRule};
 pub use extract::has_pdf_header;
 
@@ -50,6 +51,9 @@ pub fn clean_explained(raw: &str) -> (Vec<Block>, Vec<(DropRule, String)>) {
         }
     }
     let dropped = drop_letter_furniture(&mut pages);
+    for page in &mut pages {
+        ungrade_headings(&mut page.lines);
+    }
     (paragraphs::build_blocks(&pages), dropped)
 }
 
@@ -68,6 +72,10 @@ fn drop_letter_furniture(pages: &mut [furniture::PageLines]) -> Vec<(DropRule, S
         at.push((pi, usize::MAX));
     }
     let marks = letter::mark(&flat);
+    let ends: Vec<(usize, usize)> = table_ends(&flat, &marks)
+        .into_iter()
+        .filter_map(|k| at.get(k).copied())
+        .collect();
     let mut dropped = Vec::new();
     let hits: Vec<(usize, usize, DropRule)> = marks
         .iter()
@@ -79,7 +87,60 @@ fn drop_letter_furniture(pages: &mut [furniture::PageLines]) -> Vec<(DropRule, S
             dropped.push((rule, std::mem::take(line).trim().to_string()));
         }
     }
+    head_summaries(pages, &ends);
     dropped
+}
+
+/// Each section heading set with its grade in a column of its own, as one
+/// line without the grade (the grade is the table's cell, not the heading's).
+fn ungrade_headings(lines: &mut Vec<String>) {
+    let found: Vec<(std::ops::Range<usize>, String)> = {
+        let view: Vec<&str> = lines.iter().map(String::as_str).collect();
+        let mut found = Vec::new();
+        let mut i = 0;
+        while i < view.len() {
+            match judgement_table::graded_heading_at(&view, i) {
+                Some((span, heading)) => {
+                    i = span.end;
+                    found.push((span, heading));
+                }
+                None => i += 1,
+            }
+        }
+        found
+    };
+    // From the last, so that the earlier spans still hold.
+    for (span, heading) in found.into_iter().rev() {
+        lines.splice(span, [heading]);
+    }
+}
+
+/// The last line of each judgement table among the marks.
+fn table_ends(flat: &[&str], marks: &letter::Marks) -> Vec<usize> {
+    let is_table = |k: usize| marks.get(k) == Some(&Some(DropRule::JudgementTable));
+    (0..flat.len())
+        .filter(|&k| is_table(k))
+        .filter(|&k| {
+            let next = (k + 1..flat.len()).find(|&j| !flat[j].trim().is_empty());
+            !next.is_some_and(is_table)
+        })
+        .collect()
+}
+
+/// After each judgement table (its last line at page `pi`, line `li`, already
+/// blanked), a heading of its own for the summary the table stands over:
+/// the summary's passages never sit under a row of the table, and a real
+/// heading right after the table (`Executive summary`) is nearer to them.
+fn head_summaries(pages: &mut [furniture::PageLines], ends: &[(usize, usize)]) {
+    // From the last, so that the earlier positions still hold.
+    for &(pi, li) in ends.iter().rev() {
+        if let Some(page) = pages.get_mut(pi) {
+            if li < page.lines.len() {
+                let heading = [judgement_table::SUMMARY_HEADING.to_string(), String::new()];
+                page.lines.splice(li + 1..li + 1, heading);
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -123,6 +184,56 @@ mod tests {
         let blocks = clean(raw);
         assert_eq!(blocks.len(), 2);
         assert!(blocks.iter().all(|b| b.page == Some(1)), "{blocks:?}");
+    }
+
+    #[test]
+    fn the_judgement_table_is_no_heading_and_the_summary_has_its_own() {
+        let raw = "Inspection of Anytown children's services\n\n\
+                   Judgement  Grade\n\n\
+                   The effect of managers on\nthe work with families  Good\n\n\
+                   The progress of children  Requires improvement\nto be good\n\n\
+                   Overall effectiveness  Good\n\n\
+                   Children in the area receive good help. Leaders know\nthe service well.\n\n\
+                   What needs to improve?\n\nThe timeliness of plans.\n";
+        let (blocks, dropped) = clean_explained(raw);
+        let texts: Vec<(BlockKind, &str)> =
+            blocks.iter().map(|b| (b.kind, b.text.as_str())).collect();
+        assert_eq!(
+            texts,
+            [
+                (
+                    BlockKind::Heading,
+                    "Inspection of Anytown children's services"
+                ),
+                (BlockKind::Heading, judgement_table::SUMMARY_HEADING),
+                (
+                    BlockKind::Paragraph,
+                    "Children in the area receive good help. Leaders know the service well."
+                ),
+                (BlockKind::Heading, "What needs to improve?"),
+                (BlockKind::Paragraph, "The timeliness of plans."),
+            ]
+        );
+        assert_eq!(dropped.len(), 6, "{dropped:?}");
+        assert!(dropped
+            .iter()
+            .all(|(rule, _)| *rule == DropRule::JudgementTable));
+    }
+
+    #[test]
+    fn a_heading_set_with_its_grade_cell_keeps_its_words() {
+        let raw = "Closing sentence of a part.\n\n\
+                   The progress of children in care  Good\n\n\
+                   Children in care are well supported.\n";
+        let texts: Vec<(BlockKind, String)> =
+            clean(raw).into_iter().map(|b| (b.kind, b.text)).collect();
+        assert_eq!(
+            texts[1],
+            (
+                BlockKind::Heading,
+                "The progress of children in care".to_string()
+            )
+        );
     }
 
     #[test]

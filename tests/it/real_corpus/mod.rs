@@ -6,6 +6,7 @@ use crate::common;
 mod docs;
 mod query;
 mod reports;
+mod sections;
 mod trend;
 
 use std::path::PathBuf;

@@ -5,6 +5,9 @@
 //! [`index`] (tantivy) → [`query`] (parse, filter, rank, highlight) →
 //! [`output`] (text, JSON lines, CSV) → front ends: [`cli`] and [`serve`].
 
+#![warn(missing_docs)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod acronyms;
 pub mod cli;
 pub mod cores;

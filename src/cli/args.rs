@@ -87,6 +87,73 @@ pub enum Command {
     Man,
 }
 
+// The library's closed choices as the command line names them: clap stays in
+// the front end (query and output know nothing of it).
+
+/// `--format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FormatArg {
+    /// For people: ranked passages with highlights.
+    Text,
+    /// One JSON object per line.
+    Json,
+    /// Comma-separated values with a header.
+    Csv,
+    /// Tab-separated values with a header.
+    Tsv,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Format {
+        match f {
+            FormatArg::Text => Format::Text,
+            FormatArg::Json => Format::Json,
+            FormatArg::Csv => Format::Csv,
+            FormatArg::Tsv => Format::Tsv,
+        }
+    }
+}
+
+/// `facets --sort`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FacetSortArg {
+    /// Most passages first (ties by value).
+    Count,
+    /// By value: time order for years and months (undated last).
+    Key,
+}
+
+impl From<FacetSortArg> for crate::query::FacetSort {
+    fn from(s: FacetSortArg) -> crate::query::FacetSort {
+        match s {
+            FacetSortArg::Count => crate::query::FacetSort::Count,
+            FacetSortArg::Key => crate::query::FacetSort::Key,
+        }
+    }
+}
+
+/// `docs --sort`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DocSortArg {
+    /// Newest first (undated last), then path.
+    Date,
+    /// By authority (none last), then newest first.
+    Authority,
+    /// By path.
+    Path,
+}
+
+impl From<DocSortArg> for crate::query::docs::DocSort {
+    fn from(s: DocSortArg) -> crate::query::docs::DocSort {
+        use crate::query::docs::DocSort;
+        match s {
+            DocSortArg::Date => DocSort::Date,
+            DocSortArg::Authority => DocSort::Authority,
+            DocSortArg::Path => DocSort::Path,
+        }
+    }
+}
+
 /// A facet named on the command line.
 fn parse_facet(s: &str) -> Result<crate::query::FacetBy, String> {
     s.parse()
@@ -104,7 +171,7 @@ pub struct FacetsArgs {
     pub by: crate::query::FacetBy,
     /// Row order (default: time order for year and month, else most passages first).
     #[arg(long, value_enum)]
-    pub sort: Option<crate::query::FacetSort>,
+    pub sort: Option<FacetSortArg>,
     /// Match words exactly (no stemming).
     #[arg(long)]
     pub exact: bool,
@@ -176,7 +243,7 @@ pub struct IngestArgs {
 pub struct OutputArgs {
     /// Output format.
     #[arg(long, value_enum, value_name = "FORMAT")]
-    pub format: Option<Format>,
+    pub format: Option<FormatArg>,
     /// Short for --format json (JSON lines).
     #[arg(long)]
     pub json: bool,
@@ -188,7 +255,7 @@ impl OutputArgs {
         if self.json {
             Format::Json
         } else {
-            self.format.unwrap_or(Format::Text)
+            self.format.map_or(Format::Text, Format::from)
         }
     }
 }
@@ -266,7 +333,7 @@ pub struct DocsArgs {
     pub query: Option<String>,
     /// Order: newest first, by authority, or by path.
     #[arg(long, value_enum, default_value = "date")]
-    pub sort: crate::query::docs::DocSort,
+    pub sort: DocSortArg,
     /// Most documents to list.
     #[arg(long, short = 'n', value_name = "N")]
     pub limit: Option<usize>,

@@ -26,7 +26,7 @@ pub fn docs(cli: &Cli, args: &DocsArgs) -> Result<i32> {
             detail: Default::default(),
             explain: false,
         },
-        sort: args.sort,
+        sort: args.sort.into(),
         limit: args.limit,
     };
     let list = docs::list(&reader, &request)?;

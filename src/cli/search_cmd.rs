@@ -454,7 +454,7 @@ pub fn facets(cli: &Cli, args: &FacetsArgs) -> Result<i32> {
         detail: MetaDetail::Full,
         explain: false,
     };
-    let sort = args.sort.unwrap_or(args.by.default_sort());
+    let sort = args.sort.map_or(args.by.default_sort(), Into::into);
     let (rows, notes) = query::facets(&reader, &request, args.by, sort)?;
     print_notes(&notes);
     let by = args.by.name();

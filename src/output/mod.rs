@@ -8,7 +8,7 @@ pub mod table;
 pub mod text;
 
 /// Output formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// For people: ranked passages with highlights.
     Text,

@@ -8,7 +8,7 @@ use crate::document::{DocumentMeta, Passage};
 use crate::index::{IndexError, Reader, StoredDocument};
 
 /// Order of a document listing.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum DocSort {
     /// Newest first (undated last), then path.
     #[default]

@@ -67,7 +67,7 @@ impl std::str::FromStr for FacetBy {
 }
 
 /// Order of facet rows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FacetSort {
     /// Most passages first (ties by value).
     Count,

@@ -183,7 +183,7 @@ fn write_count(
         Format::Json => writeln!(
             out,
             "{}",
-            serde_json::json!({"query": query, "passages": passages, "documents": documents})
+            serde_json::Value::Object(json::count_object(query, passages, documents))
         )?,
         Format::Csv | Format::Tsv => {
             let mut w = table::writer(
@@ -466,7 +466,7 @@ pub fn facets(cli: &Cli, args: &FacetsArgs) -> Result<i32> {
                 writeln!(
                     out,
                     "{}",
-                    serde_json::json!({"by": by, "value": r.value, "passages": r.passages, "documents": r.documents})
+                    serde_json::Value::Object(json::facet_row_object(by, r))
                 )?;
             }
         }

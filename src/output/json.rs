@@ -115,6 +115,25 @@ pub fn explain_object(p: &crate::query::rank::ScoreParts) -> Value {
     })
 }
 
+/// Exact counts of a query (`search --count`, `/api/count`).
+pub fn count_object(query: &str, passages: usize, documents: usize) -> Map<String, Value> {
+    let mut m = Map::new();
+    m.insert("query".into(), json!(query));
+    m.insert("passages".into(), json!(passages));
+    m.insert("documents".into(), json!(documents));
+    m
+}
+
+/// One facet row, with what it counts by (`facets --json`; `/api/facets` rows).
+pub fn facet_row_object(by: &str, row: &crate::query::FacetRow) -> Map<String, Value> {
+    let mut m = Map::new();
+    m.insert("by".into(), json!(by));
+    m.insert("value".into(), json!(row.value));
+    m.insert("passages".into(), json!(row.passages));
+    m.insert("documents".into(), json!(row.documents));
+    m
+}
+
 /// Scores rounded so output is stable across platforms.
 fn round_score(score: f32) -> f64 {
     (f64::from(score) * 10_000.0).round() / 10_000.0

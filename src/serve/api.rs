@@ -69,7 +69,9 @@ pub async fn search(State(state): Shared, RawQuery(raw): RawQuery) -> Response {
 pub async fn count(State(state): Shared, RawQuery(raw): RawQuery) -> Response {
     answer(state, raw, move |reader, p| {
         let c = query::count(&reader, &search_request(&p, None)?)?;
-        Ok(json!({"query": p.q, "passages": c.passages, "documents": c.documents, "notes": c.notes}))
+        let mut body = out_json::count_object(&p.q, c.passages, c.documents);
+        body.insert("notes".into(), json!(c.notes));
+        Ok(Value::Object(body))
     })
     .await
 }

@@ -196,12 +196,10 @@ impl Weighed {
                 Part::Filters => filters += score,
             }
         }
-        let mut priors = Priors::of(reader, self.text, &self.lead)?;
-        let kind = priors.kind(doc);
-        let length = priors.length(doc);
-        let lead = priors.lead(doc);
-        let (kind_weight, length_weight) = (kind_weight(kind), length_weight(length));
-        let lead_weight = lead_weight(lead);
+        let r = Priors::of(reader, self.text, &self.lead)?.read(doc);
+        let (kind_weight, length_weight, lead_weight) =
+            (r.kind_weight, r.length_weight, r.lead_weight);
+        let (kind, length, lead) = (r.kind, r.length, r.lead);
         Ok(ScoreParts {
             words,
             phrase,
@@ -324,6 +322,35 @@ impl Priors {
     fn length(&self, doc: DocId) -> u32 {
         self.norms.fieldnorm(doc)
     }
+
+    /// `raw` weighed by `doc`'s kind and length, the lead still to come.
+    /// Every path multiplies in this order, so all give the same bits.
+    fn before_lead(&self, raw: Score, doc: DocId) -> Score {
+        raw * kind_weight(self.kind(doc)) * length_weight(self.length(doc))
+    }
+
+    /// What `doc`'s score is weighed by, read whole (to explain it).
+    fn read(&mut self, doc: DocId) -> Reading {
+        let (kind, length, lead) = (self.kind(doc), self.length(doc), self.lead(doc));
+        Reading {
+            kind,
+            length,
+            lead,
+            kind_weight: kind_weight(kind),
+            length_weight: length_weight(length),
+            lead_weight: lead_weight(lead),
+        }
+    }
+}
+
+/// A passage's kind, length and lead, with their weights.
+struct Reading {
+    kind: PassageKind,
+    length: u32,
+    lead: Option<u32>,
+    kind_weight: Score,
+    length_weight: Score,
+    lead_weight: Score,
 }
 
 impl Weight for WeighedWeight {
@@ -336,11 +363,9 @@ impl Weight for WeighedWeight {
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
         let inner = self.inner.explain(reader, doc)?;
-        let mut priors = Priors::of(reader, self.text, &self.lead)?;
-        let kind = priors.kind(doc);
-        let words = priors.length(doc);
-        let lead = priors.lead(doc);
-        let (k, l, f) = (kind_weight(kind), length_weight(words), lead_weight(lead));
+        let r = Priors::of(reader, self.text, &self.lead)?.read(doc);
+        let (kind, words, lead) = (r.kind, r.length, r.lead);
+        let (k, l, f) = (r.kind_weight, r.length_weight, r.lead_weight);
         let mut e = Explanation::new_with_string(
             "relevance × kind × length × lead".to_string(),
             inner.value() * k * l * f,
@@ -373,13 +398,11 @@ pub fn score_reaching(scorer: &mut dyn Scorer, floor: Option<Score>) -> Option<S
         return Some(scorer.score());
     };
     let doc = weighed.inner.doc();
-    let priors = &mut weighed.priors;
-    let before_lead =
-        weighed.inner.score() * kind_weight(priors.kind(doc)) * length_weight(priors.length(doc));
+    let before_lead = weighed.priors.before_lead(weighed.inner.score(), doc);
     if floor.is_some_and(|floor| before_lead < floor) {
         return None;
     }
-    Some(before_lead * lead_weight(priors.lead(doc)))
+    Some(before_lead * lead_weight(weighed.priors.lead(doc)))
 }
 
 impl DocSet for WeighedScorer {
@@ -406,13 +429,9 @@ impl DocSet for WeighedScorer {
 
 impl Scorer for WeighedScorer {
     fn score(&mut self) -> Score {
-        // Multiplied in the order `score_reaching` does, so both give the same bits.
         let doc = self.inner.doc();
-        let p = &mut self.priors;
-        self.inner.score()
-            * kind_weight(p.kind(doc))
-            * length_weight(p.length(doc))
-            * lead_weight(p.lead(doc))
+        let before_lead = self.priors.before_lead(self.inner.score(), doc);
+        before_lead * lead_weight(self.priors.lead(doc))
     }
 }
 

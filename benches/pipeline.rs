@@ -169,6 +169,7 @@ fn query_snippet(c: &mut Criterion) {
         }
     }
     let options = IngestOptions {
+        first_indexed: Default::default(),
         paths: vec![corpus],
         prune: true,
         memory_budget: 50 * 1024 * 1024,

@@ -93,7 +93,7 @@ domain_words! {
         /// The arrangements lead to inconsistent experiences and outcomes.
         Inconsistent = "inconsistent experiences and outcomes" | "inconsistent",
         /// Widespread and/or systemic failings leading to significant concerns.
-        SystemicFailings = "widespread and/or systemic failings" | "widespread or systemic failings" | "systemic failings" | "widespread",
+        SystemicFailings = "widespread and/or systemic failings" | "widespread or systemic failings" | "systemic failings" | "systemic" | "widespread",
     }
 }
 

@@ -36,8 +36,13 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "index",
         ],
     ),
+    // Saved searches: a file beside the index and the search for what is new.
+    ("watch", &["document", "fields", "index", "query"]),
     // Printers: format answers, never ask the index.
-    ("output", &["document", "gazetteer", "fields", "query"]),
+    (
+        "output",
+        &["document", "gazetteer", "fields", "query", "watch"],
+    ),
     // An ingest end to end.
     (
         "pipeline",

@@ -20,6 +20,7 @@ pub mod output;
 pub mod pipeline;
 pub mod query;
 pub mod serve;
+pub mod watch;
 
 #[cfg(test)]
 mod layers;

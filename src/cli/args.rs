@@ -81,6 +81,10 @@ pub enum Command {
     Facets(FacetsArgs),
     /// Verify every file of the index; name what is damaged and how to rebuild it (exit 0 sound, 2 damaged).
     Check(CheckArgs),
+    /// Saved searches: `watch add NAME QUERY`, then `watch NAME` lists the hits in documents
+    /// indexed since it was last read (exit 0 with hits, 1 without, 2 on error).
+    #[command(after_help = WATCH_HELP, args_conflicts_with_subcommands = true)]
+    Watch(WatchArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions(CompletionsArgs),
     /// Print the man page (roff).
@@ -236,6 +240,87 @@ pub struct IngestArgs {
     /// Give up on a file whose extraction takes longer than this (0: no limit).
     #[arg(long, value_name = "SECS", default_value_t = 60.0)]
     pub file_timeout: f64,
+}
+
+/// How watches are read, after `ofsearch watch --help`.
+pub const WATCH_HELP: &str = "\
+A watch is a saved search (kept in the index folder, watches.jsonl). Reading it
+lists the hits in documents first indexed since it was last read, newest
+document first, and marks them read; `ingest` ends with a line for each watch
+with new documents. For alerts from cron:
+
+  ofsearch ingest ~/ofsted && ofsearch watch --json >> new-hits.jsonl
+
+Examples:
+  ofsearch watch add hull-neglect neglect --authority Hull
+  ofsearch watch add send-outcomes '' --type send
+  ofsearch watch list
+  ofsearch watch hull-neglect
+  ofsearch watch hull-neglect --since 2026-11-01 --no-mark
+  ofsearch watch rm hull-neglect";
+
+// Arguments of `watch`: a subcommand, or the watch to read.
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    #[command(subcommand)]
+    pub action: Option<WatchAction>,
+    /// The watch to read (every watch when left out).
+    #[arg(value_name = "NAME")]
+    pub name: Option<String>,
+    /// Documents first indexed on or after this day (YYYY-MM-DD) or time
+    /// (RFC 3339), whatever the watch has seen; the watch is not marked read.
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Show what is new without marking it read.
+    #[arg(long)]
+    pub no_mark: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+// What `watch` does besides reading.
+#[derive(Debug, Subcommand)]
+pub enum WatchAction {
+    /// Save a search under a name (the query and filters as for `search`).
+    Add(WatchAddArgs),
+    /// List the watches, with how many new documents each has.
+    List(WatchListArgs),
+    /// Remove watches.
+    Rm(WatchRmArgs),
+}
+
+// Arguments of `watch add`.
+#[derive(Debug, Args)]
+pub struct WatchAddArgs {
+    /// Its name: letters, digits, '-', '_', '.'.
+    #[arg(value_name = "NAME")]
+    pub name: String,
+    /// The query ('' for filters only).
+    #[arg(value_name = "QUERY", allow_hyphen_values = true)]
+    pub query: String,
+    /// Match words exactly (no stemming).
+    #[arg(long)]
+    pub exact: bool,
+    /// Replace a watch of the same name (what it has seen is kept).
+    #[arg(long)]
+    pub replace: bool,
+    #[command(flatten)]
+    pub filters: FilterArgs,
+}
+
+// Arguments of `watch list`.
+#[derive(Debug, Args)]
+pub struct WatchListArgs {
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+// Arguments of `watch rm`.
+#[derive(Debug, Args)]
+pub struct WatchRmArgs {
+    /// The watches to remove.
+    #[arg(value_name = "NAME", required = true)]
+    pub names: Vec<String>,
 }
 
 // Output selection shared by listing commands.

@@ -46,6 +46,9 @@ fn run_ingest(dir: &std::path::Path, options: &IngestOptions, quiet: bool) -> Re
             eprintln!("ofsearch: {linked} of {news} news documents linked to a letter or report");
         }
     }
+    if !quiet {
+        super::watch_cmd::report_after_ingest(dir);
+    }
     Ok(if report.failed.is_empty() {
         EXIT_OK
     } else {
@@ -65,7 +68,8 @@ pub fn ingest(cli: &Cli, args: &IngestArgs) -> Result<i32> {
             .then(|| std::time::Duration::try_from_secs_f64(args.file_timeout).ok())
             .flatten(),
     );
-    let options = IngestOptions {
+    let mut options = IngestOptions {
+        first_indexed: Default::default(),
         paths,
         prune: !args.no_prune,
         memory_budget: args.memory.saturating_mul(1024 * 1024),
@@ -73,6 +77,10 @@ pub fn ingest(cli: &Cli, args: &IngestArgs) -> Result<i32> {
     };
     let dir = index_dir(cli);
     if args.rebuild {
+        // Saved searches keep knowing what they have seen: documents that
+        // come back keep when they were first indexed (when the old index
+        // can still say).
+        options.first_indexed = first_indexed_of(&dir);
         let removed = index::rebuild::empty(&dir)?;
         if !args.quiet {
             eprintln!(
@@ -84,6 +92,17 @@ pub fn ingest(cli: &Cli, args: &IngestArgs) -> Result<i32> {
     run_ingest(&dir, &options, args.quiet)
 }
 
+/// Each document's first-indexed stamp in the index in `dir`, if it can be read.
+fn first_indexed_of(
+    dir: &std::path::Path,
+) -> std::collections::HashMap<String, index::stamps::Stamp> {
+    index::open(dir)
+        .and_then(|h| Reader::open(&h))
+        .and_then(|r| index::stamps::first_indexed(&r, &r.searcher()))
+        .map(|f| f.documents.into_iter().collect())
+        .unwrap_or_default()
+}
+
 /// Open the index for reading, building the bundled corpus first when that is the default.
 pub fn open_reader(cli: &Cli) -> Result<Reader> {
     let dir = index_dir(cli);
@@ -93,6 +112,7 @@ pub fn open_reader(cli: &Cli) -> Result<Reader> {
             dir.display()
         );
         let options = IngestOptions {
+            first_indexed: Default::default(),
             paths: vec![std::path::PathBuf::from(DEFAULT_CORPUS)],
             prune: true,
             memory_budget: crate::index::writer::DEFAULT_MEMORY_BUDGET,

@@ -13,6 +13,7 @@ mod link_cmd;
 mod panics;
 mod search_cmd;
 mod trend_cmd;
+mod watch_cmd;
 
 use std::io::{self, IsTerminal};
 use std::path::{Path, PathBuf};
@@ -80,6 +81,7 @@ fn dispatch(cli: &Cli) -> anyhow::Result<i32> {
         Command::Links(a) => link_cmd::links(cli, a),
         Command::Extract(a) => commands::extract(cli, a),
         Command::Check(a) => check_cmd::check(cli, a),
+        Command::Watch(a) => watch_cmd::watch(cli, a),
         Command::Completions(a) => commands::completions(a),
         Command::Man => commands::man(),
     }

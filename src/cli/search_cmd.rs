@@ -17,12 +17,14 @@ use crate::query::{self, Hit, MatchOptions, MetaDetail, SearchRequest};
 
 /// What to add around each hit.
 #[derive(Clone, Copy)]
-struct Shape<'a> {
-    format: Format,
-    context: usize,
-    batch_query: Option<&'a str>,
-    grouped_by_doc: bool,
-    with_letter: bool,
+pub(super) struct Shape<'a> {
+    pub format: Format,
+    pub context: usize,
+    /// A key and value each JSON line or CSV row carries first: a batch's
+    /// query (`query`), a watch's name (`watch`).
+    pub label: Option<(&'static str, &'a str)>,
+    pub grouped_by_doc: bool,
+    pub with_letter: bool,
 }
 
 impl Shape<'_> {
@@ -37,7 +39,7 @@ impl Shape<'_> {
     }
 }
 
-fn print_notes(notes: &[String]) {
+pub(super) fn print_notes(notes: &[String]) {
     for n in notes {
         eprintln!("ofsearch: note: {n}");
     }
@@ -45,7 +47,7 @@ fn print_notes(notes: &[String]) {
 
 /// Write hits in the chosen format, ranked from `first_rank` (a table's header only with the
 /// first: the hits of one listing may come in several calls).
-fn write_hits<W: WriteColor>(
+pub(super) fn write_hits<W: WriteColor>(
     out: &mut W,
     reader: &Reader,
     hits: Vec<Hit>,
@@ -82,7 +84,7 @@ fn write_hits<W: WriteColor>(
                 }
             }
         }
-        Format::Json if shape.context == 0 && !shape.with_letter && shape.batch_query.is_none() => {
+        Format::Json if shape.context == 0 && !shape.with_letter && shape.label.is_none() => {
             for hit in &hits {
                 json::write_hit_line(out, hit)?;
             }
@@ -102,16 +104,16 @@ fn write_hits<W: WriteColor>(
                         }),
                     );
                 }
-                if let Some(q) = shape.batch_query {
-                    obj.insert("query".into(), serde_json::json!(q));
+                if let Some((key, value)) = shape.label {
+                    obj.insert(key.into(), serde_json::json!(value));
                 }
                 writeln!(out, "{}", serde_json::Value::Object(obj))?;
             }
         }
         Format::Csv | Format::Tsv => {
             let mut columns: Vec<&str> = table::hit_columns();
-            if shape.batch_query.is_some() {
-                columns.insert(0, "query");
+            if let Some((key, _)) = shape.label {
+                columns.insert(0, key);
             }
             if shape.context > 0 {
                 columns.extend(["context_before", "context_after"]);
@@ -124,8 +126,8 @@ fn write_hits<W: WriteColor>(
             };
             for (hit, (before, after)) in hits.iter().zip(&contexts) {
                 let mut row = table::hit_row(hit);
-                if let Some(q) = shape.batch_query {
-                    row.insert(0, q.to_string());
+                if let Some((_, value)) = shape.label {
+                    row.insert(0, value.to_string());
                 }
                 if shape.context > 0 {
                     row.push(table::join_passages(before));
@@ -153,8 +155,8 @@ fn write_groups<W: WriteColor>(
         Format::Json => {
             for g in groups {
                 let mut obj = json::group_object(g);
-                if let Some(q) = shape.batch_query {
-                    obj.insert("query".into(), serde_json::json!(q));
+                if let Some((key, value)) = shape.label {
+                    obj.insert(key.into(), serde_json::json!(value));
                 }
                 writeln!(out, "{}", serde_json::Value::Object(obj))?;
             }
@@ -231,7 +233,7 @@ pub fn search(cli: &Cli, args: &SearchArgs) -> Result<i32> {
     let shape = Shape {
         format,
         context: args.context,
-        batch_query: None,
+        label: None,
         grouped_by_doc: grouped,
         with_letter: args.with_letter,
     };
@@ -387,7 +389,7 @@ fn search_batch(
         let shape = Shape {
             format,
             context: args.context,
-            batch_query: Some(q),
+            label: Some(("query", q)),
             grouped_by_doc: args.group_by == Some(GroupBy::Doc),
             with_letter: args.with_letter,
         };
@@ -430,7 +432,7 @@ pub fn mentions(cli: &Cli, args: &MentionsArgs) -> Result<i32> {
         let shape = Shape {
             format,
             context: 0,
-            batch_query: None,
+            label: None,
             grouped_by_doc: false,
             with_letter: false,
         };

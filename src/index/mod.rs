@@ -14,6 +14,7 @@ pub mod passage_store;
 pub mod reader;
 pub mod rebuild;
 pub mod schema;
+pub mod stamps;
 pub mod tokenize;
 pub mod verified;
 pub mod writer;
@@ -42,7 +43,7 @@ pub enum IndexError {
     #[error("no index in {0} (run `ofsearch ingest` first)")]
     Missing(PathBuf),
     /// Built by another version of ofsearch.
-    #[error("the index in {dir} was built by another version of ofsearch (schema {found}, this one reads {expected}): delete the folder's contents and run `ofsearch ingest` again")]
+    #[error("the index in {dir} was built by another version of ofsearch (schema {found}, this one reads {expected}): `ofsearch ingest --rebuild --index {dir} PATH…` rebuilds it from the folders it was built from (saved searches are kept)")]
     Incompatible {
         /// Index folder.
         dir: PathBuf,

@@ -14,7 +14,7 @@ use tantivy::schema::{
 };
 
 /// Bump when the schema or the meaning of a field changes: older indexes are refused.
-pub const SCHEMA_VERSION: u32 = 10;
+pub const SCHEMA_VERSION: u32 = 11;
 
 /// Tokenizer of the stemmed fields (tantivy's built-in English stemmer).
 pub const STEMMED: &str = "ofs_stem";
@@ -64,6 +64,8 @@ pub struct Fields {
     pub file_size: Field,
     /// File modification time when ingested, nanoseconds since the epoch (doc records).
     pub file_mtime: Field,
+    /// When the document first entered the index ([`super::stamps`]; doc records).
+    pub first_indexed: Field,
 }
 
 impl Fields {
@@ -146,6 +148,7 @@ pub fn build() -> (Schema, Fields) {
         // that needs no doc-store block per file.
         file_size: b.add_u64_field("file_size", FAST),
         file_mtime: b.add_u64_field("file_mtime", FAST),
+        first_indexed: b.add_u64_field("first_indexed", FAST),
     };
     (b.build(), fields)
 }
@@ -180,5 +183,6 @@ pub fn fields_of(schema: &Schema) -> tantivy::Result<Fields> {
         passages: f("passages")?,
         file_size: f("file_size")?,
         file_mtime: f("file_mtime")?,
+        first_indexed: f("first_indexed")?,
     })
 }

@@ -1,11 +1,13 @@
 //! Output: hits and documents as text for people, JSON lines or CSV/TSV for scripts.
 //! Never queries; takes the plain data the query stage returns.
 
+pub mod atom;
 pub mod check;
 pub mod json;
 pub mod plot;
 pub mod table;
 pub mod text;
+pub mod watches;
 
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -25,6 +25,10 @@ pub struct IngestOptions {
     pub memory_budget: usize,
     /// Draw a progress bar (only on a terminal).
     pub progress: bool,
+    /// First-indexed stamps to keep for documents that come back (a
+    /// rebuild's, read from the index before it was emptied), so saved
+    /// searches do not see them as new.
+    pub first_indexed: HashMap<String, crate::index::stamps::Stamp>,
 }
 
 /// A file that could not be ingested.
@@ -101,6 +105,7 @@ pub fn ingest(
     mut on_failure: impl FnMut(&FileFailure),
 ) -> Result<IngestReport, IndexError> {
     let mut writer = Writer::open(handle, options.memory_budget)?;
+    writer.keep_first_indexed(options.first_indexed.clone());
     let (files, walk_errors) = walk::files(&options.paths);
     let mut report = IngestReport::default();
     for e in walk_errors {
@@ -329,6 +334,7 @@ mod tests {
 
     fn options(root: &std::path::Path) -> IngestOptions {
         IngestOptions {
+            first_indexed: HashMap::new(),
             paths: vec![root.to_path_buf()],
             prune: true,
             memory_budget: 20 * 1024 * 1024,

@@ -494,6 +494,10 @@ impl Builder<'_> {
                 }
                 Box::new(RangeQuery::new(bound(from), bound(to)))
             }
+            Resolved::Documents(paths) if paths.is_empty() => Box::new(EmptyQuery),
+            Resolved::Documents(paths) => Box::new(tantivy::query::TermSetQuery::new(
+                paths.iter().map(|p| Term::from_field_text(f.path, p)),
+            )),
         }
     }
 }

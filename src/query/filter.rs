@@ -12,6 +12,9 @@ pub enum Resolved {
     Words(FilterField, String),
     /// Inclusive range of days, as seconds since the epoch.
     DateRange(Option<i64>, Option<i64>),
+    /// Passages of these documents only (by path): a saved search's new
+    /// documents, for one.
+    Documents(Vec<String>),
 }
 
 /// Canonical authority for a user-typed name. A misspelt name is taken as the

@@ -8,6 +8,7 @@
 
 mod api;
 mod error;
+mod feed;
 mod page;
 pub mod params;
 mod state;
@@ -160,6 +161,8 @@ pub fn router(state: Arc<AppState>, cors: Option<&str>) -> Router {
         .route("/doc/{id}", get(page::document))
         .route("/doc/{id}/file", get(page::file))
         .route("/doc/{id}/pdf", get(page::pdf))
+        .route("/feed.atom", get(feed::search_feed))
+        .route("/watch/{file}", get(feed::watch_feed))
         .route("/static/app.css", get(css))
         .route("/static/app.js", get(js))
         .nest("/api", api)

@@ -31,7 +31,8 @@ fn sidebar_facets() -> Vec<(FacetBy, &'static str, &'static str)> {
     facets
 }
 
-fn layout(title: &str, body: Markup) -> Markup {
+/// A page; `feed`, when given, is announced to browsers and feed readers.
+fn layout(title: &str, feed: Option<&str>, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="en" {
@@ -40,6 +41,9 @@ fn layout(title: &str, body: Markup) -> Markup {
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " · ofsearch" }
                 link rel="stylesheet" href="/static/app.css";
+                @if let Some(feed) = feed {
+                    link rel="alternate" type="application/atom+xml" title="New matching documents" href=(feed);
+                }
                 script src="/static/app.js" defer {}
             }
             body {
@@ -325,6 +329,7 @@ pub async fn search(State(state): State<Arc<AppState>>, RawQuery(raw): RawQuery)
 fn home(p: &Params) -> Markup {
     layout(
         "Search",
+        None,
         html! {
             (search_form(p, None))
             main #main {
@@ -342,6 +347,7 @@ fn home(p: &Params) -> Markup {
 fn page_with_error(p: &Params, e: ApiError) -> (StatusCode, Html<String>) {
     let markup = layout(
         "Search",
+        None,
         html! {
             (search_form(p, Some(&e)))
             main #main { p #count role="status" aria-live="polite" { (e.error) } }
@@ -368,6 +374,7 @@ fn results(
     });
     layout(
         &p.q,
+        Some(&super::feed::feed_link(p)),
         html! {
             (search_form(p, None))
             div.layout {
@@ -388,7 +395,8 @@ fn results(
                     }
                     p.downloads { "Download every hit: "
                         a href=(format!("/api/export.csv?{export}")) download { "CSV" } " · "
-                        a href=(format!("/api/export.jsonl?{export}")) download { "JSON lines" } }
+                        a href=(format!("/api/export.jsonl?{export}")) download { "JSON lines" }
+                        " · New matches in a feed reader: " a.subscribe href=(super::feed::feed_link(p)) type="application/atom+xml" { "subscribe (Atom)" } }
                     @if p.group {
                         ol.hits.groups start=(p.offset + 1) {
                             @for g in &page.groups {
@@ -470,6 +478,7 @@ pub async fn document(
     );
     let markup = layout(
         &meta.title,
+        None,
         html! {
             (search_form(&Params { q: p.q.clone(), ..Params::default() }, None))
             main #main.document {

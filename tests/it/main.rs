@@ -20,3 +20,4 @@ mod reliability_index;
 mod reliability_query;
 mod seeds;
 mod serve;
+mod watch;

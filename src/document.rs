@@ -179,6 +179,9 @@ impl Judgements {
     }
 }
 
+/// A calendar day; written and read as `YYYY-MM-DD` (JSON, CSV, text).
+pub type Day = jiff::civil::Date;
+
 /// Facts about one ingested document, shared by all of its passages.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DocumentMeta {
@@ -194,18 +197,18 @@ pub struct DocumentMeta {
     pub source: Option<String>,
     /// Canonical authority the document is about.
     pub authority: Option<String>,
-    /// Letter or publication date, else the last inspection date (`YYYY-MM-DD`).
-    pub date: Option<String>,
+    /// Letter or publication date, else the last inspection date (printed `YYYY-MM-DD`).
+    pub date: Option<Day>,
     /// Kind of inspection or visit.
     pub visit_type: Option<VisitType>,
     /// Every named inspector.
     pub inspectors: Vec<String>,
     /// The lead inspector.
     pub lead_inspector: Option<String>,
-    /// First day of the inspection (`YYYY-MM-DD`).
-    pub inspection_start: Option<String>,
-    /// Last day of the inspection (`YYYY-MM-DD`).
-    pub inspection_end: Option<String>,
+    /// First day of the inspection.
+    pub inspection_start: Option<Day>,
+    /// Last day of the inspection.
+    pub inspection_end: Option<Day>,
     /// Judgements given by the inspection.
     pub judgements: Judgements,
     /// Each inspector or signer with their role and inspectorate, when the
@@ -238,7 +241,7 @@ pub struct LinkRef {
     /// Its title.
     pub title: String,
     /// Its date.
-    pub date: Option<String>,
+    pub date: Option<Day>,
     /// Its `doc_id`.
     pub doc_id: String,
     /// How sure the link is, in [0, 1].

@@ -124,10 +124,23 @@ impl FieldId {
     }
 }
 
-/// The field called `name` (a name declared below; for code that means one field).
-pub fn field(name: &str) -> FieldId {
-    FieldId::named(name).unwrap_or(FieldId(0))
-}
+// The fields code names, in [`FIELDS`]' order (a test holds them to it).
+/// `authority`.
+pub const AUTHORITY: FieldId = FieldId(0);
+/// `kind` (a passage's).
+pub const KIND: FieldId = FieldId(1);
+/// `type` (visit type).
+pub const TYPE: FieldId = FieldId(2);
+/// `judgement` (overall effectiveness).
+pub const JUDGEMENT: FieldId = FieldId(3);
+/// `outcome` (an area SEND inspection's).
+pub const OUTCOME: FieldId = FieldId(4);
+/// `theme` (a JTAI's).
+pub const THEME: FieldId = FieldId(5);
+/// `inspector`.
+pub const INSPECTOR: FieldId = FieldId(6);
+/// `source`.
+pub const SOURCE: FieldId = FieldId(7);
 
 fn one(v: Option<&str>) -> Vec<String> {
     v.map(str::to_string).into_iter().collect()
@@ -320,6 +333,24 @@ pub static FIELDS: &[MetaField] = &[
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_named_constants_are_their_fields() {
+        let named = [
+            (AUTHORITY, "authority"),
+            (KIND, "kind"),
+            (TYPE, "type"),
+            (JUDGEMENT, "judgement"),
+            (OUTCOME, "outcome"),
+            (THEME, "theme"),
+            (INSPECTOR, "inspector"),
+            (SOURCE, "source"),
+        ];
+        for (id, name) in named {
+            assert_eq!(id.name(), name);
+        }
+    }
+
     use super::*;
 
     #[test]
@@ -339,15 +370,17 @@ mod tests {
         );
         assert_eq!(FieldId::named("colour"), None);
         for f in FieldId::all() {
-            assert_eq!(field(f.name()), f);
+            assert_eq!(FieldId::named(f.name()), Some(f));
         }
     }
 
     #[test]
     fn typed_values_resolve_to_stored_ones() {
         let mut notes = Vec::new();
-        let resolve =
-            |name: &str, v: &str, notes: &mut Vec<String>| (field(name).spec().resolve)(v, notes);
+        let resolve = |name: &str, v: &str, notes: &mut Vec<String>| match FieldId::named(name) {
+            Some(f) => (f.spec().resolve)(v, notes),
+            None => panic!("no field {name}"),
+        };
         assert_eq!(
             resolve("type", "Focused", &mut notes).unwrap(),
             "focused visit"

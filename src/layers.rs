@@ -36,12 +36,32 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "index",
         ],
     ),
+    // Built on search: facets, trends, statistics, listings, news links.
+    (
+        "analysis",
+        &[
+            "document",
+            "gazetteer",
+            "acronyms",
+            "fields",
+            "cores",
+            "index",
+            "query",
+        ],
+    ),
     // Saved searches: a file beside the index and the search for what is new.
     ("watch", &["document", "fields", "index", "query"]),
     // Printers: format answers, never ask the index.
     (
         "output",
-        &["document", "gazetteer", "fields", "query", "watch"],
+        &[
+            "document",
+            "gazetteer",
+            "fields",
+            "query",
+            "analysis",
+            "watch",
+        ],
     ),
     // An ingest end to end.
     (
@@ -53,7 +73,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "cores",
             "ingest",
             "index",
-            "query",
+            "analysis",
         ],
     ),
 ];

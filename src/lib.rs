@@ -9,6 +9,7 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod acronyms;
+pub mod analysis;
 pub mod cli;
 pub mod cores;
 pub mod document;

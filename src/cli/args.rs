@@ -127,11 +127,11 @@ pub enum FacetSortArg {
     Key,
 }
 
-impl From<FacetSortArg> for crate::query::FacetSort {
-    fn from(s: FacetSortArg) -> crate::query::FacetSort {
+impl From<FacetSortArg> for crate::analysis::FacetSort {
+    fn from(s: FacetSortArg) -> crate::analysis::FacetSort {
         match s {
-            FacetSortArg::Count => crate::query::FacetSort::Count,
-            FacetSortArg::Key => crate::query::FacetSort::Key,
+            FacetSortArg::Count => crate::analysis::FacetSort::Count,
+            FacetSortArg::Key => crate::analysis::FacetSort::Key,
         }
     }
 }
@@ -147,9 +147,9 @@ pub enum DocSortArg {
     Path,
 }
 
-impl From<DocSortArg> for crate::query::docs::DocSort {
-    fn from(s: DocSortArg) -> crate::query::docs::DocSort {
-        use crate::query::docs::DocSort;
+impl From<DocSortArg> for crate::analysis::docs::DocSort {
+    fn from(s: DocSortArg) -> crate::analysis::docs::DocSort {
+        use crate::analysis::docs::DocSort;
         match s {
             DocSortArg::Date => DocSort::Date,
             DocSortArg::Authority => DocSort::Authority,
@@ -159,7 +159,7 @@ impl From<DocSortArg> for crate::query::docs::DocSort {
 }
 
 /// A facet named on the command line.
-fn parse_facet(s: &str) -> Result<crate::query::FacetBy, String> {
+fn parse_facet(s: &str) -> Result<crate::analysis::FacetBy, String> {
     s.parse()
 }
 
@@ -172,7 +172,7 @@ pub struct FacetsArgs {
     /// What to count by: year, month, or a field (authority, type,
     /// inspector, judgement, outcome, theme, kind).
     #[arg(long, default_value = "authority", value_parser = parse_facet)]
-    pub by: crate::query::FacetBy,
+    pub by: crate::analysis::FacetBy,
     /// Row order (default: time order for year and month, else most passages first).
     #[arg(long, value_enum)]
     pub sort: Option<FacetSortArg>,
@@ -482,7 +482,7 @@ pub struct TrendArgs {
     pub queries: Vec<String>,
     /// What a bucket is: year, month, or a field (authority, type, judgement …).
     #[arg(long, default_value = "year", value_parser = parse_facet)]
-    pub by: crate::query::FacetBy,
+    pub by: crate::analysis::FacetBy,
     /// Match words exactly (no stemming).
     #[arg(long)]
     pub exact: bool,

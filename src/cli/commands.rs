@@ -191,13 +191,17 @@ fn write_explanation(
             dash(meta.visit_type.map(|v| v.name())),
             source("visit_type"),
         ),
-        ("date", dash(meta.date.as_deref()), source("date")),
+        (
+            "date",
+            dash(meta.date.map(|d| d.to_string()).as_deref()),
+            source("date"),
+        ),
         (
             "inspection dates",
             format!(
                 "{} to {}",
-                dash(meta.inspection_start.as_deref()),
-                dash(meta.inspection_end.as_deref())
+                dash(meta.inspection_start.map(|d| d.to_string()).as_deref()),
+                dash(meta.inspection_end.map(|d| d.to_string()).as_deref())
             ),
             source("inspection dates"),
         ),

@@ -7,9 +7,9 @@ use anyhow::Result;
 use super::args::{Cli, DocsArgs, ShowArgs, StatsArgs};
 use super::commands::{exit_for, open_reader, stdout};
 use super::{filters, EXIT_NO_RESULTS, EXIT_OK};
+use crate::analysis::docs::{self, DocsRequest, ShowError};
+use crate::analysis::stats::stats as index_stats;
 use crate::output::{json, table, text, Format};
-use crate::query::docs::{self, DocsRequest, ShowError};
-use crate::query::stats::stats as index_stats;
 use crate::query::{MatchOptions, SearchRequest};
 
 /// `ofsearch docs`.

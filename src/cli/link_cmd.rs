@@ -7,8 +7,8 @@ use anyhow::Result;
 use super::args::{Cli, LinksArgs};
 use super::commands::{exit_for, open_reader, stdout};
 use super::{index_dir, EXIT_OK};
+use crate::analysis::link;
 use crate::output::{json, table, text, Format};
-use crate::query::link;
 
 /// `ofsearch link`.
 pub fn link(cli: &Cli) -> Result<i32> {
@@ -39,7 +39,10 @@ pub fn links(cli: &Cli, args: &LinksArgs) -> Result<i32> {
                         writeln!(
                             out,
                             "   → {} · {} · confidence {:.2}  {}",
-                            l.date.as_deref().unwrap_or("undated"),
+                            l.date
+                                .map(|d| d.to_string())
+                                .as_deref()
+                                .unwrap_or("undated"),
                             l.path,
                             l.confidence,
                             l.title
@@ -78,9 +81,12 @@ pub fn links(cli: &Cli, args: &LinksArgs) -> Result<i32> {
                     story.path.clone(),
                     story.title.clone(),
                     story.authority.clone().unwrap_or_default(),
-                    story.date.clone().unwrap_or_default(),
+                    story.date.map(|d| d.to_string()).unwrap_or_default(),
                     l.as_ref().map(|l| l.path.clone()).unwrap_or_default(),
-                    l.as_ref().and_then(|l| l.date.clone()).unwrap_or_default(),
+                    l.as_ref()
+                        .and_then(|l| l.date)
+                        .map(|d| d.to_string())
+                        .unwrap_or_default(),
                     l.as_ref()
                         .map(|l| format!("{:.3}", l.confidence))
                         .unwrap_or_default(),

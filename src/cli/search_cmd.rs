@@ -66,7 +66,7 @@ pub(super) fn write_hits<W: WriteColor>(
                 return Ok(None);
             };
             Ok(
-                query::link::quoted_passage(reader, &l.path, &h.passage.text)?
+                crate::analysis::link::quoted_passage(reader, &l.path, &h.passage.text)?
                     .map(|(p, _)| (l.path.clone(), p)),
             )
         })
@@ -457,7 +457,7 @@ pub fn facets(cli: &Cli, args: &FacetsArgs) -> Result<i32> {
         explain: false,
     };
     let sort = args.sort.map_or(args.by.default_sort(), Into::into);
-    let (rows, notes) = query::facets(&reader, &request, args.by, sort)?;
+    let (rows, notes) = crate::analysis::facets(&reader, &request, args.by, sort)?;
     print_notes(&notes);
     let by = args.by.name();
     let mut out = stdout(cli);

@@ -8,8 +8,8 @@ use anyhow::{Context, Result};
 use super::args::{Cli, TrendArgs};
 use super::commands::{exit_for, open_reader, stdout};
 use super::filters;
+use crate::analysis::trend::{trend as run_trend, TrendRequest};
 use crate::output::{plot, table, text, Format};
-use crate::query::trend::{trend as run_trend, TrendRequest};
 use crate::query::MatchOptions;
 
 /// `ofsearch trend`.

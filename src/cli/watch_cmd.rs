@@ -186,7 +186,7 @@ fn newest_first(hits: &mut [Hit]) {
         first.entry(h.meta.path.clone()).or_insert(i);
     }
     hits.sort_by_key(|h| {
-        let date = h.meta.date.clone();
+        let date = h.meta.date;
         (
             std::cmp::Reverse(date.is_some()),
             std::cmp::Reverse(date),

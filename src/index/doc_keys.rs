@@ -97,7 +97,7 @@ mod tests {
     /// document split between two segments keyed alike in both.
     #[test]
     fn keys_are_dates_and_paths_per_document() {
-        let day = |s: &str| super::super::date_to_timestamp(s).unwrap();
+        let day = |s: &str| super::super::date_to_timestamp(s.parse().unwrap()).unwrap();
         let dated = [
             ("b", Some("2021-05-04")),
             ("a", None),

@@ -78,7 +78,7 @@ impl HeaderColumns {
                 .date
                 .as_ref()
                 .and_then(|c| c.first(docs[i]))
-                .and_then(|d| date_string(d.into_timestamp_secs()));
+                .and_then(|d| day_of(d.into_timestamp_secs()));
             out.push(DocumentMeta {
                 path,
                 authority: authority[i].and_then(|o| self.authorities.get(&o).cloned()),
@@ -118,11 +118,11 @@ fn fill<T>(
     Ok(())
 }
 
-/// The `YYYY-MM-DD` a document's date was written from: dates are indexed
-/// as midnight UTC of that day.
-fn date_string(seconds: i64) -> Option<String> {
+/// The day a document's date was written from: dates are indexed as
+/// midnight UTC of that day.
+fn day_of(seconds: i64) -> Option<crate::document::Day> {
     let at = jiff::Timestamp::from_second(seconds).ok()?;
-    Some(at.to_zoned(jiff::tz::TimeZone::UTC).date().to_string())
+    Some(at.to_zoned(jiff::tz::TimeZone::UTC).date())
 }
 
 #[cfg(test)]
@@ -130,8 +130,11 @@ mod tests {
     #[test]
     fn dates_come_back_as_written() {
         for day in ["2024-02-29", "1999-12-31", "2026-01-01", "0900-06-15"] {
-            let seconds = super::super::date_to_timestamp(day).unwrap();
-            assert_eq!(super::date_string(seconds).as_deref(), Some(day));
+            let seconds = super::super::date_to_timestamp(day.parse().unwrap()).unwrap();
+            assert_eq!(
+                super::day_of(seconds).map(|d| d.to_string()).as_deref(),
+                Some(day)
+            );
         }
     }
 }

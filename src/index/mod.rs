@@ -194,8 +194,7 @@ pub fn open_or_create(dir: &Path) -> Result<IndexHandle, IndexError> {
 }
 
 /// Seconds since the epoch of a `YYYY-MM-DD` date at midnight UTC.
-pub fn date_to_timestamp(date: &str) -> Option<i64> {
-    let d: jiff::civil::Date = date.parse().ok()?;
+pub fn date_to_timestamp(d: crate::document::Day) -> Option<i64> {
     d.to_zoned(jiff::tz::TimeZone::UTC)
         .ok()
         .map(|z| z.timestamp().as_second())

@@ -202,7 +202,6 @@ impl Writer {
         let doc_json = serde_json::to_string(meta).unwrap_or_default();
         let date = meta
             .date
-            .as_deref()
             .and_then(super::date_to_timestamp)
             .map(DateTime::from_timestamp_secs);
 

@@ -26,9 +26,9 @@ pub struct Extracted {
 }
 
 /// `YYYY-MM-DD` for a valid civil date.
-pub fn iso_date(ymd: Option<(i16, i8, i8)>) -> Option<String> {
+pub fn iso_date(ymd: Option<(i16, i8, i8)>) -> Option<crate::document::Day> {
     let (y, m, d) = ymd?;
-    jiff::civil::Date::new(y, m, d).ok().map(|d| d.to_string())
+    jiff::civil::Date::new(y, m, d).ok()
 }
 
 /// A story's passages read for the visit it reports on (its facts come early).
@@ -181,7 +181,9 @@ mod tests {
     #[test]
     fn iso_dates_are_validated() {
         assert_eq!(
-            iso_date(Some((2022, 10, 20))).as_deref(),
+            iso_date(Some((2022, 10, 20)))
+                .map(|d| d.to_string())
+                .as_deref(),
             Some("2022-10-20")
         );
         assert_eq!(iso_date(Some((2022, 2, 30))), None);

@@ -334,8 +334,14 @@ mod tests {
             .expect("a story");
         assert_ne!(doc.meta.source.as_deref(), Some("ofsted"));
         assert_eq!(doc.meta.inspectors, ["Jane Smith", "Tom Brown"]);
-        assert_eq!(doc.meta.inspection_start.as_deref(), Some("2022-09-14"));
-        assert_eq!(doc.meta.inspection_end.as_deref(), Some("2022-09-15"));
+        assert_eq!(
+            doc.meta.inspection_start.map(|d| d.to_string()).as_deref(),
+            Some("2022-09-14")
+        );
+        assert_eq!(
+            doc.meta.inspection_end.map(|d| d.to_string()).as_deref(),
+            Some("2022-09-15")
+        );
     }
 
     #[test]

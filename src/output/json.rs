@@ -125,7 +125,7 @@ pub fn count_object(query: &str, passages: usize, documents: usize) -> Map<Strin
 }
 
 /// One facet row, with what it counts by (`facets --json`; `/api/facets` rows).
-pub fn facet_row_object(by: &str, row: &crate::query::FacetRow) -> Map<String, Value> {
+pub fn facet_row_object(by: &str, row: &crate::analysis::FacetRow) -> Map<String, Value> {
     let mut m = Map::new();
     m.insert("by".into(), json!(by));
     m.insert("value".into(), json!(row.value));
@@ -159,12 +159,12 @@ struct HitLine<'a> {
     title: &'a str,
     source: &'a Option<String>,
     authority: &'a Option<String>,
-    date: &'a Option<String>,
+    date: &'a Option<crate::document::Day>,
     visit_type: Option<crate::document::VisitType>,
     inspectors: &'a [String],
     lead_inspector: &'a Option<String>,
-    inspection_start: &'a Option<String>,
-    inspection_end: &'a Option<String>,
+    inspection_start: &'a Option<crate::document::Day>,
+    inspection_end: &'a Option<crate::document::Day>,
     judgements: Judgements<'a>,
     #[serde(flatten)]
     extras: Extras<'a>,
@@ -313,7 +313,7 @@ mod tests {
         LinkRef {
             path: path.into(),
             title: "A \"quoted\" title – with a dash".into(),
-            date: Some("2024-01-02".into()),
+            date: Some("2024-01-02".parse().unwrap()),
             doc_id: "abc".into(),
             confidence: 0.875,
             evidence: vec!["named the council".into()],
@@ -330,7 +330,7 @@ mod tests {
             title: "Focused visit to Bristol".into(),
             source: Some("ofsted".into()),
             authority: Some("Bristol".into()),
-            date: Some("2023-05-06".into()),
+            date: Some("2023-05-06".parse().unwrap()),
             visit_type: Some(VisitType::FocusedVisit),
             inspectors: vec!["Ann Smith".into(), "Bo Li".into()],
             lead_inspector: Some("Ann Smith".into()),

@@ -9,7 +9,7 @@ use std::sync::Once;
 use plotters::prelude::*;
 use plotters::style::FontStyle;
 
-use crate::query::trend::Trend;
+use crate::analysis::trend::Trend;
 
 /// Why a chart could not be drawn.
 #[derive(Debug, thiserror::Error)]
@@ -75,11 +75,11 @@ fn is_time(trend: &Trend) -> bool {
 fn shown_buckets(trend: &Trend, top: usize) -> Vec<usize> {
     if is_time(trend) {
         return (0..trend.buckets.len())
-            .filter(|&i| trend.buckets[i].key != crate::query::facets::NONE)
+            .filter(|&i| trend.buckets[i].key != crate::analysis::facets::NONE)
             .collect();
     }
     let mut idx: Vec<usize> = (0..trend.buckets.len())
-        .filter(|&i| trend.buckets[i].key != crate::query::facets::NONE)
+        .filter(|&i| trend.buckets[i].key != crate::analysis::facets::NONE)
         .collect();
     // Most matching documents for the first query first, then bucket size.
     idx.sort_by(|&a, &b| {
@@ -383,7 +383,7 @@ pub fn write(trend: &Trend, path: &std::path::Path, top: usize) -> Result<(), Pl
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::query::trend::{Bucket, Cell};
+    use crate::analysis::trend::{Bucket, Cell};
 
     fn sample() -> Trend {
         let cell = |d: usize, of: usize| Cell {

@@ -5,9 +5,10 @@ use std::io;
 
 use termcolor::{Color, ColorSpec, WriteColor};
 
+use crate::analysis::FacetRow;
 use crate::document::{DocumentMeta, Passage};
 use crate::query::highlight::snippet_range;
-use crate::query::{DocGroup, FacetRow, Hit};
+use crate::query::{DocGroup, Hit};
 
 /// "authority · date · visit type · path", skipping unknown parts.
 pub fn header(meta: &DocumentMeta) -> String {
@@ -25,8 +26,9 @@ fn write_header(out: &mut dyn io::Write, meta: &DocumentMeta) -> io::Result<()> 
             .unwrap_or("(no authority)")
             .as_bytes(),
     )?;
+    let date = meta.date.map(|d| d.to_string());
     let rest = [
-        meta.date.as_deref(),
+        date.as_deref(),
         meta.visit_type.map(|v| v.name()),
         Some(&meta.path),
     ];
@@ -264,14 +266,14 @@ pub fn write_document(
         ("doc_id", meta.id()),
         ("source", dash(meta.source.as_deref())),
         ("authority", dash(meta.authority.as_deref())),
-        ("date", dash(meta.date.as_deref())),
+        ("date", dash(meta.date.map(|d| d.to_string()).as_deref())),
         ("visit type", dash(meta.visit_type.map(|v| v.name()))),
         (
             "visit dates",
             format!(
                 "{} to {}",
-                dash(meta.inspection_start.as_deref()),
-                dash(meta.inspection_end.as_deref())
+                dash(meta.inspection_start.map(|d| d.to_string()).as_deref()),
+                dash(meta.inspection_end.map(|d| d.to_string()).as_deref())
             ),
         ),
         ("inspectors", meta.inspectors.join("; ")),
@@ -305,7 +307,7 @@ pub fn write_document(
 /// What an index holds, as a short report.
 pub fn write_stats(
     out: &mut dyn io::Write,
-    s: &crate::query::stats::Stats,
+    s: &crate::analysis::stats::Stats,
     missing: bool,
 ) -> io::Result<()> {
     writeln!(
@@ -315,7 +317,7 @@ pub fn write_stats(
     )?;
     let table = |out: &mut dyn io::Write,
                  title: &str,
-                 rows: &std::collections::BTreeMap<String, crate::query::stats::Tally>|
+                 rows: &std::collections::BTreeMap<String, crate::analysis::stats::Tally>|
      -> io::Result<()> {
         let width = rows
             .keys()
@@ -337,11 +339,12 @@ pub fn write_stats(
     table(out, "visit type", &s.by_visit_type)?;
     writeln!(out)?;
     let dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
+    let day = |v: &Option<crate::document::Day>| v.map_or_else(|| "-".into(), |d| d.to_string());
     writeln!(
         out,
         "dates:        {} to {}",
-        dash(&s.first_date),
-        dash(&s.last_date)
+        day(&s.first_date),
+        day(&s.last_date)
     )?;
     writeln!(
         out,
@@ -371,7 +374,7 @@ pub fn write_stats(
 }
 
 /// A trend as an aligned table: a bucket per row, three columns per query.
-pub fn write_trend(out: &mut dyn io::Write, t: &crate::query::trend::Trend) -> io::Result<()> {
+pub fn write_trend(out: &mut dyn io::Write, t: &crate::analysis::trend::Trend) -> io::Result<()> {
     let key_w = t
         .buckets
         .iter()

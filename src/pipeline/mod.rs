@@ -296,14 +296,8 @@ fn progress_bar(enabled: bool, len: u64) -> ProgressBar {
 /// linked). Every ingest that changes the index does this.
 pub fn relink(handle: &IndexHandle) -> Result<(usize, usize), IndexError> {
     let reader = index::Reader::open(handle)?;
-    let linked = crate::query::link::link_all(&reader).map_err(|e| match e {
-        crate::query::SearchError::Index(e) => e,
-        crate::query::SearchError::Query(q) => IndexError::Io {
-            dir: handle.dir.clone(),
-            source: std::io::Error::other(q.to_string()),
-        },
-    })?;
-    let links = crate::query::link::links_of(&linked);
+    let linked = crate::analysis::link::link_all(&reader)?;
+    let links = crate::analysis::link::links_of(&linked);
     links.write(&handle.dir).map_err(|source| IndexError::Io {
         dir: handle.dir.clone(),
         source,

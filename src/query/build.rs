@@ -11,7 +11,7 @@ use tantivy::{DateTime, Searcher, Term};
 
 use crate::acronyms::{self, Acronym};
 
-use super::boosted::BoostedPhrase;
+use super::engine::BoostedPhrase;
 use super::filter::{self, Resolved};
 use super::parse::{Expr, FilterField, QueryError};
 use crate::index::schema::{self, Fields, KIND_PASSAGE};
@@ -356,7 +356,7 @@ impl Builder<'_> {
 
     /// An inspector name as indexed; a misspelt one is taken as the closest indexed name.
     fn inspector(&mut self, value: &str) -> String {
-        let field = self.fields.of(crate::fields::field("inspector"));
+        let field = self.fields.of(crate::fields::INSPECTOR);
         let mut known = std::collections::BTreeSet::new();
         for segment in self.searcher.segment_readers() {
             let Ok(inverted) = segment.inverted_index(field) else {

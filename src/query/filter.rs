@@ -20,7 +20,7 @@ pub enum Resolved {
 /// Canonical authority for a user-typed name. A misspelt name is taken as the
 /// closest authority, with a note saying so; a name close to none is an error.
 pub fn resolve_authority(value: &str, notes: &mut Vec<String>) -> Result<String, QueryError> {
-    (crate::fields::field("authority").spec().resolve)(value, notes).map_err(from_field)
+    (crate::fields::AUTHORITY.spec().resolve)(value, notes).map_err(from_field)
 }
 
 /// A registry field's error as a query error.
@@ -140,7 +140,7 @@ mod tests {
 
     #[test]
     fn dates_of_any_precision() {
-        let day = |s| crate::index::date_to_timestamp(s);
+        let day = |s: &str| crate::index::date_to_timestamp(s.parse().unwrap());
         assert_eq!(date_start("2022").unwrap(), day("2022-01-01"));
         assert_eq!(date_end("2022").unwrap(), day("2022-12-31"));
         assert_eq!(date_end("2023-02").unwrap(), day("2023-02-28"));
@@ -155,39 +155,42 @@ mod tests {
     fn synonyms() {
         assert_eq!(
             resolve(
-                FilterField::meta("type"),
+                FilterField::Meta(crate::fields::TYPE),
                 &FilterValue::One("Focused".into()),
                 &mut vec![]
             )
             .unwrap(),
-            Resolved::Keyword(FilterField::meta("type"), "focused visit".into())
+            Resolved::Keyword(
+                FilterField::Meta(crate::fields::TYPE),
+                "focused visit".into()
+            )
         );
         assert_eq!(
             resolve(
-                FilterField::meta("judgement"),
+                FilterField::Meta(crate::fields::JUDGEMENT),
                 &FilterValue::One("RI".into()),
                 &mut vec![]
             )
             .unwrap(),
             Resolved::Keyword(
-                FilterField::meta("judgement"),
+                FilterField::Meta(crate::fields::JUDGEMENT),
                 "requires improvement".into()
             )
         );
         assert_eq!(
             resolve(
-                FilterField::meta("authority"),
+                FilterField::Meta(crate::fields::AUTHORITY),
                 &FilterValue::One("South Glos".into()),
                 &mut vec![]
             )
             .unwrap(),
             Resolved::Keyword(
-                FilterField::meta("authority"),
+                FilterField::Meta(crate::fields::AUTHORITY),
                 "South Gloucestershire".into()
             )
         );
         assert!(resolve(
-            FilterField::meta("type"),
+            FilterField::Meta(crate::fields::TYPE),
             &FilterValue::One("party".into()),
             &mut vec![]
         )

@@ -64,7 +64,7 @@ pub fn search_grouped(
     let (compiled, searcher) = prepare(reader, request, true)?;
     let notes = compiled.notes.clone();
     let all =
-        super::every::every_match(&searcher, compiled.query.as_ref(), true).map_err(|source| {
+        super::engine::every_match(&searcher, compiled.query.as_ref(), true).map_err(|source| {
             crate::index::IndexError::Tantivy {
                 dir: reader.handle().dir.clone(),
                 source,

@@ -45,7 +45,10 @@ pub struct Page {
     pub notes: Vec<String>,
 }
 
-fn newest_first(a: &Option<String>, b: &Option<String>) -> std::cmp::Ordering {
+fn newest_first(
+    a: &Option<crate::document::Day>,
+    b: &Option<crate::document::Day>,
+) -> std::cmp::Ordering {
     (b.is_some(), b).cmp(&(a.is_some(), a))
 }
 

@@ -43,11 +43,6 @@ impl FilterField {
             .chain(FIELD_NAMES.iter().map(|(n, _)| *n))
             .collect()
     }
-
-    /// The registry field `name` (a name the registry declares).
-    pub fn meta(name: &str) -> FilterField {
-        FilterField::Meta(crate::fields::field(name))
-    }
 }
 
 /// A parsed query.
@@ -474,7 +469,7 @@ mod tests {
         assert_eq!(
             parse("authority:\"South Glos\"").unwrap(),
             Expr::Filter {
-                field: FilterField::meta("authority"),
+                field: FilterField::Meta(crate::fields::AUTHORITY),
                 value: FilterValue::One("South Glos".into())
             }
         );

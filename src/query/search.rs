@@ -6,10 +6,10 @@ use std::cmp::Ordering;
 use tantivy::DocAddress;
 
 use super::build::{compile, Analyzers, MatchOptions, Matcher};
+use super::engine::Plan;
 use super::filter::Resolved;
 use super::highlight::{highlights, snippet};
 use super::parse::{parse, Expr, FilterField, QueryError};
-use super::prune::Plan;
 use super::MetaDetail;
 use crate::document::{DocumentMeta, Passage};
 use crate::gazetteer::Gazetteer;
@@ -148,9 +148,9 @@ pub fn search(reader: &Reader, request: &SearchRequest) -> Result<Found, SearchE
             // Ties with the k-th hit are ordered by document (newest first),
             // which the walk cannot see: it keeps every match tied with the
             // k-th, and they are ordered below.
-            super::every::top_matches(&searcher, compiled.query.as_ref(), k, plan.as_ref())
+            super::engine::top_matches(&searcher, compiled.query.as_ref(), k, plan.as_ref())
         }
-        None => super::every::every_match(&searcher, compiled.query.as_ref(), true),
+        None => super::engine::every_match(&searcher, compiled.query.as_ref(), true),
     }
     .map_err(index_err)?;
     if top.is_empty() {
@@ -277,7 +277,7 @@ fn load_part(
 /// Exact number of matching passages and of the documents they belong to.
 pub fn count(reader: &Reader, request: &SearchRequest) -> Result<Counted, SearchError> {
     let (compiled, searcher) = prepare(reader, request, false)?;
-    let (passages, paths) = super::every::count_with_paths(&searcher, compiled.query.as_ref())
+    let (passages, paths) = super::engine::count_with_paths(&searcher, compiled.query.as_ref())
         .map_err(|source| IndexError::Tantivy {
             dir: reader.handle().dir.clone(),
             source,
@@ -296,7 +296,7 @@ fn matching(
     searcher: &tantivy::Searcher,
     query: &dyn tantivy::query::Query,
 ) -> Result<Vec<DocAddress>, SearchError> {
-    let found = super::every::every_match(searcher, query, false).map_err(|source| {
+    let found = super::engine::every_match(searcher, query, false).map_err(|source| {
         IndexError::Tantivy {
             dir: reader.handle().dir.clone(),
             source,
@@ -370,7 +370,7 @@ pub fn mentions(
             .collect();
     }
     hits.sort_by(|a, b| {
-        let date = |h: &Hit| (h.meta.date.is_none(), h.meta.date.clone());
+        let date = |h: &Hit| (h.meta.date.is_none(), h.meta.date);
         date(a)
             .cmp(&date(b))
             .then_with(|| a.meta.path.cmp(&b.meta.path))
@@ -460,7 +460,7 @@ pub fn for_each_chunk_formatted<T: Send>(
     };
     // Every match with its score, in one pass (no count first).
     let top =
-        super::every::every_match(&searcher, compiled.query.as_ref(), true).map_err(index_err)?;
+        super::engine::every_match(&searcher, compiled.query.as_ref(), true).map_err(index_err)?;
     if top.is_empty() {
         return Ok(());
     }

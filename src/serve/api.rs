@@ -13,9 +13,10 @@ use serde_json::{json, Value};
 use super::error::ApiError;
 use super::params::Params;
 use super::{blocking, page_request, search_request};
+use crate::analysis::docs;
 use crate::index::Reader;
 use crate::output::{json as out_json, table};
-use crate::query::{self, docs};
+use crate::query;
 
 type Shared = State<Arc<super::AppState>>;
 
@@ -79,9 +80,10 @@ pub async fn count(State(state): Shared, RawQuery(raw): RawQuery) -> Response {
 /// `GET /api/facets?by=…`: passages and documents per value.
 pub async fn facets(State(state): Shared, RawQuery(raw): RawQuery) -> Response {
     answer(state, raw, move |reader, p| {
-        let by = p.by.unwrap_or(query::FacetBy::field("authority"));
+        let by =
+            p.by.unwrap_or(crate::analysis::FacetBy::Field(crate::fields::AUTHORITY));
         let (rows, notes) =
-            query::facets(&reader, &search_request(&p, None)?, by, by.default_sort())?;
+            crate::analysis::facets(&reader, &search_request(&p, None)?, by, by.default_sort())?;
         let by_name = by.name();
         Ok(json!({"query": p.q, "by": by_name, "rows": rows, "notes": notes}))
     })
@@ -91,7 +93,7 @@ pub async fn facets(State(state): Shared, RawQuery(raw): RawQuery) -> Response {
 /// `GET /api/trend?q=…&by=year`: documents matching per bucket, as `trend --json` rows.
 pub async fn trend(State(state): Shared, RawQuery(raw): RawQuery) -> Response {
     answer(state, raw, move |reader, p| {
-        let by = p.by.unwrap_or(query::FacetBy::Year);
+        let by = p.by.unwrap_or(crate::analysis::FacetBy::Year);
         let t = super::trend_of(&reader, &p, by, None)?;
         Ok(json!({"query": p.q, "by": t.by, "rows": t.rows(), "notes": t.notes}))
     })

@@ -3,7 +3,7 @@
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
-use crate::query::docs::ShowError;
+use crate::analysis::docs::ShowError;
 use crate::query::{QueryError, SearchError};
 
 /// An error answer: `{"error": …, "hint": …}` for the API, a message on the page.

@@ -87,11 +87,11 @@ pub(crate) fn page_request(p: &Params) -> Result<PageRequest, ApiError> {
 pub(crate) fn trend_of(
     reader: &Reader,
     p: &Params,
-    by: crate::query::FacetBy,
-    matched: Option<&crate::query::MatchedDocuments>,
-) -> Result<crate::query::trend::Trend, ApiError> {
+    by: crate::analysis::FacetBy,
+    matched: Option<&crate::analysis::MatchedDocuments>,
+) -> Result<crate::analysis::trend::Trend, ApiError> {
     let request = search_request(p, None)?;
-    let request = crate::query::trend::TrendRequest {
+    let request = crate::analysis::trend::TrendRequest {
         queries: vec![p.q.clone()],
         filters: request.filters,
         options: request.options,
@@ -99,9 +99,9 @@ pub(crate) fn trend_of(
     };
     Ok(match matched {
         Some(m) => {
-            crate::query::trend::trend_of_matches(reader, &request, std::slice::from_ref(m))?
+            crate::analysis::trend::trend_of_matches(reader, &request, std::slice::from_ref(m))?
         }
-        None => crate::query::trend::trend(reader, &request)?,
+        None => crate::analysis::trend::trend(reader, &request)?,
     })
 }
 

@@ -12,9 +12,10 @@ use maud::{html, Markup, DOCTYPE};
 use super::error::ApiError;
 use super::params::{Params, Sort};
 use super::{blocking, page_request, search_request, AppState};
+use crate::analysis::{docs, FacetBy, FacetRow};
 use crate::document::{DocumentMeta, PassageKind};
 use crate::fields::FieldId;
-use crate::query::{self, docs, FacetBy, FacetRow, Hit};
+use crate::query::{self, Hit};
 
 /// Facet values listed before "more".
 const FACET_SHOWN: usize = 12;
@@ -151,7 +152,7 @@ fn facet_sidebar(p: &Params, facets: &[(FacetBy, &str, &str, Vec<FacetRow>)]) ->
                         @for (i, r) in rows.iter().enumerate() {
                             @let on = active.iter().any(|a| a.eq_ignore_ascii_case(&r.value));
                             @let href = format!("/?{}", p.link(|q| toggle(q, *by, &r.value)));
-                            @if r.value == query::facets::NONE && i < FACET_SHOWN {
+                            @if r.value == crate::analysis::facets::NONE && i < FACET_SHOWN {
                                 li { span.plain { span.value { "(none)" } " " span.count { (r.documents) } } }
                             } @else if i < FACET_SHOWN || on {
                                 li { a href=(href) aria-current=[on.then_some("true")] class=[on.then_some("on")] data-param=(param) {
@@ -196,7 +197,7 @@ fn toggle(p: &mut Params, by: FacetBy, value: &str) {
         FacetBy::Year | FacetBy::Month => {
             let same = p.filters.since.as_deref() == Some(value)
                 && p.filters.until.as_deref() == Some(value);
-            if same || value == query::facets::NONE {
+            if same || value == crate::analysis::facets::NONE {
                 p.filters.since = None;
                 p.filters.until = None;
             } else {
@@ -208,7 +209,7 @@ fn toggle(p: &mut Params, by: FacetBy, value: &str) {
     };
     if let Some(i) = list.iter().position(|v| v.eq_ignore_ascii_case(value)) {
         list.remove(i);
-    } else if value != query::facets::NONE {
+    } else if value != crate::analysis::facets::NONE {
         list.push(value.to_string());
     }
 }
@@ -293,16 +294,19 @@ pub async fn search(State(state): State<Arc<AppState>>, RawQuery(raw): RawQuery)
         let page = query::page::page(&reader, &page_request(&p2)?)?;
         let request = search_request(&p2, None)?;
         // Matched and grouped once for every facet of the sidebar.
-        let matched = query::matched_documents(&reader, &request)?;
+        let matched = crate::analysis::matched_documents(&reader, &request)?;
         let mut facets = Vec::new();
         for (by, label, param) in sidebar_facets() {
-            let mut rows = query::facet_rows(&matched, by, by.default_sort());
+            let mut rows = crate::analysis::facet_rows(&matched, by, by.default_sort());
             // A field no matching document has (a JTAI theme among focused
             // visits) says nothing: left out.
-            if rows.iter().all(|r| r.value == query::facets::NONE) {
+            if rows
+                .iter()
+                .all(|r| r.value == crate::analysis::facets::NONE)
+            {
                 continue;
             }
-            if by.default_sort() == query::FacetSort::Count {
+            if by.default_sort() == crate::analysis::FacetSort::Count {
                 most_documents_first(&mut rows);
             }
             facets.push((by, label, param, rows));
@@ -490,10 +494,10 @@ pub async fn document(
                 }
                 dl.meta {
                     dt { "Authority" } dd { (meta.authority.as_deref().unwrap_or("—")) }
-                    dt { "Date" } dd { (meta.date.as_deref().unwrap_or("—")) }
+                    dt { "Date" } dd { (meta.date.map_or_else(|| "—".to_string(), |d| d.to_string())) }
                     dt { "Visit type" } dd { (meta.visit_type.map_or("—", |v| v.name())) }
                     @if meta.inspection_start.is_some() {
-                        dt { "Visit dates" } dd { (meta.inspection_start.as_deref().unwrap_or("")) " to " (meta.inspection_end.as_deref().unwrap_or("")) }
+                        dt { "Visit dates" } dd { (meta.inspection_start.map(|d| d.to_string()).unwrap_or_default()) " to " (meta.inspection_end.map(|d| d.to_string()).unwrap_or_default()) }
                     }
                     @if !meta.inspectors.is_empty() { dt { "Inspectors" } dd { (meta.inspectors.join("; ")) } }
                     @if let Some(l) = &meta.lead_inspector { dt { "Lead inspector" } dd { (l) } }

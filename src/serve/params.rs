@@ -3,9 +3,9 @@
 //! permalink; [`Params::link`] writes one with a change applied.
 
 use super::error::ApiError;
+use crate::analysis::FacetBy;
 use crate::fields::FieldId;
 use crate::query::request::Filters;
-use crate::query::FacetBy;
 
 /// Longest query accepted, in characters.
 pub const MAX_QUERY_CHARS: usize = 1_000;
@@ -236,10 +236,7 @@ mod tests {
         ))
         .unwrap();
         assert_eq!(p.q, "\"management oversight\"");
-        assert_eq!(
-            p.filters.of(crate::fields::field("authority")),
-            ["Leeds", "York"]
-        );
+        assert_eq!(p.filters.of(crate::fields::AUTHORITY), ["Leeds", "York"]);
         assert_eq!(p.offset, 40);
         assert_eq!(p.page(), 3);
         assert!(p.group);

@@ -518,7 +518,7 @@ fn header_only_listing_matches_the_full_one() {
     type Row = (
         String,
         Option<String>,
-        Option<String>,
+        Option<ofsearch::document::Day>,
         Option<&'static str>,
         usize,
         String,
@@ -527,7 +527,7 @@ fn header_only_listing_matches_the_full_one() {
         (
             h.meta.path.clone(),
             h.meta.authority.clone(),
-            h.meta.date.clone(),
+            h.meta.date,
             h.meta.visit_type.map(|v| v.name()),
             h.passage.paragraph,
             h.passage.text.clone(),

@@ -3,9 +3,9 @@
 
 use std::cmp::Ordering;
 
-use super::search::{matching_request, SearchError, SearchRequest};
 use crate::document::{DocumentMeta, Passage};
 use crate::index::{IndexError, Reader, StoredDocument};
+use crate::query::search::{matching_request, SearchError, SearchRequest};
 
 /// Order of a document listing.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

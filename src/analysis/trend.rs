@@ -12,9 +12,9 @@ use super::docs::{self, DocsRequest};
 use super::facets::{
     facet_rows, matched_documents, values, FacetBy, FacetSort, MatchedDocuments, NONE,
 };
-use super::search::{SearchError, SearchRequest};
-use super::MatchOptions;
 use crate::index::Reader;
+use crate::query::search::{SearchError, SearchRequest};
+use crate::query::MatchOptions;
 
 /// What to trend.
 #[derive(Debug, Clone)]
@@ -22,7 +22,7 @@ pub struct TrendRequest {
     /// One or more queries, compared side by side.
     pub queries: Vec<String>,
     /// Filters applied to every query and to the bucket totals.
-    pub filters: Vec<Vec<super::filter::Resolved>>,
+    pub filters: Vec<Vec<crate::query::filter::Resolved>>,
     /// Stemming on or off.
     pub options: MatchOptions,
     /// What a bucket is.

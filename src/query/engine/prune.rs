@@ -45,7 +45,7 @@ pub struct PhrasePlan {
     average: f32,
     /// Whether a match may lack the phrase.
     optional: bool,
-    /// Whether the query's scores are weighed ([`super::rank`]): a
+    /// Whether the query's scores are weighed ([`crate::query::rank`]): a
     /// passage's bound then takes its length's weight too (the phrase
     /// field's length is the weighed field's: one tokenizer).
     weighed: bool,
@@ -201,7 +201,7 @@ impl Plan {
     /// phrases allows words between its words.
     pub fn of(query: &dyn Query, searcher: &Searcher, phrases_exact: bool) -> Option<Plan> {
         // Weighing never raises a score: the plan of the query weighed holds.
-        let (query, weighed) = match query.downcast_ref::<super::rank::Weighed>() {
+        let (query, weighed) = match query.downcast_ref::<crate::query::rank::Weighed>() {
             Some(w) => (w.inner(), true),
             None => (query, false),
         };
@@ -438,7 +438,7 @@ impl SegmentBound<'_> {
                 // A weighed score is at most its length's share of the sum
                 // (kind and lead weights are at most 1).
                 let share = if plan.weighed {
-                    super::rank::length_weight(FieldNormReader::id_to_fieldnorm(norm))
+                    crate::query::rank::length_weight(FieldNormReader::id_to_fieldnorm(norm))
                 } else {
                     1.0
                 };
@@ -484,7 +484,7 @@ fn counts(others: &mut [SegmentPostings], doc: DocId, lead: u32) -> Option<u32> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::query::every::{every_match, top_matches};
+    use crate::query::engine::every::{every_match, top_matches};
     use proptest::prelude::*;
     use tantivy::schema::{Field, Schema, FAST, INDEXED, STRING, TEXT};
     use tantivy::DocAddress;
@@ -674,7 +674,7 @@ mod tests {
             if weighed {
                 // Scores weighed by length (and kind, lead): the plan's
                 // bound takes the length's weight too.
-                query = Box::new(super::super::rank::Weighed::new(query, text, Vec::new(), Vec::new()));
+                query = Box::new(crate::query::rank::Weighed::new(query, text, Vec::new(), Vec::new()));
             }
             let searcher = index.reader().unwrap().searcher();
             let plan = Plan::of(query.as_ref(), &searcher, true)

@@ -4,10 +4,10 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use super::search::{matching_request, SearchError, SearchRequest};
 use crate::document::{DocumentMeta, PassageKind};
 use crate::fields::{FieldId, Values};
 use crate::index::{loader::Decoded, Reader};
+use crate::query::search::{matching_request, SearchError, SearchRequest};
 
 /// What to count by: a time bucket, or a registry field ([`crate::fields::FIELDS`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,11 +45,6 @@ impl FacetBy {
             FacetBy::Month => "month",
             FacetBy::Field(f) => f.name(),
         }
-    }
-
-    /// The facet of the registry field `name` (a name the registry declares).
-    pub fn field(name: &str) -> FacetBy {
-        FacetBy::Field(crate::fields::field(name))
     }
 
     /// Whether it counts passages by their own values rather than their documents'.
@@ -103,8 +98,11 @@ pub const NONE: &str = "(none)";
 pub(crate) fn values(meta: &DocumentMeta, by: FacetBy) -> Vec<String> {
     let one = |v: Option<&str>| vec![v.unwrap_or(NONE).to_string()];
     match by {
-        FacetBy::Year => one(meta.date.as_deref().and_then(|d| d.get(..4))),
-        FacetBy::Month => one(meta.date.as_deref().and_then(|d| d.get(..7))),
+        FacetBy::Year => one(meta.date.map(|d| d.strftime("%Y").to_string()).as_deref()),
+        FacetBy::Month => one(meta
+            .date
+            .map(|d| d.strftime("%Y-%m").to_string())
+            .as_deref()),
         FacetBy::Field(f) => match f.spec().values {
             Values::Document(of) => {
                 let v = of(meta);
@@ -287,17 +285,29 @@ mod tests {
             documents,
         };
         assert_eq!(
-            facet_rows(&matched, FacetBy::field("authority"), FacetSort::Count),
+            facet_rows(
+                &matched,
+                FacetBy::Field(crate::fields::AUTHORITY),
+                FacetSort::Count
+            ),
             vec![row("Leeds", 5, 2), row(NONE, 1, 1)]
         );
         // A name listed twice counts its document's passages twice, the document once.
         assert_eq!(
-            facet_rows(&matched, FacetBy::field("inspector"), FacetSort::Key),
+            facet_rows(
+                &matched,
+                FacetBy::Field(crate::fields::INSPECTOR),
+                FacetSort::Key
+            ),
             vec![row("Ann Smith", 6, 1), row("Bo Li", 4, 2), row(NONE, 2, 1)]
         );
         // Kinds count passages, and each document holding one.
         assert_eq!(
-            facet_rows(&matched, FacetBy::field("kind"), FacetSort::Count),
+            facet_rows(
+                &matched,
+                FacetBy::Field(crate::fields::KIND),
+                FacetSort::Count
+            ),
             vec![
                 row("improvement", 2, 1),
                 row("finding", 1, 1),

@@ -8,8 +8,8 @@
 use tantivy::query::{EnableScoring, Query, Weight};
 
 use super::prune::Plan;
-use super::rank::score_reaching;
 use crate::index::reader::{OrdSet, SegmentOrds};
+use crate::query::rank::score_reaching;
 use tantivy::{DocAddress, DocId, DocSet, Searcher, SegmentReader, TERMINATED};
 
 /// Segments with fewer documents are searched whole, on one core: below

@@ -28,9 +28,9 @@ pub struct Stats {
     /// By visit type (`(none)` for none).
     pub by_visit_type: BTreeMap<String, Tally>,
     /// Earliest document date.
-    pub first_date: Option<String>,
+    pub first_date: Option<crate::document::Day>,
     /// Latest document date.
-    pub last_date: Option<String>,
+    pub last_date: Option<crate::document::Day>,
     /// Children's services authorities that some document is about.
     pub authorities_covered: usize,
     /// Current children's services authorities.
@@ -70,12 +70,12 @@ pub fn stats(reader: &Reader) -> Result<Stats, IndexError> {
         }
         s.total.documents += 1;
         s.total.passages += d.passages;
-        if let Some(date) = &m.date {
-            if s.first_date.as_ref().is_none_or(|f| date < f) {
-                s.first_date = Some(date.clone());
+        if let Some(date) = m.date {
+            if s.first_date.is_none_or(|f| date < f) {
+                s.first_date = Some(date);
             }
-            if s.last_date.as_ref().is_none_or(|l| date > l) {
-                s.last_date = Some(date.clone());
+            if s.last_date.is_none_or(|l| date > l) {
+                s.last_date = Some(date);
             }
         }
         if let Some(a) = &m.authority {

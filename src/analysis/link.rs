@@ -16,10 +16,11 @@ use std::sync::LazyLock;
 use regex::Regex;
 use rustc_hash::FxHashSet;
 
-use super::search::SearchError;
 use crate::document::{DocumentMeta, LinkRef};
 use crate::index::links::Links;
+use crate::index::IndexError;
 use crate::index::{Reader, StoredDocument};
+use crate::query::search::SearchError;
 
 /// How long before a story its letter may be dated, in days.
 pub const WINDOW_DAYS: i64 = 60;
@@ -121,8 +122,7 @@ fn runs(ids: &[u64]) -> FxHashSet<u64> {
         .collect()
 }
 
-fn days(date: &str) -> Option<i64> {
-    let d: jiff::civil::Date = date.parse().ok()?;
+fn days(d: crate::document::Day) -> Option<i64> {
     Some(i64::from(
         d.since(jiff::civil::date(1970, 1, 1)).ok()?.get_days(),
     ))
@@ -194,7 +194,7 @@ fn link_ref(meta: &DocumentMeta, confidence: f64, evidence: Vec<String>) -> Link
     LinkRef {
         path: meta.path.clone(),
         title: meta.title.clone(),
-        date: meta.date.clone(),
+        date: meta.date,
         doc_id: meta.id(),
         confidence: (confidence * 1000.0).round() / 1000.0,
         evidence,
@@ -211,7 +211,7 @@ fn quoting_documents(
     reader: &Reader,
     authority: &str,
     quotes: &[Vec<String>],
-) -> Result<HashSet<String>, SearchError> {
+) -> Result<HashSet<String>, IndexError> {
     let mut longest: Vec<&Vec<String>> = quotes.iter().collect();
     longest.sort_by_key(|q| std::cmp::Reverse(q.len()));
     let mut paths = HashSet::new();
@@ -225,19 +225,19 @@ fn quoting_documents(
         if phrase.len() < 3 {
             continue;
         }
-        let request = super::SearchRequest {
+        let request = crate::query::SearchRequest {
             query: format!("\"{}\"", phrase.join(" ")),
-            filters: vec![vec![super::filter::Resolved::Keyword(
-                super::parse::FilterField::meta("authority"),
+            filters: vec![vec![crate::query::filter::Resolved::Keyword(
+                crate::query::parse::FilterField::Meta(crate::fields::AUTHORITY),
                 authority.to_string(),
             )]],
-            options: super::MatchOptions { exact: true },
+            options: crate::query::MatchOptions { exact: true },
             limit: None,
             detail: Default::default(),
             explain: false,
         };
         // A fragment the query language cannot take is simply not looked up.
-        if let Ok((addrs, searcher, _)) = super::search::matching_request(reader, &request) {
+        if let Ok((addrs, searcher, _)) = crate::query::search::matching_request(reader, &request) {
             paths.extend(reader.distinct_paths(&searcher, &addrs)?);
         }
     }
@@ -254,7 +254,7 @@ fn is_ofsted(meta: &DocumentMeta) -> bool {
 /// Stories are linked an authority at a time, the authorities in parallel:
 /// only one authority's stories and candidate letters are held in memory per
 /// thread, and a candidate's text is read only when its date fits a story.
-pub fn link_all(reader: &Reader) -> Result<Vec<Linked>, SearchError> {
+pub fn link_all(reader: &Reader) -> Result<Vec<Linked>, IndexError> {
     use rayon::prelude::*;
     let docs = reader.documents()?;
     let mut by_authority: HashMap<&str, Vec<&StoredDocument>> = HashMap::new();
@@ -321,7 +321,7 @@ pub fn stored_links(reader: &Reader) -> Result<Option<Vec<Linked>>, SearchError>
 
 /// A story's date in days, and whether a letter's date fits its window.
 fn in_window(story_day: Option<i64>, letter: &StoredDocument) -> bool {
-    match (story_day, letter.meta.date.as_deref().and_then(days)) {
+    match (story_day, letter.meta.date.and_then(days)) {
         (Some(s), Some(l)) => l >= s - WINDOW_DAYS && l <= s + AFTER_DAYS,
         (None, _) => true,
         (Some(_), None) => false,
@@ -330,7 +330,7 @@ fn in_window(story_day: Option<i64>, letter: &StoredDocument) -> bool {
 
 /// Days between a story and a letter (unknown: as far as can be).
 fn gap_days(story_day: Option<i64>, letter: &StoredDocument) -> i64 {
-    match (story_day, letter.meta.date.as_deref().and_then(days)) {
+    match (story_day, letter.meta.date.and_then(days)) {
         (Some(s), Some(l)) => (s - l).abs(),
         _ => i64::MAX,
     }
@@ -341,7 +341,7 @@ fn texts_of(
     reader: &Reader,
     searcher: &tantivy::Searcher,
     paths: &[&str],
-) -> Result<HashMap<String, String>, SearchError> {
+) -> Result<HashMap<String, String>, IndexError> {
     if paths.is_empty() {
         return Ok(HashMap::new());
     }
@@ -366,7 +366,7 @@ fn link_authority(
     authority: Option<&str>,
     stories: &[(usize, &StoredDocument)],
     letters: &[&StoredDocument],
-) -> Result<Vec<(usize, DocumentMeta, Option<LinkRef>)>, SearchError> {
+) -> Result<Vec<(usize, DocumentMeta, Option<LinkRef>)>, IndexError> {
     let unlinked = || {
         stories
             .iter()
@@ -384,7 +384,7 @@ fn link_authority(
     // Each story's candidates first; then every candidate text they need, in one read.
     let mut plans = Vec::with_capacity(stories.len());
     for (i, story) in stories {
-        let story_day = story.meta.date.as_deref().and_then(days);
+        let story_day = story.meta.date.and_then(days);
         let text = story_texts
             .get(&story.meta.path)
             .map(String::as_str)
@@ -483,7 +483,7 @@ fn link_authority(
                     ));
                 }
                 evidence.push(format!("authority: {authority}"));
-                if let (Some(s), Some(l)) = (story_day, c.meta.date.as_deref().and_then(days)) {
+                if let (Some(s), Some(l)) = (story_day, c.meta.date.and_then(days)) {
                     evidence.push(format!("dated {} day(s) before the story", s - l));
                 }
                 if f.same_type {

@@ -186,7 +186,9 @@ impl Weighed {
         for (part, query) in &self.parts {
             let weight = query.weight(EnableScoring::enabled_from_searcher(searcher))?;
             let mut scorer = weight.scorer(reader, 1.0)?;
-            if scorer.seek(doc) != doc {
+            // A scorer starts on its first match, which may lie past `doc`
+            // (a phrase scorer refuses to seek backwards).
+            if scorer.doc() > doc || scorer.seek(doc) != doc {
                 continue;
             }
             let score = scorer.score();

@@ -110,6 +110,7 @@ pub fn explain_object(p: &crate::query::rank::ScoreParts) -> Value {
         "length": p.length,
         "length_weight": round_score(p.length_weight),
         "lead": p.lead,
+        "mentions": p.mentions,
         "lead_weight": round_score(p.lead_weight),
         "score": round_score(p.score),
     })

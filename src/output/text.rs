@@ -111,7 +111,10 @@ fn write_score_parts(
         p.kind_weight,
         p.length,
         p.length_weight,
-        p.lead.map_or("-".to_string(), |w| format!("word {w}")),
+        p.lead.map_or("-".to_string(), |w| format!(
+            "word {w}, named {}×",
+            p.mentions
+        )),
         p.lead_weight
     )?;
     out.reset()

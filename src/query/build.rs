@@ -133,6 +133,10 @@ fn term_query(field: Field, text: &str) -> Box<dyn Query> {
 /// slow to score.
 const MAX_PREFIX_WORDS: usize = 1024;
 
+/// The fewest letters a word shares with its stem for its other forms to be
+/// looked up (fewer would list a large part of the vocabulary).
+const MIN_STEM_LOOKUP: usize = 3;
+
 /// Passages holding any of `words`, each scored by BM25 and summed.
 fn any_word(field: Field, words: &[String]) -> Box<dyn Query> {
     match words {
@@ -352,6 +356,37 @@ impl Builder<'_> {
             }
         }
         Some(words.into_iter().collect())
+    }
+
+    /// The indexed exact words that share `token`'s stem (what a stemmed
+    /// search for it matches), for the lead weight to read where a passage
+    /// first names it in any form; none under `--exact`, for a stem too
+    /// short to look up, or past [`MAX_PREFIX_WORDS`] words to stem.
+    fn stem_forms(&mut self, token: &str) -> Vec<String> {
+        if self.options.exact {
+            return Vec::new();
+        }
+        let [stem] = &self.analyzers.tokens(token, true)[..] else {
+            return Vec::new();
+        };
+        // The words sharing a stem start with what it shares with the word
+        // ("happi", "happy": "happ").
+        let shared: String = stem
+            .chars()
+            .zip(token.chars())
+            .take_while(|(a, b)| a == b)
+            .map(|(a, _)| a)
+            .collect();
+        if shared.chars().count() < MIN_STEM_LOOKUP {
+            return Vec::new();
+        }
+        let Some(words) = self.prefix_words(&shared) else {
+            return Vec::new();
+        };
+        words
+            .into_iter()
+            .filter(|w| w != token && self.analyzers.tokens(w, true) == std::slice::from_ref(stem))
+            .collect()
     }
 
     /// An inspector name as indexed; a misspelt one is taken as the closest indexed name.
@@ -622,7 +657,7 @@ pub fn compile(
     let query: Box<dyn Query> = if scored {
         let lead = expr.map(lead_words).unwrap_or_default().join(" ");
         let (tokens, _) = b.analyzers.tokens_at(&lead, false);
-        let lead = super::rank::lead_terms(handle.fields.text_exact, &tokens);
+        let lead = super::rank::lead_terms(handle.fields.text_exact, &tokens, |t| b.stem_forms(t));
         let parts = clauses
             .iter()
             .zip(&labels)

@@ -35,16 +35,32 @@ pub fn kind_weight(kind: PassageKind) -> Score {
 /// their length.
 const FULL_LENGTH: u32 = 40;
 
-/// The least share a very short passage keeps.
+/// The least share a very short passage keeps (of what a passage of
+/// [`FULL_LENGTH`] words keeps).
 const SHORTEST_SHARE: Score = 0.2;
+
+/// Words from which a passage keeps all of its relevance. BM25 favours a
+/// short passage that names the query over a longer one that says what was
+/// found about it; between [`FULL_LENGTH`] and this, a passage keeps
+/// (words / this)^[`SUBSTANCE_EXPONENT`] (0.94 at 40 words), and a shorter
+/// one that times its own share.
+const SUBSTANTIAL: u32 = 60;
+
+/// See [`SUBSTANTIAL`].
+const SUBSTANCE_EXPONENT: Score = 0.15;
 
 /// How much a passage of `words` indexed tokens keeps of its relevance.
 pub fn length_weight(words: u32) -> Score {
-    if words >= FULL_LENGTH {
+    if words >= SUBSTANTIAL {
         return 1.0;
     }
+    let substance =
+        (words.max(FULL_LENGTH) as Score / SUBSTANTIAL as Score).powf(SUBSTANCE_EXPONENT);
+    if words >= FULL_LENGTH {
+        return substance;
+    }
     let share = (words as Score / FULL_LENGTH as Score).sqrt();
-    share.max(SHORTEST_SHARE)
+    share.max(SHORTEST_SHARE) * substance
 }
 
 /// What a clause of a ranked query adds to a score, for `--explain`.
@@ -75,10 +91,13 @@ pub struct ScoreParts {
     pub length: u32,
     /// What its length keeps of the relevance.
     pub length_weight: Score,
-    /// The word position by which every query word has appeared (`None`
-    /// when none appears as typed).
+    /// The word position by which every query word has appeared, in any
+    /// form sharing its stem (`None` when none appears).
     pub lead: Option<u32>,
-    /// What that position keeps of the relevance.
+    /// The fewest times a query word is named, in any form sharing its
+    /// stem (0 when none is).
+    pub mentions: u32,
+    /// What that position and those mentions keep of the relevance.
     pub lead_weight: Score,
     /// (words + phrase + filters) × kind weight × length weight × lead weight.
     pub score: Score,
@@ -87,23 +106,37 @@ pub struct ScoreParts {
 /// Where a passage first names all of the query's words (the word position
 /// by which each has appeared), from which it keeps a share of its score
 /// that falls as the mention comes later: a passage that opens on the topic
-/// is about it; one that names it at the end of a long paragraph mentions it.
+/// is about it; one that names it once at the end of a long paragraph
+/// mentions it in passing. A passage that comes back to the topic is about
+/// it wherever it first names it, so the share it can lose shrinks with
+/// each further mention ([`lead_floor`]).
 const LEAD_NEAR: u32 = 5;
-/// From this position on, a passage keeps [`LEAD_FLOOR`].
-const LEAD_FAR: u32 = 40;
-/// The least share a passage keeps for a late mention.
-const LEAD_FLOOR: Score = 0.8;
+/// From this position on, a passage keeps its [`lead_floor`].
+const LEAD_FAR: u32 = 80;
+/// The least share a passage that names the query once keeps for a late mention.
+const LEAD_FLOOR: Score = 0.65;
+/// How much each further mention of every query word raises that least share.
+const LEAD_FLOOR_STEP: Score = 0.15;
+
+/// The least share of its score a passage keeps for a late lead when each
+/// query word is named at least `mentions` times.
+pub fn lead_floor(mentions: u32) -> Score {
+    let extra = mentions.max(1) - 1;
+    (LEAD_FLOOR + LEAD_FLOOR_STEP * extra as Score).min(1.0)
+}
 
 /// How much a passage keeps when the query's words have all appeared by
-/// word `position` (`None`: none of them appears as typed, so no evidence).
-pub fn lead_weight(position: Option<u32>) -> Score {
+/// word `position`, each named at least `mentions` times (`None`: none of
+/// them appears in a form the lead reads, so no evidence).
+pub fn lead_weight(position: Option<u32>, mentions: u32) -> Score {
+    let floor = lead_floor(mentions);
     match position {
         None => 1.0,
         Some(p) if p <= LEAD_NEAR => 1.0,
-        Some(p) if p >= LEAD_FAR => LEAD_FLOOR,
+        Some(p) if p >= LEAD_FAR => floor,
         Some(p) => {
             let span = (LEAD_FAR - LEAD_NEAR) as Score;
-            1.0 - (1.0 - LEAD_FLOOR) * (p - LEAD_NEAR) as Score / span
+            1.0 - (1.0 - floor) * (p - LEAD_NEAR) as Score / span
         }
     }
 }
@@ -114,18 +147,34 @@ const FUNCTION_WORDS: &[&str] = &[
     "the", "to", "with",
 ];
 
-/// The terms of `field` (unstemmed, with positions) whose first positions
-/// tell where a passage names the query: its tokens less function words,
-/// each once.
-pub fn lead_terms(field: Field, tokens: &[String]) -> Vec<Term> {
-    let mut seen = Vec::new();
+/// The words whose first positions tell where a passage names the query,
+/// as terms of `field` (unstemmed, with positions): its tokens less
+/// function words, each once, and each with the forms `variants` gives for
+/// it (the indexed words sharing its stem, so "conference" is named by
+/// "conferences"). A passage names a word where it first uses any of its forms.
+pub fn lead_terms<F>(field: Field, tokens: &[String], mut variants: F) -> Vec<Vec<Term>>
+where
+    F: FnMut(&str) -> Vec<String>,
+{
+    let mut seen: Vec<&String> = Vec::new();
     for t in tokens {
-        if !FUNCTION_WORDS.contains(&t.as_str()) && !seen.contains(t) {
-            seen.push(t.clone());
+        if !FUNCTION_WORDS.contains(&t.as_str()) && !seen.contains(&t) {
+            seen.push(t);
         }
     }
-    seen.iter()
-        .map(|t| Term::from_field_text(field, t))
+    seen.into_iter()
+        .map(|t| {
+            let mut forms = vec![t.clone()];
+            for v in variants(t) {
+                if !forms.contains(&v) {
+                    forms.push(v);
+                }
+            }
+            forms
+                .iter()
+                .map(|f| Term::from_field_text(field, f))
+                .collect()
+        })
         .collect()
 }
 
@@ -138,8 +187,9 @@ pub struct Weighed {
     /// The inner query's clauses, each with what it stands for: they add
     /// up to its score, so each is scored alone to explain one.
     parts: Vec<(Part, Box<dyn Query>)>,
-    /// Terms whose first positions say how early a passage names the query.
-    lead: Vec<Term>,
+    /// Per query word, the terms of its forms, whose first positions say
+    /// how early a passage names the query.
+    lead: Vec<Vec<Term>>,
 }
 
 impl Clone for Weighed {
@@ -164,7 +214,7 @@ impl Weighed {
         inner: Box<dyn Query>,
         text: Field,
         parts: Vec<(Part, Box<dyn Query>)>,
-        lead: Vec<Term>,
+        lead: Vec<Vec<Term>>,
     ) -> Weighed {
         Weighed {
             inner,
@@ -186,7 +236,9 @@ impl Weighed {
         for (part, query) in &self.parts {
             let weight = query.weight(EnableScoring::enabled_from_searcher(searcher))?;
             let mut scorer = weight.scorer(reader, 1.0)?;
-            if scorer.seek(doc) != doc {
+            // A scorer starts on its first match, which may lie past `doc`
+            // (a phrase scorer refuses to seek backwards).
+            if scorer.doc() > doc || scorer.seek(doc) != doc {
                 continue;
             }
             let score = scorer.score();
@@ -199,7 +251,7 @@ impl Weighed {
         let r = Priors::of(reader, self.text, &self.lead)?.read(doc);
         let (kind_weight, length_weight, lead_weight) =
             (r.kind_weight, r.length_weight, r.lead_weight);
-        let (kind, length, lead) = (r.kind, r.length, r.lead);
+        let (kind, length, lead, mentions) = (r.kind, r.length, r.lead, r.mentions);
         Ok(ScoreParts {
             words,
             phrase,
@@ -209,6 +261,7 @@ impl Weighed {
             length,
             length_weight,
             lead,
+            mentions,
             lead_weight,
             score: (words + phrase + filters) * kind_weight * length_weight * lead_weight,
         })
@@ -242,15 +295,16 @@ impl Query for Weighed {
 struct WeighedWeight {
     inner: Box<dyn Weight>,
     text: Field,
-    lead: Vec<Term>,
+    lead: Vec<Vec<Term>>,
 }
 
 /// What a passage's score is weighed by, read per segment.
 struct Priors {
     kinds: SegmentKinds,
     norms: FieldNormReader,
-    /// The lead terms' postings, read forward as passages are scored.
-    lead: Vec<SegmentPostings>,
+    /// Per query word, its forms' postings, read forward as passages are
+    /// scored.
+    lead: Vec<Vec<SegmentPostings>>,
     positions: Vec<u32>,
 }
 
@@ -280,12 +334,19 @@ fn kinds_of(reader: &SegmentReader) -> tantivy::Result<SegmentKinds> {
 }
 
 impl Priors {
-    fn of(reader: &SegmentReader, text: Field, lead: &[Term]) -> tantivy::Result<Priors> {
+    fn of(reader: &SegmentReader, text: Field, lead: &[Vec<Term>]) -> tantivy::Result<Priors> {
         let mut postings = Vec::with_capacity(lead.len());
-        for term in lead {
-            let index = reader.inverted_index(term.field())?;
-            if let Some(p) = index.read_postings(term, IndexRecordOption::WithFreqsAndPositions)? {
-                postings.push(p);
+        for forms in lead {
+            let mut word = Vec::with_capacity(forms.len());
+            for term in forms {
+                let index = reader.inverted_index(term.field())?;
+                let option = IndexRecordOption::WithFreqsAndPositions;
+                if let Some(p) = index.read_postings(term, option)? {
+                    word.push(p);
+                }
+            }
+            if !word.is_empty() {
+                postings.push(word);
             }
         }
         Ok(Priors {
@@ -296,23 +357,40 @@ impl Priors {
         })
     }
 
-    /// The position by which every lead term found in `doc` has appeared.
-    /// Passages are asked for in increasing order.
-    fn lead(&mut self, doc: DocId) -> Option<u32> {
+    /// The position by which every query word found in `doc` (in any of
+    /// its forms) has appeared, and the fewest times one of them is named
+    /// there (0 when none is). Passages are asked for in increasing order.
+    fn lead(&mut self, doc: DocId) -> (Option<u32>, u32) {
         let mut by = None;
-        for postings in &mut self.lead {
-            if postings.doc() < doc {
-                postings.seek(doc);
+        let mut fewest: Option<u32> = None;
+        for forms in &mut self.lead {
+            let mut word: Option<u32> = None;
+            let mut named = 0;
+            for postings in forms {
+                if postings.doc() < doc {
+                    postings.seek(doc);
+                }
+                if postings.doc() != doc {
+                    continue;
+                }
+                named += postings.term_freq();
+                postings.positions(&mut self.positions);
+                if let Some(&first) = self.positions.first() {
+                    word = Some(word.map_or(first, |w| w.min(first)));
+                }
             }
-            if postings.doc() != doc {
-                continue;
-            }
-            postings.positions(&mut self.positions);
-            if let Some(&first) = self.positions.first() {
+            if let Some(first) = word {
                 by = Some(by.map_or(first, |b: u32| b.max(first)));
+                fewest = Some(fewest.map_or(named, |f| f.min(named)));
             }
         }
-        by
+        (by, fewest.unwrap_or(0))
+    }
+
+    /// What `doc`'s lead keeps of its score.
+    fn lead_weight(&mut self, doc: DocId) -> Score {
+        let (by, mentions) = self.lead(doc);
+        lead_weight(by, mentions)
     }
 
     fn kind(&self, doc: DocId) -> PassageKind {
@@ -331,14 +409,16 @@ impl Priors {
 
     /// What `doc`'s score is weighed by, read whole (to explain it).
     fn read(&mut self, doc: DocId) -> Reading {
-        let (kind, length, lead) = (self.kind(doc), self.length(doc), self.lead(doc));
+        let (kind, length) = (self.kind(doc), self.length(doc));
+        let (lead, mentions) = self.lead(doc);
         Reading {
             kind,
             length,
             lead,
+            mentions,
             kind_weight: kind_weight(kind),
             length_weight: length_weight(length),
-            lead_weight: lead_weight(lead),
+            lead_weight: lead_weight(lead, mentions),
         }
     }
 }
@@ -348,6 +428,7 @@ struct Reading {
     kind: PassageKind,
     length: u32,
     lead: Option<u32>,
+    mentions: u32,
     kind_weight: Score,
     length_weight: Score,
     lead_weight: Score,
@@ -364,7 +445,7 @@ impl Weight for WeighedWeight {
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
         let inner = self.inner.explain(reader, doc)?;
         let r = Priors::of(reader, self.text, &self.lead)?.read(doc);
-        let (kind, words, lead) = (r.kind, r.length, r.lead);
+        let (kind, words, lead, mentions) = (r.kind, r.length, r.lead, r.mentions);
         let (k, l, f) = (r.kind_weight, r.length_weight, r.lead_weight);
         let mut e = Explanation::new_with_string(
             "relevance × kind × length × lead".to_string(),
@@ -377,7 +458,7 @@ impl Weight for WeighedWeight {
             l,
         ));
         e.add_detail(Explanation::new_with_string(
-            format!("lead: query words all named by word {lead:?}"),
+            format!("lead: query words all named by word {lead:?}, each {mentions}+ times"),
             f,
         ));
         Ok(e)
@@ -402,7 +483,7 @@ pub fn score_reaching(scorer: &mut dyn Scorer, floor: Option<Score>) -> Option<S
     if floor.is_some_and(|floor| before_lead < floor) {
         return None;
     }
-    Some(before_lead * lead_weight(weighed.priors.lead(doc)))
+    Some(before_lead * weighed.priors.lead_weight(doc))
 }
 
 impl DocSet for WeighedScorer {
@@ -431,7 +512,7 @@ impl Scorer for WeighedScorer {
     fn score(&mut self) -> Score {
         let doc = self.inner.doc();
         let before_lead = self.priors.before_lead(self.inner.score(), doc);
-        before_lead * lead_weight(self.priors.lead(doc))
+        before_lead * self.priors.lead_weight(doc)
     }
 }
 
@@ -449,31 +530,66 @@ mod tests {
             let l = length_weight(words);
             assert!(l > 0.0 && l <= 1.0, "{words}");
         }
+        for mentions in 0..10 {
+            for position in [None, Some(0), Some(20), Some(LEAD_FAR), Some(500)] {
+                let w = lead_weight(position, mentions);
+                assert!(w > 0.0 && w <= 1.0, "{position:?} {mentions}");
+            }
+        }
     }
 
     #[test]
     fn a_late_mention_keeps_less_than_an_early_one() {
-        assert_eq!(lead_weight(None), 1.0);
-        assert_eq!(lead_weight(Some(LEAD_NEAR)), 1.0);
-        assert!(lead_weight(Some(20)) < 1.0 && lead_weight(Some(20)) > LEAD_FLOOR);
-        assert_eq!(lead_weight(Some(LEAD_FAR)), LEAD_FLOOR);
-        assert_eq!(lead_weight(Some(500)), LEAD_FLOOR);
+        assert_eq!(lead_weight(None, 0), 1.0);
+        assert_eq!(lead_weight(Some(LEAD_NEAR), 1), 1.0);
+        assert!(lead_weight(Some(20), 1) < 1.0 && lead_weight(Some(20), 1) > LEAD_FLOOR);
+        assert_eq!(lead_weight(Some(LEAD_FAR), 1), LEAD_FLOOR);
+        assert_eq!(lead_weight(Some(500), 1), LEAD_FLOOR);
         let field = tantivy::schema::Field::from_field_id(3);
         let tokens: Vec<String> = ["children", "in", "need", "plans", "children"]
             .map(String::from)
             .to_vec();
-        let terms = lead_terms(field, &tokens);
-        let texts: Vec<String> = terms
+        let plural = |t: &str| vec![format!("{t}s"), t.to_string()];
+        let terms = lead_terms(field, &tokens, plural);
+        let texts: Vec<Vec<String>> = terms
             .iter()
-            .map(|t| t.value().as_str().unwrap_or("").to_string())
+            .map(|forms| {
+                forms
+                    .iter()
+                    .map(|t| t.value().as_str().unwrap_or("").to_string())
+                    .collect()
+            })
             .collect();
-        assert_eq!(texts, ["children", "need", "plans"]);
+        assert_eq!(
+            texts,
+            [
+                ["children", "childrens"],
+                ["need", "needs"],
+                ["plans", "planss"]
+            ]
+        );
+    }
+
+    /// A passage that comes back to the query loses less for naming it
+    /// late; from four mentions of every word, nothing.
+    #[test]
+    fn each_further_mention_softens_a_late_lead() {
+        let late = |mentions| lead_weight(Some(LEAD_FAR), mentions);
+        assert!(late(1) < late(2) && late(2) < late(3) && late(3) < late(4));
+        assert_eq!(late(0), late(1));
+        assert_eq!(late(4), 1.0);
+        assert_eq!(late(9), 1.0);
+        assert!(lead_weight(Some(20), 2) > lead_weight(Some(20), 1));
     }
 
     #[test]
     fn longer_passages_keep_more_up_to_a_point() {
         assert!(length_weight(4) < length_weight(12));
         assert!(length_weight(12) < length_weight(FULL_LENGTH));
-        assert_eq!(length_weight(FULL_LENGTH), length_weight(400));
+        assert!(length_weight(FULL_LENGTH) < length_weight(50));
+        assert!(length_weight(FULL_LENGTH) > 0.9);
+        assert!(length_weight(50) < length_weight(SUBSTANTIAL));
+        assert_eq!(length_weight(SUBSTANTIAL), 1.0);
+        assert_eq!(length_weight(SUBSTANTIAL), length_weight(400));
     }
 }

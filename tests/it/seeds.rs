@@ -411,6 +411,27 @@ fn listing_order_is_the_ranked_order() {
     assert_eq!(listed, sorted);
 }
 
+/// Explaining a hit scores each clause alone from the hit on: a clause
+/// whose first match lies past the hit (here the phrase, found only in later
+/// passages) is no part of its score, not a seek backwards (which panicked).
+#[test]
+fn hits_before_the_first_phrase_match_explain_themselves() {
+    let index = seed_index();
+    let hits = json_lines(ofsearch(index.path()).args([
+        "search",
+        "children in care",
+        "-n",
+        "50",
+        "--json",
+        "--explain",
+    ]));
+    assert!(hits.len() > 10);
+    assert!(hits.iter().any(|h| h["explain"]["phrase"] == 0.0));
+    for h in &hits {
+        assert!(h["explain"]["score"].as_f64().is_some(), "{h:#?}");
+    }
+}
+
 #[test]
 fn passages_have_kinds_findings_rank_first_and_scores_explain_themselves() {
     let index = seed_index();

@@ -9,7 +9,8 @@ use super::commands::{exit_for, open_reader, stdout};
 use super::{filters, EXIT_NO_RESULTS, EXIT_OK};
 use crate::analysis::docs::{self, DocsRequest, ShowError};
 use crate::analysis::stats::stats as index_stats;
-use crate::output::{json, table, text, Format};
+use crate::output::printer::printer;
+use crate::output::{json, text};
 use crate::query::{MatchOptions, SearchRequest};
 
 /// `ofsearch docs`.
@@ -34,43 +35,15 @@ pub fn docs(cli: &Cli, args: &DocsArgs) -> Result<i32> {
         eprintln!("ofsearch: note: {n}");
     }
     let mut out = stdout(cli);
-    let format = args.output.format();
+    let printer = printer(args.output.format());
     if args.count {
-        match format {
-            Format::Json => writeln!(out, "{}", serde_json::json!({"documents": list.total}))?,
-            _ => writeln!(out, "{} documents", list.total)?,
-        }
+        printer.document_count(&mut out, list.total)?;
         out.flush()?;
         return Ok(exit_for(list.total > 0));
     }
-    match format {
-        Format::Text => {
-            for d in &list.docs {
-                writeln!(
-                    out,
-                    "{}  ({} passages)  {}",
-                    text::header(&d.meta),
-                    d.passages,
-                    d.meta.title
-                )?;
-            }
-        }
-        Format::Json => {
-            for d in &list.docs {
-                let mut obj = json::document_object(&d.meta);
-                obj.insert("passages".into(), serde_json::json!(d.passages));
-                writeln!(out, "{}", serde_json::Value::Object(obj))?;
-            }
-        }
-        Format::Csv | Format::Tsv => {
-            let columns = table::doc_columns();
-            let mut w = table::writer(&mut out, format == Format::Tsv, &columns)?;
-            for d in &list.docs {
-                w.write_record(table::doc_row(&d.meta, d.passages))?;
-            }
-            w.flush()?;
-        }
-    }
+    let docs: Vec<(&crate::document::DocumentMeta, u64)> =
+        list.docs.iter().map(|d| (&d.meta, d.passages)).collect();
+    printer.documents(&mut out, &docs)?;
     out.flush()?;
     Ok(exit_for(!list.docs.is_empty()))
 }

@@ -12,13 +12,15 @@ use super::filters;
 use super::EXIT_ERROR;
 use crate::document::Passage;
 use crate::index::Reader;
-use crate::output::{json, table, text, Format};
+use crate::output::printer::{printer, HitRow, Listing, Printer};
+use crate::output::Format;
 use crate::query::{self, Hit, MatchOptions, MetaDetail, SearchRequest};
 
-/// What to add around each hit.
+/// What to add around each hit, and the printer that writes them.
 #[derive(Clone, Copy)]
 pub(super) struct Shape<'a> {
     pub format: Format,
+    pub printer: &'a dyn Printer,
     pub context: usize,
     /// A key and value each JSON line or CSV row carries first: a batch's
     /// query (`query`), a watch's name (`watch`).
@@ -37,6 +39,14 @@ impl Shape<'_> {
             MetaDetail::Full
         }
     }
+
+    fn listing(&self) -> Listing<'_> {
+        Listing {
+            label: self.label,
+            context: self.context > 0,
+            with_letter: self.with_letter,
+        }
+    }
 }
 
 pub(super) fn print_notes(notes: &[String]) {
@@ -45,8 +55,8 @@ pub(super) fn print_notes(notes: &[String]) {
     }
 }
 
-/// Write hits in the chosen format, ranked from `first_rank` (a table's header only with the
-/// first: the hits of one listing may come in several calls).
+/// Write hits ranked from `first_rank`, with the context and letter
+/// passages asked for (read here: printers never query).
 pub(super) fn write_hits<W: WriteColor>(
     out: &mut W,
     reader: &Reader,
@@ -54,10 +64,13 @@ pub(super) fn write_hits<W: WriteColor>(
     shape: Shape,
     first_rank: usize,
 ) -> Result<()> {
-    let contexts: Vec<(Vec<Passage>, Vec<Passage>)> = hits
-        .iter()
-        .map(|h| query::context(reader, h, shape.context))
-        .collect::<Result<_, _>>()?;
+    let contexts: Vec<(Vec<Passage>, Vec<Passage>)> = if shape.context > 0 {
+        hits.iter()
+            .map(|h| query::context(reader, h, shape.context))
+            .collect::<Result<_, _>>()?
+    } else {
+        Vec::new()
+    };
     // The letter passage each news hit quotes, when asked for.
     let letters: Vec<Option<(String, Passage)>> = hits
         .iter()
@@ -71,137 +84,20 @@ pub(super) fn write_hits<W: WriteColor>(
             )
         })
         .collect::<Result<_>>()?;
-    match shape.format {
-        Format::Text => {
-            for (i, (hit, (before, after))) in hits.iter().zip(&contexts).enumerate() {
-                if shape.context > 0 {
-                    text::write_hit_with_context(out, first_rank + i, hit, before, after)?;
-                } else {
-                    text::write_hit(out, first_rank + i, hit)?;
-                }
-                if let Some((path, p)) = &letters[i] {
-                    text::write_letter_passage(out, path, p)?;
-                }
-            }
-        }
-        Format::Json if shape.context == 0 && !shape.with_letter && shape.label.is_none() => {
-            for hit in &hits {
-                json::write_hit_line(out, hit)?;
-            }
-        }
-        Format::Json => {
-            for ((hit, (before, after)), letter) in hits.iter().zip(&contexts).zip(&letters) {
-                let mut obj = if shape.context > 0 {
-                    json::hit_with_context(hit, before, after)
-                } else {
-                    json::hit_object(hit)
-                };
-                if shape.with_letter {
-                    obj.insert(
-                        "letter_passage".into(),
-                        letter.as_ref().map_or(serde_json::Value::Null, |(path, p)| {
-                            serde_json::json!({"path": path, "paragraph": p.paragraph, "section": p.section, "text": p.text})
-                        }),
-                    );
-                }
-                if let Some((key, value)) = shape.label {
-                    obj.insert(key.into(), serde_json::json!(value));
-                }
-                writeln!(out, "{}", serde_json::Value::Object(obj))?;
-            }
-        }
-        Format::Csv | Format::Tsv => {
-            let mut columns: Vec<&str> = table::hit_columns();
-            if let Some((key, _)) = shape.label {
-                columns.insert(0, key);
-            }
-            if shape.context > 0 {
-                columns.extend(["context_before", "context_after"]);
-            }
-            let tsv = shape.format == Format::Tsv;
-            let mut w = if first_rank == 1 {
-                table::writer(&mut *out, tsv, &columns)?
-            } else {
-                table::writer_continued(&mut *out, tsv)
-            };
-            for (hit, (before, after)) in hits.iter().zip(&contexts) {
-                let mut row = table::hit_row(hit);
-                if let Some((_, value)) = shape.label {
-                    row.insert(0, value.to_string());
-                }
-                if shape.context > 0 {
-                    row.push(table::join_passages(before));
-                    row.push(table::join_passages(after));
-                }
-                w.write_record(row)?;
-            }
-            w.flush()?;
-        }
-    }
-    Ok(())
-}
-
-fn write_groups<W: WriteColor>(
-    out: &mut W,
-    groups: &[query::DocGroup],
-    shape: Shape,
-) -> Result<()> {
-    match shape.format {
-        Format::Text => {
-            for (i, g) in groups.iter().enumerate() {
-                text::write_group(out, i + 1, g)?;
-            }
-        }
-        Format::Json => {
-            for g in groups {
-                let mut obj = json::group_object(g);
-                if let Some((key, value)) = shape.label {
-                    obj.insert(key.into(), serde_json::json!(value));
-                }
-                writeln!(out, "{}", serde_json::Value::Object(obj))?;
-            }
-        }
-        Format::Csv | Format::Tsv => {
-            let mut columns: Vec<&str> = table::document_columns();
-            columns.extend(["hits", "score", "best_snippets"]);
-            let mut w = table::writer(&mut *out, shape.format == Format::Tsv, &columns)?;
-            for g in groups {
-                w.write_record(table::group_row(g))?;
-            }
-            w.flush()?;
-        }
-    }
-    Ok(())
-}
-
-fn write_count(
-    out: &mut BufferedStandardStream,
-    format: Format,
-    query: &str,
-    passages: usize,
-    documents: usize,
-) -> Result<()> {
-    match format {
-        Format::Json => writeln!(
-            out,
-            "{}",
-            serde_json::Value::Object(json::count_object(query, passages, documents))
-        )?,
-        Format::Csv | Format::Tsv => {
-            let mut w = table::writer(
-                &mut *out,
-                format == Format::Tsv,
-                &["query", "passages", "documents"],
-            )?;
-            w.write_record([
-                query.to_string(),
-                passages.to_string(),
-                documents.to_string(),
-            ])?;
-            w.flush()?;
-        }
-        Format::Text => writeln!(out, "{passages} passages in {documents} documents")?,
-    }
+    let rows: Vec<HitRow> = hits
+        .iter()
+        .enumerate()
+        .map(|(i, hit)| HitRow {
+            hit,
+            context: contexts.get(i).map(|(b, a)| (b.as_slice(), a.as_slice())),
+            letter: shape
+                .with_letter
+                .then(|| letters[i].as_ref().map(|(path, p)| (path.as_str(), p))),
+        })
+        .collect();
+    shape
+        .printer
+        .hits(out, &rows, &shape.listing(), first_rank)?;
     Ok(())
 }
 
@@ -230,8 +126,10 @@ pub fn search(cli: &Cli, args: &SearchArgs) -> Result<i32> {
     if args.query == "-" {
         return search_batch(&reader, &mut out, args, &make);
     }
+    let printer = printer(format);
     let shape = Shape {
         format,
+        printer: printer.as_ref(),
         context: args.context,
         label: None,
         grouped_by_doc: grouped,
@@ -260,13 +158,9 @@ fn run_one(
     if args.count {
         let counted = query::count(reader, request)?;
         print_notes(&counted.notes);
-        write_count(
-            out,
-            shape.format,
-            &request.query,
-            counted.passages,
-            counted.documents,
-        )?;
+        shape
+            .printer
+            .count(out, &request.query, counted.passages, counted.documents)?;
         return Ok(counted.passages > 0);
     }
     if shape.grouped_by_doc {
@@ -281,7 +175,9 @@ fn run_one(
             },
         )?;
         print_notes(&grouped.notes);
-        write_groups(out, &grouped.groups, shape)?;
+        shape
+            .printer
+            .groups(out, &grouped.groups, &shape.listing())?;
         return Ok(grouped.documents > 0);
     }
     if args.all {
@@ -378,6 +274,7 @@ fn search_batch(
         Format::Text => Format::Json,
         f => f,
     };
+    let printer = printer(format);
     let mut any_hit = false;
     let mut any_error = false;
     for line in io::stdin().lock().lines() {
@@ -388,6 +285,7 @@ fn search_batch(
         }
         let shape = Shape {
             format,
+            printer: printer.as_ref(),
             context: args.context,
             label: Some(("query", q)),
             grouped_by_doc: args.group_by == Some(GroupBy::Doc),
@@ -418,25 +316,16 @@ pub fn mentions(cli: &Cli, args: &MentionsArgs) -> Result<i32> {
     let reader = open_reader(cli)?;
     let found = query::mentions(&reader, &args.name, &filters)?;
     print_notes(&found.notes);
-    let format = args.output.format();
+    let printer = printer(args.output.format());
     let mut out = stdout(cli);
     let hits = found.hits;
     let any = !hits.is_empty();
     if args.count {
         let docs: std::collections::HashSet<&str> =
             hits.iter().map(|h| h.meta.path.as_str()).collect();
-        write_count(&mut out, format, &args.name, hits.len(), docs.len())?;
-    } else if format == Format::Text {
-        text::write_grouped(&mut out, &hits)?;
+        printer.count(&mut out, &args.name, hits.len(), docs.len())?;
     } else {
-        let shape = Shape {
-            format,
-            context: 0,
-            label: None,
-            grouped_by_doc: false,
-            with_letter: false,
-        };
-        write_hits(&mut out, &reader, hits, shape, 1)?;
+        printer.mentions(&mut out, &hits)?;
     }
     out.flush()?;
     Ok(exit_for(any))
@@ -461,29 +350,7 @@ pub fn facets(cli: &Cli, args: &FacetsArgs) -> Result<i32> {
     print_notes(&notes);
     let by = args.by.name();
     let mut out = stdout(cli);
-    match args.output.format() {
-        Format::Text => text::write_facets(&mut out, by, &rows)?,
-        Format::Json => {
-            for r in &rows {
-                writeln!(
-                    out,
-                    "{}",
-                    serde_json::Value::Object(json::facet_row_object(by, r))
-                )?;
-            }
-        }
-        f @ (Format::Csv | Format::Tsv) => {
-            let mut w = table::writer(&mut out, f == Format::Tsv, &[by, "passages", "documents"])?;
-            for r in &rows {
-                w.write_record([
-                    r.value.clone(),
-                    r.passages.to_string(),
-                    r.documents.to_string(),
-                ])?;
-            }
-            w.flush()?;
-        }
-    }
+    printer(args.output.format()).facets(&mut out, by, &rows)?;
     out.flush()?;
     Ok(exit_for(!rows.is_empty()))
 }

@@ -9,7 +9,8 @@ use super::args::{Cli, TrendArgs};
 use super::commands::{exit_for, open_reader, stdout};
 use super::filters;
 use crate::analysis::trend::{trend as run_trend, TrendRequest};
-use crate::output::{plot, table, text, Format};
+use crate::output::plot;
+use crate::output::printer::printer;
 use crate::query::MatchOptions;
 
 /// `ofsearch trend`.
@@ -34,42 +35,7 @@ pub fn trend(cli: &Cli, args: &TrendArgs) -> Result<i32> {
         eprintln!("ofsearch: chart written to {}", path.display());
     }
     let mut out = stdout(cli);
-    let format = args.output.format();
-    match format {
-        Format::Text => text::write_trend(&mut out, &t)?,
-        Format::Json => {
-            for row in t.rows() {
-                writeln!(out, "{}", serde_json::to_value(&row)?)?;
-            }
-        }
-        Format::Csv | Format::Tsv => {
-            let mut w = table::writer(
-                &mut out,
-                format == Format::Tsv,
-                &[
-                    "by",
-                    "bucket",
-                    "bucket_documents",
-                    "query",
-                    "documents",
-                    "share",
-                    "passages",
-                ],
-            )?;
-            for r in t.rows() {
-                w.write_record([
-                    r.by.to_string(),
-                    r.bucket.to_string(),
-                    r.bucket_documents.to_string(),
-                    r.query.to_string(),
-                    r.documents.to_string(),
-                    r.share.map(|s| format!("{s:.4}")).unwrap_or_default(),
-                    r.passages.to_string(),
-                ])?;
-            }
-            w.flush()?;
-        }
-    }
+    printer(args.output.format()).trend(&mut out, &t)?;
     out.flush()?;
     let any = t
         .buckets

@@ -14,6 +14,7 @@ use super::search_cmd::{print_notes, write_hits, Shape};
 use super::{index_dir, EXIT_ERROR, EXIT_OK};
 use crate::index::stamps::{self, FirstIndexed};
 use crate::index::Reader;
+use crate::output::printer::printer;
 use crate::output::{watches, Format};
 use crate::query::request::Filters;
 use crate::query::{self, Hit};
@@ -126,25 +127,7 @@ fn list(cli: &Cli, args: &WatchListArgs) -> Result<i32> {
         });
     }
     let mut out = stdout(cli);
-    match args.output.format() {
-        Format::Text => watches::write_text(&mut out, &listed)?,
-        Format::Json => {
-            for l in &listed {
-                writeln!(
-                    out,
-                    "{}",
-                    serde_json::Value::Object(watches::listed_object(l))
-                )?;
-            }
-        }
-        f @ (Format::Csv | Format::Tsv) => {
-            let mut w = crate::output::table::writer(&mut out, f == Format::Tsv, watches::COLUMNS)?;
-            for l in &listed {
-                w.write_record(watches::listed_row(l))?;
-            }
-            w.flush()?;
-        }
-    }
+    printer(args.output.format()).watches(&mut out, &listed)?;
     out.flush()?;
     Ok(EXIT_OK)
 }
@@ -214,6 +197,7 @@ fn read(cli: &Cli, args: &WatchArgs) -> Result<i32> {
     let reader = open_reader(cli)?;
     let now = snapshot(&reader)?;
     let format = args.output.format();
+    let printer = printer(format);
     let mut out = stdout(cli);
     let mut rank = 1;
     let mut any_hit = false;
@@ -251,6 +235,7 @@ fn read(cli: &Cli, args: &WatchArgs) -> Result<i32> {
         }
         let shape = Shape {
             format,
+            printer: printer.as_ref(),
             context: 0,
             label: Some(("watch", &w.name)),
             grouped_by_doc: false,

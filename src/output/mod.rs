@@ -5,6 +5,7 @@ pub mod atom;
 pub mod check;
 pub mod json;
 pub mod plot;
+pub mod printer;
 pub mod table;
 pub mod text;
 pub mod watches;

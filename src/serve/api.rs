@@ -15,7 +15,9 @@ use super::params::Params;
 use super::{blocking, page_request, search_request};
 use crate::analysis::docs;
 use crate::index::Reader;
-use crate::output::{json as out_json, table};
+use crate::output::json as out_json;
+use crate::output::printer::{printer, HitRow, Listing};
+use crate::output::Format;
 use crate::query;
 
 type Shared = State<Arc<super::AppState>>;
@@ -187,30 +189,6 @@ const EXPORT_HITS: usize = 512;
 /// Bytes sent to the client at a time while exporting.
 const EXPORT_CHUNK_BYTES: usize = 64 * 1024;
 
-/// The printer an export writes its hits with.
-enum Export<'a> {
-    Csv(Box<csv::Writer<&'a mut ChannelWriter>>),
-    Jsonl(&'a mut ChannelWriter),
-}
-
-impl Export<'_> {
-    /// Write hits (flushed into the channel); false once the client is gone.
-    fn write(&mut self, hits: &[query::Hit]) -> bool {
-        match self {
-            Export::Csv(w) => {
-                hits.iter()
-                    .all(|h| w.write_record(table::hit_row(h)).is_ok())
-                    && w.flush().is_ok()
-            }
-            Export::Jsonl(sink) => {
-                use std::io::Write;
-                hits.iter()
-                    .all(|h| writeln!(sink, "{}", out_json::hit_line(h)).is_ok())
-            }
-        }
-    }
-}
-
 /// Bytes written by a printer on a blocking thread, sent to the response body
 /// in chunks; a closed connection makes the next write fail, which ends the export.
 struct ChannelWriter {
@@ -282,16 +260,11 @@ pub async fn export(
             tx,
             buf: Vec::with_capacity(EXPORT_CHUNK_BYTES),
         };
-        // The CLI's printers, so the file is what `search --all --format csv|json`
+        // The CLI's printer, so the file is what `search --all --format csv|json`
         // prints; hits come a chunk at a time, so memory stays bounded.
-        let mut out = if csv {
-            match table::writer(&mut sink, false, &table::hit_columns()) {
-                Ok(w) => Export::Csv(Box::new(w)),
-                Err(_) => return,
-            }
-        } else {
-            Export::Jsonl(&mut sink)
-        };
+        let printer = printer(if csv { Format::Csv } else { Format::Json });
+        let mut out = termcolor::NoColor::new(&mut sink);
+        let mut rank = 1;
         let mut written = true;
         let streamed = query::search::for_each_chunk(
             &reader,
@@ -299,11 +272,25 @@ pub async fn export(
             EXPORT_HITS,
             |_| {},
             |hits| {
-                written = out.write(&hits);
+                let rows: Vec<HitRow> = hits
+                    .iter()
+                    .map(|hit| HitRow {
+                        hit,
+                        context: None,
+                        letter: None,
+                    })
+                    .collect();
+                written = printer
+                    .hits(&mut out, &rows, &Listing::default(), rank)
+                    .is_ok();
+                rank += hits.len();
                 written
             },
         );
-        drop(out);
+        if written && rank == 1 {
+            // No hit: still the header of a table.
+            written = printer.hits(&mut out, &[], &Listing::default(), 1).is_ok();
+        }
         written &= streamed.is_ok();
         if written {
             let _ = sink.send();

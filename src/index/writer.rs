@@ -199,7 +199,7 @@ impl Writer {
                 .delete_term(Term::from_field_text(f.path, &meta.path));
         }
 
-        let doc_json = serde_json::to_string(meta).unwrap_or_default();
+        let doc_json = serde_json::to_string(meta).map_err(|e| self.io_err(e.into()))?;
         let date = meta
             .date
             .and_then(super::date_to_timestamp)

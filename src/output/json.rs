@@ -140,11 +140,6 @@ fn round_score(score: f32) -> f64 {
     (f64::from(score) * 10_000.0).round() / 10_000.0
 }
 
-/// One hit as a JSON line (no trailing newline).
-pub fn hit_line(hit: &Hit) -> String {
-    serde_json::to_string(&HitLine::of(hit)).unwrap_or_default()
-}
-
 /// Write one hit as a JSON line, newline included: the bytes of
 /// [`hit_object`], written straight from the hit instead of from a map of
 /// copies of its fields (a long listing writes tens of thousands).
@@ -385,7 +380,6 @@ mod tests {
                 explain: None,
             };
             let map = Value::Object(super::hit_object(&hit)).to_string();
-            assert_eq!(super::hit_line(&hit), map);
             let mut written = Vec::new();
             super::write_hit_line(&mut written, &hit).unwrap();
             assert_eq!(String::from_utf8(written).unwrap(), map + "\n");

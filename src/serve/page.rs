@@ -312,12 +312,22 @@ pub async fn search(State(state): State<Arc<AppState>>, RawQuery(raw): RawQuery)
             facets.push((by, label, param, rows));
         }
         // The query's trend by year, as `ofsearch trend` draws it.
+        let mut page = page;
         let chart = if p2.q.trim().is_empty() {
             None
         } else {
-            super::trend_of(&reader, &p2, FacetBy::Year, Some(&matched))
-                .ok()
-                .and_then(|t| crate::output::plot::svg(&t, 20).ok())
+            // A chart that cannot be drawn is said, not hidden; the results stand.
+            let drawn = super::trend_of(&reader, &p2, FacetBy::Year, Some(&matched))
+                .map_err(|e| e.error)
+                .and_then(|t| crate::output::plot::svg(&t, 20).map_err(|e| e.to_string()));
+            match drawn {
+                Ok(svg) => Some(svg),
+                Err(e) => {
+                    page.notes
+                        .push(format!("the trend chart could not be drawn: {e}"));
+                    None
+                }
+            }
         };
         Ok((page, facets, chart))
     })

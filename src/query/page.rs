@@ -2,7 +2,7 @@
 //! asks for (the CLI's `-n` is the first page of this, in rank order).
 
 use super::group::{search_grouped, DocGroup, GroupPage};
-use super::search::{count, search, Hit, SearchError, SearchRequest};
+use super::search::{count, search, Counted, Hit, SearchError, SearchRequest};
 use crate::index::Reader;
 
 /// Order of results.
@@ -55,6 +55,16 @@ fn newest_first(
 /// Answer a page request.
 pub fn page(reader: &Reader, req: &PageRequest) -> Result<Page, SearchError> {
     let totals = count(reader, &req.search)?;
+    page_with_totals(reader, req, totals)
+}
+
+/// Answer a page request whose totals are known already (a view that has
+/// matched the request for its facets counts them from that).
+pub fn page_with_totals(
+    reader: &Reader,
+    req: &PageRequest,
+    totals: Counted,
+) -> Result<Page, SearchError> {
     let mut out = Page {
         passages: totals.passages,
         documents: totals.documents,

@@ -291,10 +291,16 @@ pub async fn search(State(state): State<Arc<AppState>>, RawQuery(raw): RawQuery)
     }
     let p2 = p.clone();
     let answered = blocking(&state, move |reader| {
-        let page = query::page::page(&reader, &page_request(&p2)?)?;
         let request = search_request(&p2, None)?;
-        // Matched and grouped once for every facet of the sidebar.
+        // Matched and grouped once for every facet of the sidebar, and for
+        // the page's totals.
         let matched = crate::analysis::matched_documents(&reader, &request)?;
+        let totals = query::Counted {
+            passages: matched.documents.iter().map(|(_, n)| n).sum(),
+            documents: matched.documents.len(),
+            notes: matched.notes.clone(),
+        };
+        let page = query::page::page_with_totals(&reader, &page_request(&p2)?, totals)?;
         let mut facets = Vec::new();
         for (by, label, param) in sidebar_facets() {
             let mut rows = crate::analysis::facet_rows(&matched, by, by.default_sort());

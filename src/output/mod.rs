@@ -3,6 +3,7 @@
 
 pub mod atom;
 pub mod check;
+pub mod envelope;
 pub mod json;
 pub mod plot;
 pub mod printer;

@@ -8,13 +8,14 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use super::error::ApiError;
 use super::params::Params;
 use super::{blocking, page_request, search_request};
 use crate::analysis::docs;
 use crate::index::Reader;
+use crate::output::envelope::{self, Paging};
 use crate::output::json as out_json;
 use crate::output::printer::{printer, HitRow, Listing};
 use crate::output::Format;
@@ -22,48 +23,36 @@ use crate::query;
 
 type Shared = State<Arc<super::AppState>>;
 
-fn notes_value(notes: &[String]) -> Value {
-    json!(notes)
-}
-
-/// Context passages around each hit of a page, as `search --context` gives them.
-fn hits_json(reader: &Reader, hits: &[query::Hit], context: usize) -> Result<Vec<Value>, ApiError> {
-    hits.iter()
-        .map(|h| {
-            let obj = if context > 0 {
-                let (before, after) = query::context(reader, h, context)?;
-                out_json::hit_with_context(h, &before, &after)
-            } else {
-                out_json::hit_object(h)
-            };
-            Ok(Value::Object(obj))
-        })
-        .collect()
+/// Paging of a view.
+fn paging(p: &Params) -> Paging {
+    Paging {
+        offset: p.offset,
+        n: p.n,
+    }
 }
 
 /// `GET /api/search`: a page of hits (or of documents with `group_by=doc`) and the totals.
 pub async fn search(State(state): Shared, RawQuery(raw): RawQuery) -> Response {
     answer(state, raw, move |reader, p| {
-        let req = page_request(&p)?;
-        let page = query::page::page(&reader, &req)?;
-        let mut body = json!({
-            "query": p.q,
-            "passages": page.passages,
-            "documents": page.documents,
-            "offset": p.offset,
-            "n": p.n,
-            "notes": notes_value(&page.notes),
-        });
-        if p.group {
-            body["groups"] = page
-                .groups
-                .iter()
-                .map(|g| Value::Object(out_json::group_object(g)))
-                .collect();
+        let page = query::page::page(&reader, &page_request(&p)?)?;
+        // Context passages around each hit, as `search --context` gives them.
+        let contexts = if p.context > 0 && !p.group {
+            Some(
+                page.hits
+                    .iter()
+                    .map(|h| query::context(&reader, h, p.context))
+                    .collect::<Result<Vec<_>, _>>()?,
+            )
         } else {
-            body["hits"] = Value::Array(hits_json(&reader, &page.hits, p.context)?);
-        }
-        Ok(body)
+            None
+        };
+        Ok(envelope::search_page(
+            &p.q,
+            &page,
+            paging(&p),
+            p.group,
+            contexts.as_deref(),
+        ))
     })
     .await
 }
@@ -72,9 +61,7 @@ pub async fn search(State(state): Shared, RawQuery(raw): RawQuery) -> Response {
 pub async fn count(State(state): Shared, RawQuery(raw): RawQuery) -> Response {
     answer(state, raw, move |reader, p| {
         let c = query::count(&reader, &search_request(&p, None)?)?;
-        let mut body = out_json::count_object(&p.q, c.passages, c.documents);
-        body.insert("notes".into(), json!(c.notes));
-        Ok(Value::Object(body))
+        Ok(envelope::count(&p.q, &c))
     })
     .await
 }
@@ -86,8 +73,7 @@ pub async fn facets(State(state): Shared, RawQuery(raw): RawQuery) -> Response {
             p.by.unwrap_or(crate::analysis::FacetBy::Field(crate::fields::AUTHORITY));
         let (rows, notes) =
             crate::analysis::facets(&reader, &search_request(&p, None)?, by, by.default_sort())?;
-        let by_name = by.name();
-        Ok(json!({"query": p.q, "by": by_name, "rows": rows, "notes": notes}))
+        Ok(envelope::facets(&p.q, by.name(), &rows, &notes))
     })
     .await
 }
@@ -97,7 +83,7 @@ pub async fn trend(State(state): Shared, RawQuery(raw): RawQuery) -> Response {
     answer(state, raw, move |reader, p| {
         let by = p.by.unwrap_or(crate::analysis::FacetBy::Year);
         let t = super::trend_of(&reader, &p, by, None)?;
-        Ok(json!({"query": p.q, "by": t.by, "rows": t.rows(), "notes": t.notes}))
+        Ok(envelope::trend(&p.q, &t))
     })
     .await
 }
@@ -115,18 +101,7 @@ pub async fn mentions(State(state): Shared, RawQuery(raw): RawQuery) -> Response
         let filters = p.filters.resolve(&mut notes)?;
         let found = query::mentions(&reader, &p.q, &filters)?;
         notes.extend(found.notes);
-        let total = found.hits.len();
-        let docs: std::collections::HashSet<&str> =
-            found.hits.iter().map(|h| h.meta.path.as_str()).collect();
-        let documents = docs.len();
-        let hits: Vec<Value> = found
-            .hits
-            .iter()
-            .skip(p.offset)
-            .take(p.n)
-            .map(|h| Value::Object(out_json::hit_object(h)))
-            .collect();
-        Ok(json!({"name": p.q, "passages": total, "documents": documents, "offset": p.offset, "n": p.n, "hits": hits, "notes": notes}))
+        Ok(envelope::mentions(&p.q, &found.hits, paging(&p), &notes))
     })
     .await
 }
@@ -153,18 +128,9 @@ pub async fn docs_list(State(state): Shared, RawQuery(raw): RawQuery) -> Respons
         };
         let mut list = docs::list(&reader, &request)?;
         notes.append(&mut list.notes);
-        let page: Vec<Value> = list
-            .docs
-            .iter()
-            .skip(p.offset)
-            .take(p.n)
-            .map(|d| {
-                let mut o = out_json::document_object(&d.meta);
-                o.insert("passages".into(), json!(d.passages));
-                Value::Object(o)
-            })
-            .collect();
-        Ok(json!({"documents": list.total, "offset": p.offset, "n": p.n, "docs": page, "notes": notes}))
+        let docs: Vec<(&crate::document::DocumentMeta, u64)> =
+            list.docs.iter().map(|d| (&d.meta, d.passages)).collect();
+        Ok(envelope::documents(list.total, &docs, paging(&p), &notes))
     })
     .await
 }

@@ -205,6 +205,7 @@ fn kind_counts(matched: &MatchedDocuments) -> BTreeMap<String, (usize, usize)> {
 pub fn facet_rows(matched: &MatchedDocuments, by: FacetBy, sort: FacetSort) -> Vec<FacetRow> {
     let mut counts: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     if by.per_passage() {
+        // `kind` is the one per-passage field (a test holds it so).
         counts = kind_counts(matched);
     }
     for (meta, passages) in matched.documents.iter().filter(|_| !by.per_passage()) {
@@ -255,6 +256,22 @@ pub fn facets(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Passages are counted per value for `kind` alone (`MatchedDocuments::kinds`):
+    /// a second per-passage field would need its own counts there, and this
+    /// test says so rather than letting its facet show the kinds.
+    #[test]
+    fn kind_is_the_only_per_passage_field() {
+        let per_passage: Vec<&str> = crate::fields::FieldId::all()
+            .filter(|f| FacetBy::Field(*f).per_passage())
+            .map(|f| f.name())
+            .collect();
+        assert_eq!(
+            per_passage,
+            ["kind"],
+            "count the new field in matched_documents"
+        );
+    }
 
     fn doc(path: &str, authority: Option<&str>, inspectors: &[&str]) -> Arc<DocumentMeta> {
         Arc::new(DocumentMeta {

@@ -79,7 +79,7 @@ pub fn write_feed(out: &mut dyn Write, head: &FeedHead, entries: &[FeedEntry]) -
         .iter()
         .map(|e| e.first_indexed)
         .max()
-        .unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+        .unwrap_or_else(jiff::Timestamp::now);
     w.create_element("feed")
         .with_attribute(("xmlns", "http://www.w3.org/2005/Atom"))
         .write_inner_content(|w| {

@@ -174,7 +174,7 @@ fn write_groups<W: WriteColor>(
     Ok(())
 }
 
-fn write_count(
+pub(super) fn write_count(
     out: &mut BufferedStandardStream,
     format: Format,
     query: &str,

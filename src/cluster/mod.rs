@@ -17,8 +17,14 @@ use mysql::{Conn, OptsBuilder, Row};
 use crate::document::{DocumentMeta, Passage};
 use crate::export::form::DOC_ATTR;
 use crate::export::sphinx::{INDEX, META_ATTR, PASSAGE_ATTR};
+use crate::index::tokenize::{exact_analyzer, stemmed_analyzer};
+use crate::query::build::Analyzers;
+use crate::query::highlight::highlights;
 use crate::query::Hit;
 pub use translate::{translate, translate_query, TranslateError, Translated};
+
+/// `SHOW META`'s rows: variable and value.
+type Meta = Vec<(String, String)>;
 
 /// How long to wait for the aggregator to accept, and for an answer.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -141,7 +147,7 @@ impl Engine {
         &self,
         conn: &mut Conn,
         sql: &str,
-    ) -> Result<(Vec<Row>, Vec<(String, String)>), EngineError> {
+    ) -> Result<(Vec<Row>, Meta), EngineError> {
         let rows: Vec<Row> = conn.query(sql).map_err(|e| self.server_err(e))?;
         let meta: Vec<(String, String)> =
             conn.query("SHOW META").map_err(|e| self.server_err(e))?;
@@ -159,6 +165,10 @@ impl Engine {
         let mut conn = self.connect()?;
         let (rows, meta) = self.run(&mut conn, &sql)?;
         let mut hits = Vec::with_capacity(rows.len());
+        let mut analyzers = Analyzers {
+            stemmed: stemmed_analyzer(),
+            exact: exact_analyzer(),
+        };
         let mut metas: std::collections::HashMap<String, Arc<DocumentMeta>> =
             std::collections::HashMap::new();
         for row in rows {
@@ -181,11 +191,12 @@ impl Engine {
             };
             let passage: Passage =
                 serde_json::from_str(&p).map_err(|e| self.answer_err(format!("passage: {e}")))?;
+            let highlights = highlights(&passage.text, &t.matchers, &mut analyzers);
             hits.push(Hit {
                 meta,
                 passage,
                 score: w as f32,
-                highlights: Vec::new(),
+                highlights,
                 explain: None,
             });
         }

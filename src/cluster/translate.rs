@@ -13,6 +13,7 @@ use crate::export::form::{
 use crate::index::tokenize::{exact_analyzer, stemmed_analyzer, SENTENCE_GAP};
 use crate::query::filter::{self, Resolved};
 use crate::query::parse::{Expr, FilterField, QueryError};
+use crate::query::build::Matcher;
 use crate::query::MatchOptions;
 
 /// Part of a request the engine cannot run.
@@ -48,6 +49,8 @@ pub struct Translated {
     pub conditions: Vec<String>,
     /// What the user should know (a name taken as typed).
     pub notes: Vec<String>,
+    /// What to highlight in a hit (the words and phrases not under `NOT`).
+    pub matchers: Vec<Matcher>,
 }
 
 impl Translated {
@@ -96,6 +99,9 @@ struct Translator {
     exact: TextAnalyzer,
     options: MatchOptions,
     notes: Vec<String>,
+    matchers: Vec<Matcher>,
+    /// Not under an odd number of `NOT`s: its words are highlighted.
+    positive: bool,
 }
 
 /// Tokens and their positions relative to the first.
@@ -135,6 +141,14 @@ impl Translator {
         } else {
             tokens_at(&mut self.exact, typed)
         };
+        if self.positive && !tokens.is_empty() {
+            self.matchers.push(Matcher::Sequence {
+                tokens: tokens.clone(),
+                offsets: offsets.clone(),
+                slop,
+                stemmed: stemmed && tokens.len() == 1,
+            });
+        }
         match tokens.as_slice() {
             [] => Err(refuse(
                 format!("'{typed}'"),
@@ -240,10 +254,15 @@ impl Translator {
                     "a filter inside OR, NOT or a group; the engine applies filters to the whole query, so put it beside the words",
                 ))
             }
-            Expr::Not(inner) => Piece {
-                text: format!("-({})", self.piece(inner)?.standalone()),
-                negative: true,
-            },
+            Expr::Not(inner) => {
+                self.positive = !self.positive;
+                let inner = self.piece(inner);
+                self.positive = !self.positive;
+                Piece {
+                    text: format!("-({})", inner?.standalone()),
+                    negative: true,
+                }
+            }
             Expr::And(parts) => {
                 let acr = self.expansion_of(expr);
                 let (mut pos, mut neg) = (Vec::new(), Vec::new());
@@ -386,6 +405,8 @@ pub fn translate(
         exact: exact_analyzer(),
         options,
         notes: Vec::new(),
+        matchers: Vec::new(),
+        positive: true,
     };
     let mut out = Translated::default();
     if let Some(expr) = expr {
@@ -421,6 +442,7 @@ pub fn translate(
         out.conditions.extend(condition(group, &mut out.notes)?);
     }
     out.notes.append(&mut t.notes);
+    out.matchers = t.matchers;
     out.notes.dedup();
     Ok(out)
 }

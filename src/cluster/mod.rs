@@ -143,11 +143,7 @@ impl Engine {
     }
 
     /// Run one statement and then `SHOW META`: its rows, and the meta as pairs.
-    fn run(
-        &self,
-        conn: &mut Conn,
-        sql: &str,
-    ) -> Result<(Vec<Row>, Meta), EngineError> {
+    fn run(&self, conn: &mut Conn, sql: &str) -> Result<(Vec<Row>, Meta), EngineError> {
         let rows: Vec<Row> = conn.query(sql).map_err(|e| self.server_err(e))?;
         let meta: Vec<(String, String)> =
             conn.query("SHOW META").map_err(|e| self.server_err(e))?;

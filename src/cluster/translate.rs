@@ -11,9 +11,9 @@ use crate::export::form::{
     self, ALL, ALL_FIELD, DATE_ATTR, EXACT_FIELD, MENTIONS_ATTR, NO_DATE, STEM_FIELD,
 };
 use crate::index::tokenize::{exact_analyzer, stemmed_analyzer, SENTENCE_GAP};
+use crate::query::build::Matcher;
 use crate::query::filter::{self, Resolved};
 use crate::query::parse::{Expr, FilterField, QueryError};
-use crate::query::build::Matcher;
 use crate::query::MatchOptions;
 
 /// Part of a request the engine cannot run.

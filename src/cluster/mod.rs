@@ -31,7 +31,7 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 const READ_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Most documents counted exactly (the matches a grouping query keeps).
-const MAX_GROUPS: usize = 1_000_000;
+const MAX_GROUPS: usize = 200_000;
 
 /// Most hits one search returns.
 pub const MAX_HITS: usize = 100_000;

@@ -317,3 +317,71 @@ fn a_sphinx_cluster_counts_as_ofsearch_does_and_says_when_a_shard_is_missing() {
     assert!(!out.stdout.is_empty(), "the hits found are still printed");
     assert!(String::from_utf8_lossy(&out.stderr).contains("partial answer"));
 }
+
+#[test]
+fn an_opensearch_export_is_chunked_and_its_ids_are_stable() {
+    let index = common::seed_index();
+    let export = |dir: &Path| {
+        ofsearch(index.path())
+            .args(["export", "--to", "opensearch"])
+            .arg(dir)
+            .assert()
+            .success();
+        let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+            .expect("export folder")
+            .map(|e| e.expect("entry").path())
+            .filter(|p| p.extension().is_some_and(|e| e == "ndjson"))
+            .collect();
+        files.sort();
+        let mut ids = Vec::new();
+        for f in &files {
+            let bytes = std::fs::read(f).expect("bulk file");
+            assert!(
+                bytes.len() <= 10_000_000,
+                "{} is {} bytes",
+                f.display(),
+                bytes.len()
+            );
+            let text = String::from_utf8(bytes).expect("utf-8");
+            let lines: Vec<serde_json::Value> = text
+                .lines()
+                .map(|l| serde_json::from_str(l).expect("a JSON line"))
+                .collect();
+            assert_eq!(lines.len() % 2, 0, "action and document pairs");
+            for pair in lines.chunks(2) {
+                let id = pair[0]["index"]["_id"].as_str().expect("an id").to_string();
+                let doc = &pair[1];
+                assert_eq!(
+                    id,
+                    format!(
+                        "{}-{}",
+                        doc["doc_id"].as_str().unwrap_or(""),
+                        doc["paragraph"]
+                    )
+                );
+                assert!(doc["text"].is_string() && doc["authority"].is_array());
+                ids.push(id);
+            }
+        }
+        ids
+    };
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let first = export(&tmp.path().join("a"));
+    assert!(!first.is_empty());
+    let mut distinct = first.clone();
+    distinct.sort();
+    distinct.dedup();
+    assert_eq!(distinct.len(), first.len(), "ids are unique");
+    assert_eq!(
+        export(&tmp.path().join("b")),
+        first,
+        "ids are the same on every run"
+    );
+    let mapping: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(tmp.path().join("a").join("mapping.json")).expect("mapping"),
+    )
+    .expect("mapping JSON");
+    let props = &mapping["mappings"]["properties"];
+    assert_eq!(props["text"]["fields"]["exact"]["type"], "text");
+    assert_eq!(props["authority"]["type"], "keyword");
+}

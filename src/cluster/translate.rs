@@ -453,11 +453,12 @@ pub fn translate_query(
     extra: &[Vec<Resolved>],
     options: MatchOptions,
 ) -> Result<Translated, TranslateError> {
-    let expr = if query.trim().is_empty() {
-        None
-    } else {
-        Some(crate::query::parse(query)?)
+    let request = crate::query::SearchRequest {
+        query: query.to_string(),
+        filters: extra.to_vec(),
+        ..Default::default()
     };
+    let expr = request.expr()?;
     translate(expr.as_ref(), extra, options)
 }
 
@@ -517,6 +518,7 @@ mod tests {
             t.conditions
         );
         assert!(m("type:focused").matching.is_none());
+        assert!(translate_query("", &[], MatchOptions::default()).is_err());
     }
 
     #[test]

@@ -179,8 +179,10 @@ impl Translator {
                     }
                     phrase.push_str(&form::encoded(t));
                 }
+                // Sphinx's `~k` allows k - 1 words between, in either order;
+                // ofsearch's `~N`, N in order: `~N+1` finds all ofsearch finds.
                 Ok(if slop > 0 {
-                    format!("(@{EXACT_FIELD} \"{phrase}\"~{slop})")
+                    format!("(@{EXACT_FIELD} \"{phrase}\"~{})", slop + 1)
                 } else {
                     format!("(@{EXACT_FIELD} \"{phrase}\")")
                 })
@@ -238,7 +240,7 @@ impl Translator {
                 let q = self.words(text, *slop, false)?;
                 if *slop > 0 {
                     self.notes.push(format!(
-                        "\"{text}\"~{slop} is near, not exact, on the cluster: Sphinx allows {slop} words between in either order, ofsearch fewer when the words are reversed"
+                        "\"{text}\"~{slop} is near, not exact, on the cluster: Sphinx takes the words in either order (for two words it finds every passage ofsearch finds, and some where they come reversed)"
                     ));
                 }
                 let stems = self.tokens(text, true);
@@ -479,7 +481,7 @@ mod tests {
         );
         assert_eq!(
             m("\"social workers\"~3").matching.unwrap(),
-            "(@exact \"social workers\"~3)"
+            "(@exact \"social workers\"~4)"
         );
         assert_eq!(
             m("decision-making").matching.unwrap(),

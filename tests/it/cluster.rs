@@ -294,6 +294,21 @@ fn a_sphinx_cluster_counts_as_ofsearch_does_and_says_when_a_shard_is_missing() {
     assert_eq!(passages(&index, Some(&url), rare), top, "{rare}");
     println!("{rare}: the same {} passages", top.len());
 
+    // Proximity is near, not equal (and said so): for two words, never fewer.
+    let near = ["\"care plans\"~2"];
+    let (local, _, _) = count(&index, None, &near);
+    let (cluster, _, stderr) = count(&index, Some(&url), &near);
+    let passages = |line: &str| {
+        serde_json::from_str::<serde_json::Value>(line).unwrap_or_default()["passages"]
+            .as_u64()
+            .unwrap_or(0)
+    };
+    assert!(
+        passages(&cluster) >= passages(&local),
+        "{cluster} vs {local}"
+    );
+    assert!(stderr.contains("near, not exact"), "{stderr}");
+
     // What the engine cannot run is refused, by name.
     let (_, status, stderr) = count(&index, Some(&url), &["supervis*"]);
     assert_eq!(status, Some(2));

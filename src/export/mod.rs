@@ -78,6 +78,22 @@ pub fn for_each_document(
     Ok(())
 }
 
+/// Remove the files a previous export left in `dir` whose names start with
+/// `prefix` and end with one of `suffixes` (a smaller export must not leave
+/// the last run's extra chunks or shards to be loaded beside it).
+pub(crate) fn remove_stale(dir: &Path, prefix: &str, suffixes: &[&str]) -> Result<(), ExportError> {
+    let entries = std::fs::read_dir(dir).map_err(write_err(dir))?;
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with(prefix) && suffixes.iter().any(|s| name.ends_with(s)) {
+            let path = entry.path();
+            std::fs::remove_file(&path).map_err(write_err(&path))?;
+        }
+    }
+    Ok(())
+}
+
 /// Create `dir` (and its parents).
 pub(crate) fn make_dir(dir: &Path) -> Result<(), ExportError> {
     std::fs::create_dir_all(dir).map_err(write_err(dir))

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{json, Map, Value};
 
-use super::{for_each_document, make_dir, write_err, ExportError, ExportSummary};
+use super::{for_each_document, make_dir, remove_stale, write_err, ExportError, ExportSummary};
 use crate::document::{DocumentMeta, Passage};
 use crate::fields::{FieldId, Values};
 use crate::index::Reader;
@@ -170,6 +170,7 @@ impl Chunks {
 /// Write `mapping.json`, `quickwit-index.yaml` and `bulk-NNNNN.ndjson` into `dir`.
 pub fn export(reader: &Reader, dir: &Path) -> Result<ExportSummary, ExportError> {
     make_dir(dir)?;
+    remove_stale(dir, "bulk-", &[".ndjson"])?;
     let mut chunks = Chunks {
         dir: dir.to_path_buf(),
         current: None,

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use super::form::{
     self, ALL, ALL_FIELD, DATE_ATTR, DOC_ATTR, EXACT_FIELD, MENTIONS_ATTR, STEM_FIELD,
 };
-use super::{for_each_document, make_dir, write_err, ExportError, ExportSummary};
+use super::{for_each_document, make_dir, remove_stale, write_err, ExportError, ExportSummary};
 use crate::document::{DocumentMeta, Passage};
 use crate::fields::{FieldId, Values};
 use crate::index::tokenize::{exact_analyzer, stemmed_analyzer, SENTENCE_GAP};
@@ -216,6 +216,7 @@ pub fn export(reader: &Reader, dir: &Path, layout: &Layout) -> Result<ExportSumm
     }
     make_dir(dir)?;
     let dir = std::fs::canonicalize(dir).map_err(write_err(dir))?;
+    remove_stale(&dir, "shard-", &[".xml", ".conf"])?;
     make_dir(&dir.join("data"))?;
     make_dir(&dir.join("run"))?;
     let mut summary = ExportSummary::default();

@@ -214,6 +214,12 @@ pub fn export(reader: &Reader, dir: &Path, layout: &Layout) -> Result<ExportSumm
             layout.shards
         )));
     }
+    if usize::from(layout.shard_port) + layout.shards > usize::from(u16::MAX) + 1 {
+        return Err(ExportError::Invalid(format!(
+            "--shard-port {} with {} shards runs past port 65535",
+            layout.shard_port, layout.shards
+        )));
+    }
     make_dir(dir)?;
     let dir = std::fs::canonicalize(dir).map_err(write_err(dir))?;
     remove_stale(&dir, "shard-", &[".xml", ".conf"])?;

@@ -49,6 +49,14 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "query",
         ],
     ),
+    // Exports for distributed engines: the index read document by document.
+    ("export", &["document", "fields", "index"]),
+    // A Sphinx cluster's client: the query language as SphinxQL over the
+    // export's form of the text, answers as the query's hits.
+    (
+        "cluster",
+        &["document", "fields", "acronyms", "index", "query", "export"],
+    ),
     // Saved searches: a file beside the index and the search for what is new.
     ("watch", &["document", "fields", "index", "query"]),
     // Printers: format answers, never ask the index.

@@ -11,8 +11,10 @@
 pub mod acronyms;
 pub mod analysis;
 pub mod cli;
+pub mod cluster;
 pub mod cores;
 pub mod document;
+pub mod export;
 pub mod fields;
 pub mod gazetteer;
 pub mod index;

@@ -76,6 +76,9 @@ pub enum Command {
     Trend(TrendArgs),
     /// Show what the ingester makes of one file, without indexing it.
     Extract(ExtractArgs),
+    /// Write the index for a distributed engine: OpenSearch/Elasticsearch/Quickwit
+    /// (mapping and bulk NDJSON) or Sphinx/Manticore (xmlpipe2 shards and configurations).
+    Export(ExportArgs),
     /// Count matching passages and documents per authority, year, type, inspector or judgement.
     #[command(after_help = QUERY_HELP)]
     Facets(FacetsArgs),
@@ -389,10 +392,48 @@ pub struct SearchArgs {
     /// filters, the passage's kind and length (`explain` in JSON).
     #[arg(long, conflicts_with_all = ["all", "count", "group_by"])]
     pub explain: bool,
+    /// Ask a Sphinx/Manticore cluster fed by `ofsearch export --to sphinx`
+    /// instead of the local index: sphinx://HOST:PORT (its aggregator's
+    /// SphinxQL port). An answer missing a shard is printed, then
+    /// `ofsearch: partial answer: …` on stderr and exit status 2.
+    #[arg(long, value_name = "URL", conflicts_with_all = ["context", "group_by", "with_letter", "explain"])]
+    pub engine: Option<String>,
     #[command(flatten)]
     pub filters: FilterArgs,
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+// Arguments of `export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The engine to write for.
+    #[arg(long, value_enum, value_name = "ENGINE")]
+    pub to: ExportTarget,
+    /// The folder to write into (created if missing).
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// Sphinx: shards to spread documents over (a document's passages stay together).
+    #[arg(long, default_value_t = 2, value_name = "N")]
+    pub shards: usize,
+    /// Sphinx: the address every searchd of the generated configurations listens on.
+    #[arg(long, default_value = "127.0.0.1", value_name = "HOST")]
+    pub host: String,
+    /// Sphinx: the aggregator's SphinxQL port.
+    #[arg(long, default_value_t = 9306, value_name = "PORT")]
+    pub port: u16,
+    /// Sphinx: the first shard's port; shard K listens on this + K.
+    #[arg(long, default_value_t = 9312, value_name = "PORT")]
+    pub shard_port: u16,
+}
+
+// `export --to`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportTarget {
+    /// OpenSearch, Elasticsearch 8 or Quickwit: mapping.json, quickwit-index.yaml, bulk-NNNNN.ndjson.
+    Opensearch,
+    /// Sphinx 2.2 or Manticore: shard-K.xml, shard-K.conf, sphinx.conf.
+    Sphinx,
 }
 
 // Arguments of `mentions`.

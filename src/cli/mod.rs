@@ -8,6 +8,7 @@ pub mod args;
 mod check_cmd;
 mod commands;
 mod docs_cmd;
+mod engine_cmd;
 mod filters;
 mod link_cmd;
 mod panics;
@@ -69,6 +70,7 @@ fn panicked(cli: &Cli, panic: &str) -> anyhow::Error {
 fn dispatch(cli: &Cli) -> anyhow::Result<i32> {
     match &cli.command {
         Command::Ingest(a) => commands::ingest(cli, a),
+        Command::Search(a) if a.engine.is_some() => engine_cmd::search(cli, a),
         Command::Search(a) => search_cmd::search(cli, a),
         Command::Mentions(a) => search_cmd::mentions(cli, a),
         Command::Facets(a) => search_cmd::facets(cli, a),
@@ -80,6 +82,7 @@ fn dispatch(cli: &Cli) -> anyhow::Result<i32> {
         Command::Link => link_cmd::link(cli),
         Command::Links(a) => link_cmd::links(cli, a),
         Command::Extract(a) => commands::extract(cli, a),
+        Command::Export(a) => engine_cmd::export(cli, a),
         Command::Check(a) => check_cmd::check(cli, a),
         Command::Watch(a) => watch_cmd::watch(cli, a),
         Command::Completions(a) => commands::completions(a),

@@ -69,7 +69,9 @@ pub struct SearchRequest {
 }
 
 impl SearchRequest {
-    fn expr(&self) -> Result<Option<Expr>, QueryError> {
+    /// The parsed query: `None` for filters alone; an empty query without
+    /// filters is an error.
+    pub fn expr(&self) -> Result<Option<Expr>, QueryError> {
         if self.query.trim().is_empty() {
             if self.filters.is_empty() {
                 return Err(QueryError::new(

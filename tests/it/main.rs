@@ -8,6 +8,7 @@ mod common;
 mod acronyms;
 mod check;
 mod cli_conventions;
+mod cluster;
 mod html_articles;
 mod letters;
 mod other_letters;

@@ -11,7 +11,7 @@ use tantivy::{DateTime, Searcher, Term};
 
 use crate::acronyms::{self, Acronym};
 
-use super::engine::BoostedPhrase;
+use super::engine::{BoostedPhrase, ForwardOnly};
 use super::filter::{self, Resolved};
 use super::parse::{Expr, FilterField, QueryError};
 use crate::index::schema::{self, Fields, KIND_PASSAGE};
@@ -263,7 +263,7 @@ impl Builder<'_> {
                 let q = self.expr(inner, !positive)?;
                 Box::new(BooleanQuery::new(vec![
                     (Occur::Must, Box::new(AllQuery) as Box<dyn Query>),
-                    (Occur::MustNot, q),
+                    (Occur::MustNot, excluded(q)),
                 ]))
             }
             Expr::And(_) => self.and(expr, positive)?,
@@ -318,7 +318,7 @@ impl Builder<'_> {
                 let mut clauses = Vec::with_capacity(parts.len());
                 for p in parts {
                     if let Expr::Not(inner) = p {
-                        clauses.push((Occur::MustNot, self.expr(inner, !positive)?));
+                        clauses.push((Occur::MustNot, excluded(self.expr(inner, !positive)?)));
                     } else {
                         clauses.push((Occur::Must, self.expr(p, positive)?));
                     }
@@ -535,6 +535,12 @@ impl Builder<'_> {
             )),
         }
     }
+}
+
+/// An excluded clause: tantivy asks it about documents before the one its
+/// scorer stands on ([`ForwardOnly`]).
+fn excluded(q: Box<dyn Query>) -> Box<dyn Query> {
+    Box::new(ForwardOnly(q))
 }
 
 fn regex_escape(s: &str) -> String {

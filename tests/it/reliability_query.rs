@@ -231,3 +231,60 @@ fn seed() -> RngSeed {
         fixed => fixed,
     }
 }
+
+/// An excluded phrase whose first match lies after the other clauses' first
+/// passage: tantivy asks the phrase about that earlier passage, which its
+/// scorer once answered with a panic (debug) or a broken contract (release).
+#[test]
+fn an_excluded_phrase_after_the_first_match_counts_right() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let corpus = tmp.path().join("corpus");
+    std::fs::create_dir(&corpus).expect("mkdir");
+    for (name, text) in [
+        (
+            "a.txt",
+            "Neglect was noted in the first visit to the family home.",
+        ),
+        (
+            "b.txt",
+            "Neglect again, and the abuse of trust by a domestic worker.",
+        ),
+        (
+            "c.txt",
+            "Domestic abuse and neglect were both found by the inspectors.",
+        ),
+        (
+            "d.txt",
+            "Neglect and domestic abuse, said the letter about the council.",
+        ),
+    ] {
+        std::fs::write(corpus.join(name), format!("Title\n\n{text}\n")).expect("write");
+    }
+    let index = tmp.path().join("index");
+    ofsearch(&index)
+        .args(["ingest", "--quiet"])
+        .arg(&corpus)
+        .assert()
+        .code(0);
+    let count = |q: &str| -> u64 {
+        let lines = common::json_lines(ofsearch(&index).args(["search", "--count", "--json", q]));
+        lines[0]["passages"].as_u64().expect("passages")
+    };
+    let (all, both) = (count("neglect"), count("neglect \"domestic abuse\""));
+    assert_eq!((all, both), (4, 2));
+    for q in [
+        "neglect -\"domestic abuse\"",
+        "-\"domestic abuse\" neglect",
+        "neglect NOT \"domestic abuse\"",
+    ] {
+        assert_eq!(count(q), all - both, "{q}");
+        let hits = common::json_lines(ofsearch(&index).args(["search", "--all", "--json", q]));
+        assert_eq!(hits.len() as u64, all - both, "{q}");
+        ofsearch(&index)
+            .args(["search", "-n", "1", q])
+            .assert()
+            .code(0);
+    }
+    assert_eq!(count("NOT \"domestic abuse\""), 2);
+    assert_eq!(count("(neglect OR abuse) -\"domestic abuse\""), 2);
+}

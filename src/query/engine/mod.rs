@@ -5,9 +5,11 @@
 
 mod boosted;
 mod every;
+mod forward;
 mod prune;
 mod wand;
 
 pub(crate) use boosted::BoostedPhrase;
 pub(crate) use every::{count_with_paths, every_match, top_matches};
+pub(crate) use forward::ForwardOnly;
 pub(crate) use prune::Plan;

@@ -80,16 +80,12 @@ pub fn search(cli: &Cli, args: &SearchArgs) -> Result<i32> {
             ));
             print_notes(&notes[notes.len() - 1..]);
         }
-        let rows: Vec<HitRow> = answer
-            .hits
-            .iter()
-            .map(|hit| HitRow {
-                hit,
-                context: None,
-                letter: None,
-            })
-            .collect();
-        printer.hits(&mut out, &rows, &Listing::default(), 1)?;
+        printer.hits(
+            &mut out,
+            &HitRow::plain(&answer.hits),
+            &Listing::default(),
+            1,
+        )?;
         (!answer.hits.is_empty(), answer.partial)
     };
     out.flush()?;

@@ -104,19 +104,7 @@ struct Translator {
     positive: bool,
 }
 
-/// Tokens and their positions relative to the first.
-fn tokens_at(analyzer: &mut TextAnalyzer, text: &str) -> (Vec<String>, Vec<usize>) {
-    let mut stream = analyzer.token_stream(text);
-    let (mut tokens, mut offsets) = (Vec::new(), Vec::new());
-    let mut first = None;
-    while stream.advance() {
-        let t = stream.token();
-        let start = *first.get_or_insert(t.position);
-        tokens.push(t.text.clone());
-        offsets.push(t.position - start);
-    }
-    (tokens, offsets)
-}
+use crate::query::build::tokens_at;
 
 impl Translator {
     fn tokens(&mut self, text: &str, stemmed: bool) -> Vec<String> {
@@ -203,18 +191,8 @@ impl Translator {
     }
 
     fn expansion_of(&mut self, expr: &Expr) -> Option<&'static Acronym> {
-        let Expr::And(parts) = expr else { return None };
-        let words: Option<Vec<&str>> = parts
-            .iter()
-            .map(|p| match p {
-                Expr::Word {
-                    text,
-                    prefix: false,
-                } => Some(text.as_str()),
-                _ => None,
-            })
-            .collect();
-        let stems = self.tokens(&words?.join(" "), true);
+        let words = crate::query::build::plain_words(expr)?;
+        let stems = self.tokens(&words.join(" "), true);
         acronyms::by_long(&stems, |l| self.tokens(l, true))
     }
 

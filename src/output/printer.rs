@@ -28,6 +28,19 @@ pub struct HitRow<'a> {
     pub letter: Option<Option<(&'a str, &'a Passage)>>,
 }
 
+impl<'a> HitRow<'a> {
+    /// Hits shown alone: no context, no letter.
+    pub fn plain(hits: &'a [Hit]) -> Vec<HitRow<'a>> {
+        hits.iter()
+            .map(|hit| HitRow {
+                hit,
+                context: None,
+                letter: None,
+            })
+            .collect()
+    }
+}
+
 /// What a listing of hits carries on every row.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Listing<'a> {
@@ -60,15 +73,7 @@ pub trait Printer: Send + Sync {
     ) -> io::Result<()>;
     /// Every passage naming an authority (text: grouped by document).
     fn mentions(&self, out: &mut dyn WriteColor, hits: &[Hit]) -> io::Result<()> {
-        let rows: Vec<HitRow> = hits
-            .iter()
-            .map(|hit| HitRow {
-                hit,
-                context: None,
-                letter: None,
-            })
-            .collect();
-        self.hits(out, &rows, &Listing::default(), 1)
+        self.hits(out, &HitRow::plain(hits), &Listing::default(), 1)
     }
     /// Exact numbers of matching passages and documents.
     fn count(
@@ -183,6 +188,14 @@ impl Printer for TextPrinter {
     }
 }
 
+/// An object with the listing's label (a batch's query, a watch's name) added.
+fn labelled(mut obj: serde_json::Map<String, Value>, listing: &Listing) -> Value {
+    if let Some((key, value)) = listing.label {
+        obj.insert(key.into(), json!(value));
+    }
+    Value::Object(obj)
+}
+
 fn line(out: &mut dyn WriteColor, value: Value) -> io::Result<()> {
     writeln!(out, "{value}")
 }
@@ -212,10 +225,7 @@ impl Printer for JsonPrinter {
                     }),
                 );
             }
-            if let Some((key, value)) = listing.label {
-                obj.insert(key.into(), json!(value));
-            }
-            line(out, Value::Object(obj))?;
+            line(out, labelled(obj, listing))?;
         }
         Ok(())
     }
@@ -227,11 +237,7 @@ impl Printer for JsonPrinter {
         listing: &Listing,
     ) -> io::Result<()> {
         for g in groups {
-            let mut obj = json::group_object(g);
-            if let Some((key, value)) = listing.label {
-                obj.insert(key.into(), json!(value));
-            }
-            line(out, Value::Object(obj))?;
+            line(out, labelled(json::group_object(g), listing))?;
         }
         Ok(())
     }

@@ -83,16 +83,7 @@ impl Analyzers {
         } else {
             &mut self.exact
         };
-        let mut stream = analyzer.token_stream(text);
-        let (mut tokens, mut offsets) = (Vec::new(), Vec::new());
-        let mut first = None;
-        while stream.advance() {
-            let t = stream.token();
-            let start = *first.get_or_insert(t.position);
-            tokens.push(t.text.clone());
-            offsets.push(t.position - start);
-        }
-        (tokens, offsets)
+        tokens_at(analyzer, text)
     }
 
     /// Tokens of `text` in stemmed or exact form.
@@ -537,6 +528,20 @@ impl Builder<'_> {
     }
 }
 
+/// Tokens of `text` by `analyzer`, with their positions relative to the first.
+pub fn tokens_at(analyzer: &mut TextAnalyzer, text: &str) -> (Vec<String>, Vec<usize>) {
+    let mut stream = analyzer.token_stream(text);
+    let (mut tokens, mut offsets) = (Vec::new(), Vec::new());
+    let mut first = None;
+    while stream.advance() {
+        let t = stream.token();
+        let start = *first.get_or_insert(t.position);
+        tokens.push(t.text.clone());
+        offsets.push(t.position - start);
+    }
+    (tokens, offsets)
+}
+
 /// An excluded clause: tantivy asks it about documents before the one its
 /// scorer stands on ([`ForwardOnly`]).
 fn excluded(q: Box<dyn Query>) -> Box<dyn Query> {
@@ -548,7 +553,7 @@ fn regex_escape(s: &str) -> String {
 }
 
 /// Is this a plain run of words (no operators, phrases or filters)?
-fn plain_words(expr: &Expr) -> Option<Vec<&str>> {
+pub fn plain_words(expr: &Expr) -> Option<Vec<&str>> {
     match expr {
         Expr::And(parts) => parts
             .iter()

@@ -238,16 +238,8 @@ pub async fn export(
             EXPORT_HITS,
             |_| {},
             |hits| {
-                let rows: Vec<HitRow> = hits
-                    .iter()
-                    .map(|hit| HitRow {
-                        hit,
-                        context: None,
-                        letter: None,
-                    })
-                    .collect();
                 written = printer
-                    .hits(&mut out, &rows, &Listing::default(), rank)
+                    .hits(&mut out, &HitRow::plain(&hits), &Listing::default(), rank)
                     .is_ok();
                 rank += hits.len();
                 written

@@ -51,6 +51,17 @@ fn places(hits: &[Value]) -> BTreeSet<(String, u64)> {
         .collect()
 }
 
+/// Save each (name, search arguments) as a watch.
+fn add_watches(index: &Path, watches: &[(&str, &[&str])]) {
+    for (name, args) in watches {
+        ofsearch(index)
+            .args(["watch", "add", name])
+            .args(*args)
+            .assert()
+            .success();
+    }
+}
+
 fn watch_json(index: &Path, args: &[&str]) -> (i32, Vec<Value>) {
     let out = ofsearch(index)
         .arg("watch")
@@ -81,13 +92,7 @@ fn a_watch_lists_exactly_the_hits_in_new_documents_and_never_twice() {
         ("words", &["management oversight"]),
         ("derby-only", &["", "--authority", "Derby"]),
     ];
-    for (name, args) in &queries {
-        ofsearch(&index)
-            .args(["watch", "add", name])
-            .args(*args)
-            .assert()
-            .success();
-    }
+    add_watches(&index, &queries);
     // Nothing is new yet: exit 1, nothing printed.
     let (code, hits) = watch_json(&index, &[]);
     assert_eq!((code, hits.len()), (1, 0));
@@ -444,13 +449,7 @@ fn on_the_real_letters_a_watch_reads_exactly_the_new_letters_hits() {
         ("prefix", &["child* AND plan*"]),
         ("filters-only", &["", "--inspector", "Tom Anthony"]),
     ];
-    for (name, args) in &watches {
-        ofsearch(&index)
-            .args(["watch", "add", name])
-            .args(*args)
-            .assert()
-            .success();
-    }
+    add_watches(&index, &watches);
     ofsearch(&index)
         .arg("ingest")
         .arg("--quiet")

@@ -22,6 +22,8 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, Score, Searcher, SegmentReader, Term};
 
 use super::boosted::BoostedPhrase;
+use crate::index::passage_kinds::SegmentKinds;
+use crate::query::rank::kind_weight;
 
 /// A query that can be pruned: its clauses required (nested conjunctions
 /// included), at most one of them a phrase, the others single terms; with no
@@ -201,17 +203,20 @@ impl Plan {
     /// phrases allows words between its words.
     pub fn of(query: &dyn Query, searcher: &Searcher, phrases_exact: bool) -> Option<Plan> {
         // Weighing never raises a score: the plan of the query weighed holds.
-        let (query, weighed) = match query.downcast_ref::<crate::query::rank::Weighed>() {
-            Some(w) => (w.inner(), true),
-            None => (query, false),
+        let (query, weighed_by) = match query.downcast_ref::<crate::query::rank::Weighed>() {
+            Some(w) => (w.inner(), Some(w.text())),
+            None => (query, None),
         };
+        let weighed = weighed_by.is_some();
         let phrase = phrases_exact
             .then(|| PhrasePlan::of(query, searcher))
             .flatten()
             .map(|plan| PhrasePlan { weighed, ..plan });
         match phrase {
             Some(plan) => Some(Plan::Phrase(plan)),
-            None => super::wand::UnionPlan::of(query, searcher).map(Plan::Union),
+            None => super::wand::UnionPlan::of(query, searcher)
+                .map(|plan| plan.weighed_by(weighed_by))
+                .map(Plan::Union),
         }
     }
 }
@@ -326,6 +331,10 @@ impl PhrasePlan {
             .iter()
             .map(|info| index.read_postings_from_terminfo(info, IndexRecordOption::WithFreqs))
             .collect::<std::io::Result<Vec<_>>>()?;
+        let kinds = match self.weighed {
+            true => Some(crate::query::rank::kinds_of(reader)?),
+            false => None,
+        };
         let (norms, blocks) = match reader.fieldnorms_readers().get_field(field)? {
             Some(norms) => {
                 let blocks =
@@ -340,6 +349,7 @@ impl PhrasePlan {
             others,
             norms,
             blocks,
+            kinds,
         }))
     }
 }
@@ -397,6 +407,8 @@ pub struct SegmentBound<'a> {
     norms: FieldNormReader,
     /// `None` when the field keeps no lengths: no block is skipped.
     blocks: Option<BlockScale>,
+    /// The passages' kinds, when the query's scores are weighed by them.
+    kinds: Option<SegmentKinds>,
 }
 
 impl SegmentBound<'_> {
@@ -438,16 +450,17 @@ impl SegmentBound<'_> {
                 // A weighed score is at most its length's share of the sum
                 // (kind and lead weights are at most 1).
                 let share = if plan.weighed {
-                    crate::query::rank::length_weight(FieldNormReader::id_to_fieldnorm(norm))
+                    crate::query::rank::length_weight_of_norm(norm)
                 } else {
                     1.0
                 };
-                let reaches = |count: u32| {
+                let reaches_by = |count: u32, share: f32| {
                     threshold.is_none_or(|worst| {
                         let bound = (plan.rest_max + plan.weight.score(norm, count)) * share;
                         bound >= worst - worst.abs() * 1e-6
                     })
                 };
+                let reaches = |count: u32| reaches_by(count, share);
                 // The lead word's own count bounds the phrase's too: a passage
                 // that cannot reach the threshold with it is passed over
                 // before the other words' postings are read for it.
@@ -458,9 +471,18 @@ impl SegmentBound<'_> {
                 let Some(count) = counts(&mut self.others, doc, lead) else {
                     continue;
                 };
-                if reaches(count) {
-                    threshold = visit(doc);
+                if !reaches(count) {
+                    continue;
                 }
+                // Its kind's weight too (at most 1), read last: a lookup
+                // that spares the scorer its reading of every clause and
+                // of where the passage names the query.
+                if let (Some(kinds), Some(_)) = (&self.kinds, threshold) {
+                    if !reaches_by(count, share * kind_weight(kinds.get(doc))) {
+                        continue;
+                    }
+                }
+                threshold = visit(doc);
             }
             self.lead.advance();
             at = 0;
@@ -498,6 +520,8 @@ mod tests {
         let kind = schema.add_text_field("kind", STRING);
         let text = schema.add_text_field("text", TEXT);
         let num = schema.add_u64_field("num", INDEXED | FAST);
+        // What kind of text each passage is, for the weighed scores.
+        let passage_kind = schema.add_text_field("passage_kind", STRING | FAST);
         let index = Index::create_in_ram(schema.build());
         let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
         let mut id = 0u32;
@@ -505,8 +529,14 @@ mod tests {
             for (passage, words) in segment {
                 let k = if *passage { "passage" } else { "record" };
                 let words = format!("{words} id{id}");
+                let of_kind = ["finding", "improvement", "statistic", "news"][id as usize % 4];
                 writer
-                    .add_document(doc!(kind => k, text => words, num => u64::from(id % 7)))
+                    .add_document(doc!(
+                        kind => k,
+                        text => words,
+                        num => u64::from(id % 7),
+                        passage_kind => of_kind
+                    ))
                     .unwrap();
                 id += 1;
             }
@@ -672,9 +702,12 @@ mod tests {
                 query = filtered(query.as_ref(), text);
             }
             if weighed {
-                // Scores weighed by length (and kind, lead): the plan's
-                // bound takes the length's weight too.
-                query = Box::new(crate::query::rank::Weighed::new(query, text, Vec::new(), Vec::new()));
+                // Scores weighed by length, kind and lead (a word of two
+                // forms and one of one): the plan's bound takes the length's
+                // and the kind's weights too.
+                let form = |w| Term::from_field_text(text, w);
+                let lead = vec![vec![form("a"), form("c")], vec![form("b")]];
+                query = Box::new(crate::query::rank::Weighed::new(query, text, Vec::new(), lead));
             }
             let searcher = index.reader().unwrap().searcher();
             let plan = Plan::of(query.as_ref(), &searcher, true)
@@ -715,6 +748,7 @@ mod tests {
             ]),
             with_filter: bool,
             long_first: bool,
+            weighed: bool,
         ) {
             // Segments whose average lengths differ: a block's stored best
             // (length, count) pair is chosen under its segment's average, and
@@ -732,6 +766,11 @@ mod tests {
             let mut query = any_query(kind, text, &any);
             if with_filter {
                 query = filtered(query.as_ref(), text);
+            }
+            if weighed {
+                let form = |w| Term::from_field_text(text, w);
+                let lead = vec![vec![form("a")], vec![form("b"), form("c")]];
+                query = Box::new(crate::query::rank::Weighed::new(query, text, Vec::new(), lead));
             }
             let searcher = index.reader().unwrap().searcher();
             let plan = Plan::of(query.as_ref(), &searcher, true);

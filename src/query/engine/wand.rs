@@ -28,6 +28,9 @@ pub struct UnionPlan {
     rest_max: f32,
     /// The union's fields, each with its average length over the index.
     averages: Vec<(Field, f32)>,
+    /// The field whose lengths weigh the query's scores, with the kinds
+    /// ([`crate::query::rank`]); `None` when they are not weighed.
+    weighed_by: Option<Field>,
 }
 
 impl UnionPlan {
@@ -83,7 +86,17 @@ impl UnionPlan {
             weight,
             rest_max: rest.rest_max(),
             averages,
+            weighed_by: None,
         })
+    }
+
+    /// The plan for a query whose scores are weighed by `text`'s lengths
+    /// and the passages' kinds (`None`: not weighed).
+    pub fn weighed_by(self, text: Option<Field>) -> UnionPlan {
+        UnionPlan {
+            weighed_by: text,
+            ..self
+        }
     }
 
     /// How many times its stored best a block's best passage in this
@@ -112,19 +125,59 @@ impl UnionPlan {
     ) -> tantivy::Result<()> {
         let rest_max = self.rest_max;
         let spread = self.spread(reader)?;
+        let shares = self
+            .weighed_by
+            .map(|text| Shares::of(reader, text))
+            .transpose()?;
+        // The k-th score so far, and the union's threshold made from it.
+        let (mut kth, mut threshold): (Option<Score>, Score) = (None, Score::NEG_INFINITY);
         self.weight
-            .for_each_pruning(Score::NEG_INFINITY, reader, &mut |doc, _union_score| {
-                let Some(kth) = propose(doc) else {
+            .for_each_pruning(Score::NEG_INFINITY, reader, &mut |doc, union_score| {
+                // A weighed score is at most the sum times the passage's
+                // length and kind weights: a passage that cannot reach the
+                // k-th with them is passed over before the query's scorer
+                // reads every clause for it.
+                if let (Some(shares), Some(kth)) = (&shares, kth) {
+                    let bound = (union_score + rest_max) * shares.of_doc(doc);
+                    if bound < kth - kth.abs() * ROUNDING_ROOM {
+                        return threshold;
+                    }
+                }
+                let Some(k) = propose(doc) else {
                     return Score::NEG_INFINITY;
                 };
+                kth = Some(k);
                 // Room for sums taken in another order, as the bound's own.
-                let needed = kth - rest_max - (kth.abs() + rest_max.abs()) * ROUNDING_ROOM;
-                if needed > 0.0 {
+                let needed = k - rest_max - (k.abs() + rest_max.abs()) * ROUNDING_ROOM;
+                threshold = if needed > 0.0 {
                     needed / spread
                 } else {
                     needed
-                }
+                };
+                threshold
             })
+    }
+}
+
+/// What a weighed passage keeps at most of its summed score, read per
+/// segment: its length's and kind's weights (the lead's is at most 1).
+struct Shares {
+    kinds: crate::index::passage_kinds::SegmentKinds,
+    norms: tantivy::fieldnorm::FieldNormReader,
+}
+
+impl Shares {
+    fn of(reader: &SegmentReader, text: Field) -> tantivy::Result<Shares> {
+        Ok(Shares {
+            kinds: crate::query::rank::kinds_of(reader)?,
+            norms: reader.get_fieldnorms_reader(text)?,
+        })
+    }
+
+    /// The share `doc` keeps at most.
+    fn of_doc(&self, doc: DocId) -> Score {
+        let length = crate::query::rank::length_weight_of_norm(self.norms.fieldnorm_id(doc));
+        length * crate::query::rank::kind_weight(self.kinds.get(doc))
     }
 }
 

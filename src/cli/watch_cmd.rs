@@ -70,11 +70,10 @@ fn add(cli: &Cli, args: &WatchAddArgs) -> Result<i32> {
         }
     }
     // Refused now, not at its first read: a query or filter that does not resolve.
-    let mut today = news(&watch, &now, Start::Since(jiff::Timestamp::UNIX_EPOCH))?;
-    print_notes(&today.notes);
-    today.request.filters.pop();
-    let counted = query::count(&reader, &today.request)
-        .with_context(|| format!("watch \"{}\"", args.name))?;
+    let (today, notes) = crate::watch::news::request(&watch)?;
+    print_notes(&notes);
+    let counted =
+        query::count(&reader, &today).with_context(|| format!("watch \"{}\"", args.name))?;
     book.add(watch, args.replace)?;
     book.save()?;
     eprintln!(

@@ -31,15 +31,12 @@ pub struct News {
     pub notes: Vec<String>,
 }
 
-/// The watch's news in a snapshot of the index. A saved query or filter
-/// this version no longer takes is an error naming the watch.
-pub fn news(watch: &Watch, snapshot: &FirstIndexed, start: Start) -> Result<News, WatchError> {
-    let after = match start {
-        Start::LastRead => stamps::from_timestamp(watch.seen),
-        Start::Since(t) => stamps::from_timestamp(t).saturating_sub(1),
-    };
+/// The watch's own search over the whole index, with the corrections made
+/// to its filters. A saved query or filter this version no longer takes is
+/// an error naming the watch.
+pub fn request(watch: &Watch) -> Result<(SearchRequest, Vec<String>), WatchError> {
     let mut notes = Vec::new();
-    let mut filters = watch
+    let filters = watch
         .typed_filters()?
         .resolve(&mut notes)
         .map_err(|e| watch.invalid(format!("its filters do not resolve: {e}")))?;
@@ -47,8 +44,6 @@ pub fn news(watch: &Watch, snapshot: &FirstIndexed, start: Start) -> Result<News
         crate::query::parse(&watch.query)
             .map_err(|e| watch.invalid(format!("its query does not parse: {e}")))?;
     }
-    let documents = snapshot.after(after);
-    filters.push(vec![Resolved::Documents(documents.clone())]);
     let request = SearchRequest {
         query: watch.query.clone(),
         filters,
@@ -57,6 +52,21 @@ pub fn news(watch: &Watch, snapshot: &FirstIndexed, start: Start) -> Result<News
         detail: MetaDetail::Full,
         explain: false,
     };
+    Ok((request, notes))
+}
+
+/// The watch's news in a snapshot of the index: its search restricted to
+/// the documents first indexed after `start`.
+pub fn news(watch: &Watch, snapshot: &FirstIndexed, start: Start) -> Result<News, WatchError> {
+    let after = match start {
+        Start::LastRead => stamps::from_timestamp(watch.seen),
+        Start::Since(t) => stamps::from_timestamp(t).saturating_sub(1),
+    };
+    let (mut request, notes) = request(watch)?;
+    let documents = snapshot.after(after);
+    request
+        .filters
+        .push(vec![Resolved::Documents(documents.clone())]);
     Ok(News {
         after,
         documents,

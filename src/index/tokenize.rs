@@ -125,13 +125,82 @@ pub fn stemmed_analyzer() -> TextAnalyzer {
         .build()
 }
 
-/// Words a [`CachedStemmer`] remembers before it starts again: a corpus uses
-/// a few tens of thousands of distinct words, most of them again and again.
+/// Words a [`Stems`] remembers before it starts again: a corpus uses a few
+/// tens of thousands of distinct words, most of them again and again.
 const STEM_CACHE_WORDS: usize = 200_000;
 
 /// The English Snowball stemmer (the one tantivy's `Stemmer` runs), with the
 /// stem of each word it has seen kept: stemming was a sixth of an ingest's
 /// time, nearly all of it on words already stemmed many times.
+#[derive(Clone)]
+pub struct Stems {
+    // Short keys looked up once per token: SipHash was a fifth of the lookup.
+    stems: FxHashMap<String, String>,
+    stemmer: frostem::Stemmer,
+}
+
+impl Default for Stems {
+    fn default() -> Self {
+        Stems {
+            stems: FxHashMap::default(),
+            stemmer: frostem::Stemmer::new(frostem::Algorithm::English),
+        }
+    }
+}
+
+impl Stems {
+    /// The stem of a lower-cased word, as the stemmed analyzer gives it.
+    pub fn stem(&mut self, word: &str) -> &str {
+        if self.stems.len() > STEM_CACHE_WORDS {
+            self.stems.clear();
+        }
+        // Looked up twice on a miss: the entry API would build a key for every hit.
+        if !self.stems.contains_key(word) {
+            let stem = self.stemmer.stem(word).into_owned();
+            self.stems.insert(word.to_owned(), stem);
+        }
+        self.stems.get(word).map_or("", String::as_str)
+    }
+
+    /// Stems remembered from earlier queries of this process (a batch's
+    /// queries share their words), given back to the pool when dropped.
+    pub fn lend() -> LentStems {
+        LentStems(lent_pool().pop().unwrap_or_default())
+    }
+}
+
+/// Stems idle between queries, one per query that ran at once.
+fn lent_pool() -> std::sync::MutexGuard<'static, Vec<Stems>> {
+    static POOL: std::sync::Mutex<Vec<Stems>> = std::sync::Mutex::new(Vec::new());
+    // A cache: what a panicking holder left is still a valid map.
+    POOL.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// [`Stems`] borrowed from the process's pool by [`Stems::lend`].
+pub struct LentStems(Stems);
+
+impl std::ops::Deref for LentStems {
+    type Target = Stems;
+    fn deref(&self) -> &Stems {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for LentStems {
+    fn deref_mut(&mut self) -> &mut Stems {
+        &mut self.0
+    }
+}
+
+impl Drop for LentStems {
+    fn drop(&mut self) {
+        // An empty map in its place allocates nothing.
+        lent_pool().push(std::mem::take(&mut self.0));
+    }
+}
+
+/// The token filter of the stemmed analyzer: [`Stems`] per analyzer.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct CachedStemmer;
 
@@ -141,7 +210,7 @@ impl TokenFilter for CachedStemmer {
     fn transform<T: Tokenizer>(self, inner: T) -> CachedStemmerFilter<T> {
         CachedStemmerFilter {
             inner,
-            stems: FxHashMap::default(),
+            stems: Stems::default(),
         }
     }
 }
@@ -151,21 +220,16 @@ impl TokenFilter for CachedStemmer {
 #[derive(Clone)]
 pub struct CachedStemmerFilter<T> {
     inner: T,
-    // Short keys looked up once per token: SipHash was a fifth of the lookup.
-    stems: FxHashMap<String, String>,
+    stems: Stems,
 }
 
 impl<T: Tokenizer> Tokenizer for CachedStemmerFilter<T> {
     type TokenStream<'a> = CachedStemmerStream<'a, T::TokenStream<'a>>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        if self.stems.len() > STEM_CACHE_WORDS {
-            self.stems.clear();
-        }
         CachedStemmerStream {
             inner: self.inner.token_stream(text),
             stems: &mut self.stems,
-            stemmer: frostem::Stemmer::new(frostem::Algorithm::English),
         }
     }
 }
@@ -173,8 +237,7 @@ impl<T: Tokenizer> Tokenizer for CachedStemmerFilter<T> {
 /// The token stream of [`CachedStemmerFilter`].
 pub struct CachedStemmerStream<'a, S> {
     inner: S,
-    stems: &'a mut FxHashMap<String, String>,
-    stemmer: frostem::Stemmer,
+    stems: &'a mut Stems,
 }
 
 impl<S: TokenStream> TokenStream for CachedStemmerStream<'_, S> {
@@ -183,17 +246,8 @@ impl<S: TokenStream> TokenStream for CachedStemmerStream<'_, S> {
             return false;
         }
         let token = self.inner.token_mut();
-        match self.stems.get(&token.text) {
-            Some(stem) => {
-                token.text.clear();
-                token.text.push_str(stem);
-            }
-            None => {
-                let stem = self.stemmer.stem(&token.text).into_owned();
-                let word = std::mem::replace(&mut token.text, stem.clone());
-                self.stems.insert(word, stem);
-            }
-        }
+        let word = std::mem::take(&mut token.text);
+        token.text.push_str(self.stems.stem(&word));
         true
     }
 

@@ -34,20 +34,33 @@ fn push_form(forms: &mut String, text: &str) -> (usize, usize) {
     (start, forms.len())
 }
 
-fn tokenize(text: &str, analyzers: &mut Analyzers, need_stemmed: bool) -> Toks {
+/// The first bytes of the stems the stemmed matchers look for: a word is
+/// stemmed only when it starts with one of them.
+type StemHeads = Vec<u8>;
+
+fn tokenize(text: &str, analyzers: &mut Analyzers, stem_heads: Option<&StemHeads>) -> Toks {
     let Toks {
         mut forms,
         mut toks,
     } = tokenize_reach(text, analyzers, usize::MAX);
-    if need_stemmed {
+    if let Some(heads) = stem_heads {
         // The stemmed analyzer is the exact one and then the stemmer, so each
         // exact form's stem is its stemmed form: no second pass over the text,
         // and stems kept from the queries before (a batch repeats its words).
+        // A token is a run of letters and digits, whose stem keeps its first
+        // letter (Snowball's English stemmer only cuts and mends endings), so
+        // a word starting otherwise cannot stem to what is looked for: its
+        // stemmed form is left empty, which no matcher's token is.
         forms.reserve(text.len());
         let mut stems = Stems::lend();
         for tok in &mut toks {
             let (s, e) = tok.exact;
-            let stem = stems.stem(forms.get(s..e).unwrap_or_default());
+            let exact = forms.get(s..e).unwrap_or_default();
+            if !exact.bytes().next().is_some_and(|b| heads.contains(&b)) {
+                tok.stemmed = (s, s);
+                continue;
+            }
+            let stem = stems.stem(exact);
             let start = forms.len();
             forms.push_str(stem);
             tok.stemmed = (start, forms.len());
@@ -65,7 +78,7 @@ pub fn highlights(
     if matchers.is_empty() {
         return Vec::new();
     }
-    exact_sequences_near_first_words(text, matchers, analyzers)
+    sequences_near_first_words(text, matchers, analyzers)
         .unwrap_or_else(|| highlights_tokenized(text, matchers, analyzers))
 }
 
@@ -75,10 +88,19 @@ fn highlights_tokenized(
     matchers: &[Matcher],
     analyzers: &mut Analyzers,
 ) -> Vec<(usize, usize)> {
-    let need_stemmed = matchers
-        .iter()
-        .any(|m| matches!(m, Matcher::Sequence { stemmed: true, .. }));
-    let all = tokenize(text, analyzers, need_stemmed);
+    let mut stem_heads: Option<StemHeads> = None;
+    for m in matchers {
+        if let Matcher::Sequence {
+            tokens,
+            stemmed: true,
+            ..
+        } = m
+        {
+            let heads = stem_heads.get_or_insert_with(Vec::new);
+            heads.extend(tokens.iter().filter_map(|t| t.bytes().next()));
+        }
+    }
+    let all = tokenize(text, analyzers, stem_heads.as_ref());
     let toks = &all.toks;
     let mut spans = Vec::new();
     for m in matchers {
@@ -161,15 +183,18 @@ fn tokenize_reach(text: &str, analyzers: &mut Analyzers, reach: usize) -> Toks {
     Toks { forms, toks }
 }
 
-/// Spans of exact sequences (phrases, words), found by scanning the text for
+/// Spans of sequences (phrases, words), found by scanning the text for
 /// each sequence's first word and tokenising only from there to where the
 /// rest could be: a long listing no longer tokenises every hit's passage
 /// whole. Positions are only compared with each other, and the gaps between
 /// them come from the text between the words, so this finds what
-/// tokenising the whole passage finds. `None` when it cannot be used: a
-/// stemmed or prefix matcher, a first word that is not ASCII, or the one
-/// character whose lower case is ASCII but itself is not (the Kelvin sign).
-fn exact_sequences_near_first_words(
+/// tokenising the whole passage finds. A stemmed word (always one token:
+/// `query::build` matches a word of several exactly) is looked for by its
+/// stem's first letter, which its every form starts with (see [`tokenize`]).
+/// `None` when it cannot be used: a prefix matcher, a first word or stem
+/// that does not start with ASCII, or the one character whose lower case is
+/// ASCII but itself is not (the Kelvin sign).
+fn sequences_near_first_words(
     text: &str,
     matchers: &[Matcher],
     analyzers: &mut Analyzers,
@@ -177,25 +202,34 @@ fn exact_sequences_near_first_words(
     if text.contains('\u{212A}') {
         return None;
     }
+    let mut stems: Option<crate::index::tokenize::LentStems> = None;
     let mut spans = Vec::new();
     for m in matchers {
         let Matcher::Sequence {
             tokens,
             offsets,
             slop,
-            stemmed: false,
+            stemmed,
         } = m
         else {
             return None;
         };
+        let stemmed = *stemmed;
+        if stemmed && tokens.len() != 1 {
+            return None;
+        }
         let Some(first) = tokens.first() else {
             continue;
         };
-        let needle = first.as_bytes();
-        let (&lead, _) = needle.split_first()?;
         if !first.is_ascii() {
             return None;
         }
+        // A stem need not begin its words ("happi": "happy"); its letter does.
+        let needle = match stemmed {
+            true => first.as_bytes().get(..1)?,
+            false => first.as_bytes(),
+        };
+        let (&lead, _) = needle.split_first()?;
         let steps = steps_of(tokens, offsets);
         let want = Want {
             tokens: &tokens[1..],
@@ -228,7 +262,12 @@ fn exact_sequences_near_first_words(
             let Some(head) = toks.toks.first() else {
                 continue;
             };
-            if head.start != 0 || toks.form(head, false) != first.as_str() {
+            let form = toks.form(head, false);
+            let same = match stemmed {
+                true => stems.get_or_insert_with(Stems::lend).stem(form) == first.as_str(),
+                false => form == first.as_str(),
+            };
+            if head.start != 0 || !same {
                 continue;
             }
             if let Some(end) = sequence_end(&toks, 0, &want) {
@@ -364,16 +403,19 @@ mod tests {
                 proptest::sample::select(vec![
                     "management", "Management", "MANAGEMENT", "oversight", "Oversight",
                     "managements", "of", "the", ",", ".", " - ", "(", "’s", "é", "multi-agency",
-                    "xmanagement", "oversight's",
+                    "xmanagement", "oversight's", "managers", "Managing", "happy", "Happiness",
+                    "happi", "K\u{212A}", "oversee", "dying", "die",
                 ]),
                 0..40,
             ),
             slop in 0u32..3,
+            stemmed in proptest::sample::select(vec!["manag", "oversight", "happi", "die"]),
         ) {
             let text = words.join(" ");
             let matchers = vec![
                 seq(&["management", "oversight"], slop, false),
                 seq(&["oversight"], 0, false),
+                seq(&[stemmed], 0, true),
             ];
             let windowed = highlights(&text, &matchers, &mut analyzers());
             proptest::prop_assert_eq!(
@@ -397,9 +439,18 @@ mod tests {
         ) {
             let text = words.join(" ");
             let mut a = analyzers();
-            let toks = tokenize(&text, &mut a, true);
+            let every_head: StemHeads = (0..=u8::MAX).collect();
+            let toks = tokenize(&text, &mut a, Some(&every_head));
             let ours: Vec<&str> = toks.toks.iter().map(|t| toks.form(t, true)).collect();
-            proptest::prop_assert_eq!(ours, a.tokens(&text, true));
+            let theirs = a.tokens(&text, true);
+            proptest::prop_assert_eq!(&ours, &theirs);
+            // And each stem starts as its word does, which the heads rely on.
+            for (tok, stem) in toks.toks.iter().zip(&theirs) {
+                proptest::prop_assert_eq!(
+                    toks.form(tok, false).bytes().next(),
+                    stem.bytes().next()
+                );
+            }
         }
     }
 

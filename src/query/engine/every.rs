@@ -281,30 +281,28 @@ fn for_parts_split<T: Send>(
     if parts.len() <= 1 || cores <= 1 {
         return parts.into_iter().map(run).collect();
     }
-    // Parts are dealt round-robin and put back in order.
-    let (parts, run) = (&parts, &run);
-    let found: Vec<Vec<(usize, tantivy::Result<T>)>> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..cores.min(parts.len()))
-            .map(|w| {
-                scope.spawn(move || {
-                    parts
-                        .iter()
-                        .enumerate()
-                        .skip(w)
-                        .step_by(cores)
-                        .map(|(i, part)| (i, run(*part)))
-                        .collect()
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-            .collect()
-    });
-    let mut by_part: Vec<(usize, tantivy::Result<T>)> = found.into_iter().flatten().collect();
-    by_part.sort_by_key(|(i, _)| *i);
-    by_part.into_iter().map(|(_, r)| r).collect()
+    use rayon::prelude::*;
+    match walkers() {
+        Some(pool) => pool.install(|| parts.into_par_iter().map(run).collect()),
+        None => parts.into_iter().map(run).collect(),
+    }
+}
+
+/// The threads that walk a large index's parts: one per core, at most 8,
+/// started by the process's first such search and kept for its next ones,
+/// so a batch of queries (`search -`, the server) no longer starts and
+/// stops threads for each. `None` when they cannot be started: the parts
+/// are then walked on the caller's thread.
+fn walkers() -> Option<&'static rayon::ThreadPool> {
+    static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(crate::cores::available().min(8))
+            .thread_name(|i| format!("ofsearch-walk-{i}"))
+            .build()
+            .ok()
+    })
+    .as_ref()
 }
 
 /// Move `docs` to its first document at or after `target`; one already

@@ -51,7 +51,19 @@ pub struct PhrasePlan {
     /// passage's bound then takes its length's weight too (the phrase
     /// field's length is the weighed field's: one tokenizer).
     weighed: bool,
+    /// [`PhrasePlan::bound`] of each count up to [`TABLED_COUNTS`] (rows)
+    /// and each field norm id (columns), worked out once per query: the
+    /// walk asks for one per posting of the lead word, and a division each
+    /// was most of the walk's own time.
+    bounds: Vec<f32>,
 }
+
+/// Counts whose bounds [`PhrasePlan::bounds`] holds; a passage naming the
+/// phrase's words more often has its bound worked out.
+const TABLED_COUNTS: u32 = 8;
+
+/// Field norm ids: one byte.
+const NORM_IDS: usize = 256;
 
 /// A query's required terms and its phrase, gathered from its clauses.
 #[derive(Default)]
@@ -211,7 +223,7 @@ impl Plan {
         let phrase = phrases_exact
             .then(|| PhrasePlan::of(query, searcher))
             .flatten()
-            .map(|plan| PhrasePlan { weighed, ..plan });
+            .map(|plan| plan.weighed(weighed));
         match phrase {
             Some(plan) => Some(Plan::Phrase(plan)),
             None => super::wand::UnionPlan::of(query, searcher)
@@ -289,6 +301,7 @@ impl PhrasePlan {
         let average = index_average(searcher, field)?;
         words.sort();
         words.dedup();
+        // Tabled by `weighed`, once the caller knows.
         Some(PhrasePlan {
             words,
             weight,
@@ -296,7 +309,53 @@ impl PhrasePlan {
             average,
             optional,
             weighed: false,
+            bounds: Vec::new(),
         })
+    }
+
+    /// The plan with its scores weighed or not, and its bounds tabled.
+    fn weighed(self, weighed: bool) -> PhrasePlan {
+        let mut plan = PhrasePlan {
+            weighed,
+            bounds: Vec::new(),
+            ..self
+        };
+        let mut bounds = Vec::with_capacity(TABLED_COUNTS as usize * NORM_IDS);
+        for count in 1..=TABLED_COUNTS {
+            for norm in 0..=u8::MAX {
+                bounds.push(plan.bound_of(norm, count, plan.share(norm)));
+            }
+        }
+        plan.bounds = bounds;
+        plan
+    }
+
+    /// A weighed score is at most its length's share of the sum (kind and
+    /// lead weights are at most 1).
+    fn share(&self, norm: u8) -> f32 {
+        if self.weighed {
+            crate::query::rank::length_weight_of_norm(norm)
+        } else {
+            1.0
+        }
+    }
+
+    /// The most a passage of this length naming the phrase `count` times
+    /// scores, before its kind's weight.
+    fn bound_of(&self, norm: u8, count: u32, share: f32) -> f32 {
+        (self.rest_max + self.weight.score(norm, count)) * share
+    }
+
+    /// [`PhrasePlan::bound_of`] with the passage's own share, from the table
+    /// when it holds the count (the same value, worked out the same way).
+    fn bound(&self, norm: u8, count: u32) -> f32 {
+        let tabled = count
+            .checked_sub(1)
+            .and_then(|row| self.bounds.get(row as usize * NORM_IDS + usize::from(norm)));
+        match tabled {
+            Some(&bound) => bound,
+            None => self.bound_of(norm, count, self.share(norm)),
+        }
     }
 
     /// Whether the top k the plan's walk found, whose k-th scores
@@ -447,20 +506,9 @@ impl SegmentBound<'_> {
                 // in the same order: a tie may come out an ulp apart, so a
                 // hair below the threshold still counts.
                 let norm = self.norms.fieldnorm_id(doc);
-                // A weighed score is at most its length's share of the sum
-                // (kind and lead weights are at most 1).
-                let share = if plan.weighed {
-                    crate::query::rank::length_weight_of_norm(norm)
-                } else {
-                    1.0
-                };
-                let reaches_by = |count: u32, share: f32| {
-                    threshold.is_none_or(|worst| {
-                        let bound = (plan.rest_max + plan.weight.score(norm, count)) * share;
-                        bound >= worst - worst.abs() * 1e-6
-                    })
-                };
-                let reaches = |count: u32| reaches_by(count, share);
+                let reaching =
+                    |bound: f32| threshold.is_none_or(|worst| bound >= worst - worst.abs() * 1e-6);
+                let reaches = |count: u32| reaching(plan.bound(norm, count));
                 // The lead word's own count bounds the phrase's too: a passage
                 // that cannot reach the threshold with it is passed over
                 // before the other words' postings are read for it.
@@ -468,17 +516,28 @@ impl SegmentBound<'_> {
                 if !reaches(lead) {
                     continue;
                 }
+                // Its kind's weight too (at most 1): a column lookup that
+                // spares the other words' postings a seek (a block decoded
+                // each), and the scorer its reading of every clause and of
+                // where the passage names the query.
+                let share = match (&self.kinds, threshold) {
+                    (Some(kinds), Some(_)) => {
+                        let share = plan.share(norm) * kind_weight(kinds.get(doc));
+                        if !reaching(plan.bound_of(norm, lead, share)) {
+                            continue;
+                        }
+                        Some(share)
+                    }
+                    _ => None,
+                };
                 let Some(count) = counts(&mut self.others, doc, lead) else {
                     continue;
                 };
                 if !reaches(count) {
                     continue;
                 }
-                // Its kind's weight too (at most 1), read last: a lookup
-                // that spares the scorer its reading of every clause and
-                // of where the passage names the query.
-                if let (Some(kinds), Some(_)) = (&self.kinds, threshold) {
-                    if !reaches_by(count, share * kind_weight(kinds.get(doc))) {
+                if let Some(share) = share {
+                    if !reaching(plan.bound_of(norm, count, share)) {
                         continue;
                     }
                 }

@@ -72,6 +72,17 @@ pub fn shared_for(what: &str) -> Option<PathBuf> {
     None
 }
 
+/// The PDFs of `folder` in name order, every `step`-th of them.
+pub fn pdfs(folder: &Path, step: usize) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(folder)
+        .unwrap_or_else(|e| panic!("{}: {e}", folder.display()))
+        .filter_map(|e| Some(e.ok()?.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
+        .collect();
+    files.sort();
+    files.into_iter().step_by(step.max(1)).collect()
+}
+
 /// [`shared_for`] for a test that does not say what it skips.
 pub fn shared() -> Option<PathBuf> {
     shared_for("a test over ../shared")

@@ -129,15 +129,6 @@ fn index_shard(config: &Path) {
     }
 }
 
-fn pdfs(folder: &Path, step: usize) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(folder)
-        .map(|d| d.filter_map(|e| Some(e.ok()?.path())).collect())
-        .unwrap_or_default();
-    files.retain(|f| f.extension().is_some_and(|e| e == "pdf"));
-    files.sort();
-    files.into_iter().step_by(step).collect()
-}
-
 /// The counts line of `search --count --json`, and the exit status.
 fn count(index: &Path, engine: Option<&str>, args: &[&str]) -> (String, Option<i32>, String) {
     let mut cmd = ofsearch(index);
@@ -185,8 +176,8 @@ fn a_sphinx_cluster_counts_as_ofsearch_does_and_says_when_a_shard_is_missing() {
     let index = tmp.path().join("index");
     // Every letter and every third report: the real corpus's mix in a third of the ingest time.
     let corpus = shared.join("corpus");
-    let mut files = pdfs(&corpus.join("ofsted-letters"), 1);
-    files.extend(pdfs(&corpus.join("ofsted-reports"), 3));
+    let mut files = common::pdfs(&corpus.join("ofsted-letters"), 1);
+    files.extend(common::pdfs(&corpus.join("ofsted-reports"), 3));
     assert!(files.len() > 100, "too few PDFs in {}", corpus.display());
     ofsearch(&index)
         .arg("ingest")

@@ -529,12 +529,7 @@ fn news_links_to_the_letter_it_quotes_and_to_nothing_else() {
     let Some(letters) = letters_dir() else {
         return;
     };
-    let mut pdfs: Vec<PathBuf> = std::fs::read_dir(&letters)
-        .expect("letters")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
-        .collect();
-    pdfs.sort();
+    let pdfs = common::pdfs(&letters, 1);
     let work = tempfile::tempdir().expect("tempdir");
     let (kept_dir, news_dir) = (work.path().join("letters"), work.path().join("news"));
     std::fs::create_dir_all(&kept_dir).expect("dir");

@@ -9,7 +9,7 @@
 use crate::common;
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 /// How many of a passage's words are looked for on its page.
@@ -86,16 +86,6 @@ fn check(file: &Path) -> (usize, usize, Vec<String>) {
     (checked, right, misses)
 }
 
-/// The PDFs of `folder`, sorted; every `step`-th one.
-fn pdfs(folder: &Path, step: usize) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(folder)
-        .map(|d| d.filter_map(|e| Some(e.ok()?.path())).collect())
-        .unwrap_or_default();
-    files.retain(|f| f.extension().is_some_and(|e| e == "pdf"));
-    files.sort();
-    files.into_iter().step_by(step.max(1)).collect()
-}
-
 #[test]
 fn passages_start_on_the_page_pdftotext_finds_them_on() {
     let Some(shared) = common::shared_for("the PDF page-number test") else {
@@ -108,10 +98,10 @@ fn passages_start_on_the_page_pdftotext_finds_them_on() {
     let corpus = shared.join("corpus");
     let all = std::env::var("OFSEARCH_PAGES_ALL").is_ok_and(|v| v == "1");
     let step = if all { 1 } else { 6 };
-    let mut files = pdfs(&corpus.join("ofsted-letters"), step);
-    files.extend(pdfs(&corpus.join("ofsted-reports"), step));
+    let mut files = common::pdfs(&corpus.join("ofsted-letters"), step);
+    files.extend(common::pdfs(&corpus.join("ofsted-reports"), step));
     if all {
-        files.extend(pdfs(&corpus.join("other-letters"), 1));
+        files.extend(common::pdfs(&corpus.join("other-letters"), 1));
     }
     assert!(!files.is_empty(), "no PDFs under {}", corpus.display());
     let (mut checked, mut right, mut misses) = (0, 0, Vec::new());

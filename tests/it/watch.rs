@@ -427,13 +427,7 @@ fn on_the_real_letters_a_watch_reads_exactly_the_new_letters_hits() {
     let Some(shared) = common::shared_for("watches over the real focused-visit letters") else {
         return;
     };
-    let mut letters: Vec<std::path::PathBuf> =
-        std::fs::read_dir(shared.join("corpus/ofsted-letters"))
-            .expect("letters")
-            .map(|e| e.expect("entry").path())
-            .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
-            .collect();
-    letters.sort();
+    let mut letters = common::pdfs(&shared.join("corpus/ofsted-letters"), 1);
     let later = letters.split_off(letters.len() * 2 / 3);
     let dir = tempfile::tempdir().expect("tempdir");
     let index = dir.path().join("index");

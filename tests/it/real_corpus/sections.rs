@@ -4,7 +4,7 @@
 //! table, and the table's rows are never passages. Prints its counts
 //! (`cargo test --test it real_corpus::sections -- --nocapture`).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::LazyLock;
 
 use ofsearch::ingest::judgement_table::SUMMARY_HEADING;
@@ -97,17 +97,6 @@ fn stands_before(raw: &RawText, section: &str, before: usize) -> bool {
                     .strip_prefix(section)
                     .is_some_and(|rest| TABLE_ROW.is_match(&format!("x{rest}"))))
     })
-}
-
-/// The reports' PDFs, in name order.
-fn reports(dir: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .expect("reports folder")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
-        .collect();
-    files.sort();
-    files
 }
 
 #[derive(Default)]
@@ -209,7 +198,7 @@ fn every_section_is_a_heading_and_no_table_row_is_one() {
         return;
     };
     let mut counts = Counts::default();
-    let files = reports(&dir);
+    let files = crate::common::pdfs(&dir, 1);
     for file in &files {
         check(file, &mut counts);
     }
